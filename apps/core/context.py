@@ -1,0 +1,40 @@
+"""Who is acting and through which request, for change records.
+
+The middleware sets these for web requests; management commands call
+`command_context` so their change records carry a request id too.
+"""
+
+import contextvars
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequestMeta:
+    request_id: str
+    client_ip: str | None = None
+
+
+_current: contextvars.ContextVar[RequestMeta | None] = contextvars.ContextVar("kp_request", default=None)
+
+
+def current_request_meta() -> RequestMeta:
+    meta = _current.get()
+    # Shell and tests without a request still get a traceable id.
+    return meta or RequestMeta(request_id=f"local-{uuid.uuid4().hex[:16]}")
+
+
+@contextmanager
+def request_context(*, request_id: str, client_ip: str | None = None):
+    token = _current.set(RequestMeta(request_id=request_id, client_ip=client_ip))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+@contextmanager
+def command_context(name: str):
+    with request_context(request_id=f"cmd-{name}-{uuid.uuid4().hex[:12]}"):
+        yield

@@ -1,0 +1,29 @@
+"""Money is Decimal in 万元; 1 亿元 = 10,000 万元. Never float."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import models
+
+WAN_PER_YI = Decimal(10000)
+
+
+class MoneyField(models.DecimalField):
+    """An amount in 万元."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", settings.MONEY_MAX_DIGITS)
+        kwargs.setdefault("decimal_places", settings.MONEY_DECIMAL_PLACES)
+        super().__init__(*args, **kwargs)
+
+
+def wan_to_yi(amount: Decimal | None, places: int = 2) -> Decimal:
+    value = (amount or Decimal(0)) / WAN_PER_YI
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def normalize_wan(amount: Decimal) -> Decimal:
+    """Strip trailing zeros for display and JSON ("1200.5000" -> "1200.5")."""
+    normalized = amount.normalize()
+    # normalize() gives 1E+3 for 1000; quantize back to a plain exponent.
+    return normalized.quantize(Decimal(1)) if normalized == normalized.to_integral() else normalized

@@ -1,0 +1,284 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.money import MoneyField
+from apps.core.querysets import RestrictedQuerySet
+
+# 全国投资项目在线审批监管平台 code: YYYY-RRRRRR-NN-NN-NNNNNN
+PROJECT_CODE_RE = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$")
+
+
+class Level(models.TextChoices):
+    PROVINCIAL = "provincial", _("省级重点")
+    MUNICIPAL = "municipal", _("市级重点")
+    COUNTY = "county", _("县级重点")
+
+
+class Stage(models.TextChoices):
+    RESERVE = "reserve", _("储备")
+    PRELIMINARY = "preliminary", _("前期")
+    UNDER_CONSTRUCTION = "under_construction", _("在建")
+    COMPLETED = "completed", _("竣工")
+
+
+class Category(models.TextChoices):
+    INFRASTRUCTURE = "infrastructure", _("基础设施")
+    INDUSTRY = "industry", _("产业")
+    SOCIAL = "social", _("社会民生")
+    URBANISATION = "urbanisation", _("新型城镇化")
+    ECOLOGY = "ecology", _("生态环保")
+
+
+class InvestorType(models.TextChoices):
+    GOVERNMENT = "government", _("政府投资")
+    ENTERPRISE = "enterprise", _("企业投资")
+    PRIVATE = "private", _("民间投资")
+
+
+MONEY_NON_NEGATIVE = MinValueValidator(0, message=_("金额不能为负数。"))
+
+
+def validate_project_code(value: str) -> None:
+    if not PROJECT_CODE_RE.match(value):
+        raise ValidationError(
+            _("项目代码格式应为 YYYY-RRRRRR-NN-NN-NNNNNN（如 2026-610302-48-01-012345），当前为“%(value)s”。"),
+            code="format",
+            params={"value": value},
+        )
+
+
+def project_scope_q(user, action: str, prefix: str = "") -> Q | None:
+    """Which projects `user` may see ("view") or change ("change", "delete").
+
+    The one definition of project scope; plans, milestones and change records
+    reuse it through `prefix` (e.g. "project__").
+    """
+    from apps.accounts.models import Role
+
+    def q(**lookups):
+        return Q(**{f"{prefix}{key}": value for key, value in lookups.items()})
+
+    role = user.role
+    if user.is_superuser and action == "view":
+        return Q()
+    if role == Role.CITY_ADMIN:
+        return q(region__code__startswith=user.region.code_prefix) if user.region_id else None
+    if role == Role.COUNTY_USER:
+        return q(region__code__startswith=user.region.code_prefix) if user.region_id else None
+    if role == Role.OWNER_REPORTER:
+        return q(owner_unit_id=user.organisation_id) if user.organisation_id else None
+    if action != "view":
+        return None
+    if role == Role.CITY_LEADER:
+        return q(region__code__startswith=user.region.code_prefix) if user.region_id else None
+    if role == Role.DEPARTMENT_USER:
+        if not user.organisation_id:
+            return None
+        return q(lead_department_id=user.organisation_id) | q(
+            pk__in=Project.partner_units.through.objects.filter(organisation_id=user.organisation_id).values(
+                "project_id"
+            )
+        )
+    if role == Role.AUDITOR:
+        return Q()
+    return None
+
+
+class ProjectQuerySet(RestrictedQuerySet):
+    def scope_q(self, user, action):
+        return project_scope_q(user, action)
+
+    def with_list_relations(self):
+        return self.select_related("region", "owner_unit", "lead_official", "lead_department")
+
+
+class Project(models.Model):
+    name = models.CharField(_("项目名称"), max_length=200)
+    project_code = models.CharField(
+        _("项目代码"),
+        max_length=23,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_project_code],
+        help_text=_("全国投资项目在线审批监管平台赋码，储备阶段可不填。"),
+    )
+    region = models.ForeignKey("regions.Region", verbose_name=_("所在县区"), on_delete=models.PROTECT)
+    location = models.CharField(_("建设地点"), max_length=200, blank=True)
+    level = models.CharField(_("项目级别"), max_length=20, choices=Level.choices, default=Level.MUNICIPAL)
+    category = models.CharField(_("项目类别"), max_length=20, choices=Category.choices)
+    investor_type = models.CharField(_("投资主体"), max_length=20, choices=InvestorType.choices)
+    stage = models.CharField(_("项目阶段"), max_length=20, choices=Stage.choices, default=Stage.RESERVE)
+    scope = models.TextField(_("建设内容及规模"), blank=True)
+    total_investment = MoneyField(_("总投资（万元）"), validators=[MONEY_NON_NEGATIVE])
+    planned_start_date = models.DateField(_("计划开工日期"), null=True, blank=True)
+    planned_end_date = models.DateField(_("计划竣工日期"), null=True, blank=True)
+    actual_start_date = models.DateField(_("实际开工日期"), null=True, blank=True)
+    actual_end_date = models.DateField(_("实际竣工日期"), null=True, blank=True)
+    lead_official = models.ForeignKey(
+        "regions.Person",
+        verbose_name=_("包抓领导"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_projects",
+        limit_choices_to={"is_city_leader": True},
+    )
+    lead_department = models.ForeignKey(
+        "regions.Organisation",
+        verbose_name=_("牵头单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_projects",
+        limit_choices_to={"kind": "department"},
+    )
+    owner_unit = models.ForeignKey(
+        "regions.Organisation",
+        verbose_name=_("建设单位"),
+        on_delete=models.PROTECT,
+        related_name="owned_projects",
+    )
+    partner_units = models.ManyToManyField(
+        "regions.Organisation", verbose_name=_("协作单位"), blank=True, related_name="partner_projects"
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("项目")
+        verbose_name_plural = _("项目")
+        ordering = ["-total_investment", "id"]
+        indexes = [
+            models.Index(fields=["stage"]),
+            models.Index(fields=["level"]),
+            models.Index(fields=["planned_start_date"]),
+            models.Index(fields=["total_investment"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if not self.project_code and self.stage and self.stage != Stage.RESERVE:
+            errors["project_code"] = _("非储备阶段的项目必须填写项目代码。")
+        if self.planned_start_date and self.planned_end_date and self.planned_start_date > self.planned_end_date:
+            errors["planned_end_date"] = _("计划竣工日期不能早于计划开工日期。")
+        if self.actual_start_date and self.actual_end_date and self.actual_start_date > self.actual_end_date:
+            errors["actual_end_date"] = _("实际竣工日期不能早于实际开工日期。")
+        if self.stage in (Stage.UNDER_CONSTRUCTION, Stage.COMPLETED) and not self.actual_start_date:
+            errors["actual_start_date"] = _("在建或竣工项目必须填写实际开工日期。")
+        if self.stage == Stage.COMPLETED and not self.actual_end_date:
+            errors["actual_end_date"] = _("竣工项目必须填写实际竣工日期。")
+        today = timezone.localdate()
+        if self.actual_start_date and self.actual_start_date > today:
+            errors["actual_start_date"] = _("实际开工日期不能晚于今天。")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def span_years(self) -> range | None:
+        if not (self.planned_start_date and self.planned_end_date):
+            return None
+        return range(self.planned_start_date.year, self.planned_end_date.year + 1)
+
+    def construction_nature(self, year: int) -> str:
+        """新开工 / 续建 / 计划 for a given year, derived from the dates."""
+        started = self.actual_start_date
+        if started and started.year < year:
+            return _("续建")
+        if started and started.year == year:
+            return _("新开工")
+        if self.planned_start_date and self.planned_start_date.year == year:
+            return _("计划新开工")
+        return ""
+
+
+class ProjectChildQuerySet(RestrictedQuerySet):
+    def scope_q(self, user, action):
+        return project_scope_q(user, action, prefix="project__")
+
+
+class AnnualPlan(models.Model):
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="annual_plans")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    planned_investment = MoneyField(_("年度计划投资（万元）"), validators=[MONEY_NON_NEGATIVE])
+    goal = models.TextField(_("年度建设目标"), blank=True)
+
+    objects = ProjectChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("年度计划")
+        verbose_name_plural = _("年度计划")
+        ordering = ["project", "year"]
+        constraints = [models.UniqueConstraint(fields=["project", "year"], name="annual_plan_one_per_year")]
+
+    def __str__(self):
+        return f"{self.project} {self.year}年计划"
+
+    def clean(self):
+        project = self.project
+        span = project.span_years if project else None
+        if span is not None and self.year is not None and self.year not in span:
+            raise ValidationError(
+                {
+                    "year": _("年度 %(year)s 不在项目建设起止年限（%(start)s—%(end)s）之内。")
+                    % {"year": self.year, "start": span.start, "end": span.stop - 1}
+                }
+            )
+        if span is None and self.year is not None:
+            raise ValidationError({"year": _("请先填写项目的计划开工和竣工日期，再编制年度计划。")})
+        if (
+            project
+            and self.planned_investment is not None
+            and project.total_investment is not None
+            and self.planned_investment > project.total_investment
+        ):
+            raise ValidationError({"planned_investment": _("年度计划投资不能超过项目总投资。")})
+
+
+class Milestone(models.Model):
+    """倒排工期节点: a key date with its baseline, current forecast and actual."""
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="milestones")
+    name = models.CharField(_("节点名称"), max_length=100)
+    sequence = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    baseline_date = models.DateField(_("计划日期"))
+    forecast_date = models.DateField(_("预计日期"), null=True, blank=True)
+    actual_date = models.DateField(_("实际完成日期"), null=True, blank=True)
+
+    objects = ProjectChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("节点")
+        verbose_name_plural = _("节点")
+        ordering = ["project", "sequence", "baseline_date"]
+
+    def __str__(self):
+        return f"{self.project} · {self.name}"
+
+    def clean(self):
+        if self.actual_date and self.actual_date > timezone.localdate():
+            raise ValidationError({"actual_date": _("实际完成日期不能晚于今天。")})
+
+    @property
+    def status(self) -> str:
+        today = timezone.localdate()
+        if self.actual_date:
+            return "late_done" if self.actual_date > self.baseline_date else "done"
+        expected = self.forecast_date or self.baseline_date
+        if self.baseline_date < today:
+            return "overdue"
+        if expected > self.baseline_date:
+            return "at_risk"
+        return "on_track"
