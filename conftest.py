@@ -6,6 +6,12 @@ from apps.accounts.models import Role
 from tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The default PBKDF2 costs ~100 ms a user; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db):
     """Two counties, each with projects; one user per role anchored in the first county."""

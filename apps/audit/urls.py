@@ -1,2 +1,6 @@
+from django.urls import path
+
+from . import views
+
 app_name = "audit"
-urlpatterns = []
+urlpatterns = [path("", views.change_list, name="list")]

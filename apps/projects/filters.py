@@ -1,12 +1,15 @@
 """The one FilterSet behind the project list page, its exports and the API."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.regions.models import Organisation, OrganisationKind, Person, Region
 
 from .models import Category, InvestorType, Level, Project, Stage
+
+CHECKBOXES = forms.CheckboxSelectMultiple
 
 SORT_FIELDS = (
     ("name", "name"),
@@ -34,10 +37,10 @@ class ProjectFilterSet(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(
         label=_("区划（含下级）"), queryset=_regions_for, method="filter_region_subtree"
     )
-    stage = django_filters.MultipleChoiceFilter(label=_("项目阶段"), choices=Stage.choices)
-    level = django_filters.MultipleChoiceFilter(label=_("项目级别"), choices=Level.choices)
-    category = django_filters.MultipleChoiceFilter(label=_("项目类别"), choices=Category.choices)
-    investor_type = django_filters.MultipleChoiceFilter(label=_("投资主体"), choices=InvestorType.choices)
+    stage = django_filters.MultipleChoiceFilter(label=_("项目阶段"), choices=Stage.choices, widget=CHECKBOXES)
+    level = django_filters.MultipleChoiceFilter(label=_("项目级别"), choices=Level.choices, widget=CHECKBOXES)
+    category = django_filters.MultipleChoiceFilter(label=_("项目类别"), choices=Category.choices, widget=CHECKBOXES)
+    investor_type = django_filters.MultipleChoiceFilter(label=_("投资主体"), choices=InvestorType.choices, widget=CHECKBOXES)
     lead_official = django_filters.ModelChoiceFilter(
         label=_("包抓领导"), queryset=Person.objects.filter(is_city_leader=True)
     )

@@ -102,7 +102,7 @@ class Project(models.Model):
     name = models.CharField(_("项目名称"), max_length=200)
     project_code = models.CharField(
         _("项目代码"),
-        max_length=23,
+        max_length=24,
         unique=True,
         null=True,
         blank=True,
@@ -247,6 +247,14 @@ class AnnualPlan(models.Model):
             raise ValidationError({"planned_investment": _("年度计划投资不能超过项目总投资。")})
 
 
+class MilestoneStatus(models.TextChoices):
+    DONE = "done", _("已完成")
+    LATE_DONE = "late_done", _("延期完成")
+    OVERDUE = "overdue", _("逾期未完成")
+    AT_RISK = "at_risk", _("预计延期")
+    ON_TRACK = "on_track", _("正常推进")
+
+
 class Milestone(models.Model):
     """倒排工期节点: a key date with its baseline, current forecast and actual."""
 
@@ -272,13 +280,11 @@ class Milestone(models.Model):
             raise ValidationError({"actual_date": _("实际完成日期不能晚于今天。")})
 
     @property
-    def status(self) -> str:
-        today = timezone.localdate()
+    def status(self) -> MilestoneStatus:
         if self.actual_date:
-            return "late_done" if self.actual_date > self.baseline_date else "done"
-        expected = self.forecast_date or self.baseline_date
-        if self.baseline_date < today:
-            return "overdue"
-        if expected > self.baseline_date:
-            return "at_risk"
-        return "on_track"
+            return MilestoneStatus.LATE_DONE if self.actual_date > self.baseline_date else MilestoneStatus.DONE
+        if self.baseline_date < timezone.localdate():
+            return MilestoneStatus.OVERDUE
+        if self.forecast_date and self.forecast_date > self.baseline_date:
+            return MilestoneStatus.AT_RISK
+        return MilestoneStatus.ON_TRACK

@@ -58,6 +58,11 @@ def project_editable_fields(*, user: User) -> frozenset[str] | None:
     return None
 
 
+def annual_plans_editable_by(*, user: User) -> bool:
+    """Annual plans are the government's plan figures; reporters do not set them."""
+    return user.role != Role.OWNER_REPORTER
+
+
 def _check_region_in_scope(*, actor: User, region: Region | None) -> None:
     if region is None or actor.region_id is None:
         return
@@ -205,7 +210,7 @@ def _child_write(*, actor: User, project_id: int, expected_version: int | None, 
     project = _lock_for_change(actor=actor, project_id=project_id)
     if expected_version is not None and project.version != expected_version:
         raise ConcurrentEditError(current=project.version, expected=expected_version)
-    if actor.role == Role.OWNER_REPORTER and model is AnnualPlan:
+    if model is AnnualPlan and not annual_plans_editable_by(user=actor):
         raise PermissionDenied(_("建设单位不能修改年度计划。"))
     if pk is None:
         instance, before, action = model(project=project), None, ChangeAction.CREATE

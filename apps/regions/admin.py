@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from apps.audit.mixins import AuditedAdmin
+
 from .models import Organisation, Person, Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedAdmin):
     list_display = ("code", "name", "level", "parent")
     list_filter = ("level",)
     search_fields = ("code", "name")
@@ -12,7 +14,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ("name", "short_name", "kind", "credit_code", "region")
     list_filter = ("kind", "region")
     list_select_related = ("region",)
@@ -21,7 +23,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AuditedAdmin):
     list_display = ("name", "position", "organisation", "region", "is_city_leader")
     list_filter = ("is_city_leader", "region")
     list_select_related = ("organisation", "region")

@@ -31,3 +31,15 @@ def query_with(context, **changes):
         else:
             params[key] = value
     return "?" + urlencode(sorted(params.lists()), doseq=True)
+
+
+@register.simple_tag(takes_context=True)
+def sort_query(context, field):
+    """Query string sorting by `field`, or by `-field` when already sorted ascending by it."""
+    current = context["request"].GET.get("sort", "")
+    return query_with(context, sort=f"-{field}" if current == field else field, page=None)
+
+
+@register.filter
+def nature(project, year: int) -> str:
+    return project.construction_nature(year)

@@ -1,0 +1,216 @@
+"""Project pages. Views declare and delegate: reads go through selectors, writes through services."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.models import Role
+from apps.audit.selectors import change_views
+from apps.core.exceptions import ConcurrentEditError
+
+from . import selectors, services
+from .exports import projects_csv, projects_xlsx
+from .forms import AnnualPlanForm, MilestoneForm, ProjectForm, apply_service_errors
+
+
+@login_required
+def project_list(request):
+    filterset = selectors.project_filterset(user=request.user, params=request.GET, request=request)
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    totals = selectors.project_totals(queryset=queryset)
+    page = Paginator(queryset, settings.PROJECTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "totals": totals,
+        "can_create": request.user.role in services.PROJECT_CREATORS,
+        "year": timezone.localdate().year,
+    }
+    template = "projects/_list_results.html" if request.htmx else "projects/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def project_export(request, fmt: str):
+    filterset = selectors.project_filterset(user=request.user, params=request.GET, request=request)
+    if not filterset.is_valid():
+        messages.error(request, _("筛选条件有误，未导出。"))
+        return redirect("projects:list")
+    queryset = filterset.qs
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    if fmt == "csv":
+        response = HttpResponse(projects_csv(queryset), content_type="text/csv; charset=utf-8")
+        filename = f"projects-{stamp}.csv"
+    else:
+        title = _("%(scope)s重大项目清单") % {"scope": request.user.region.name if request.user.region_id else ""}
+        response = HttpResponse(
+            projects_xlsx(queryset, title=title),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        filename = f"projects-{stamp}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def project_detail(request, pk: int):
+    project = selectors.project_get(user=request.user, pk=pk)
+    context = {
+        "project": project,
+        "partner_units": project.partner_units.all(),
+        "annual_plans": selectors.annual_plan_list(user=request.user, project=project),
+        "milestones": selectors.milestone_list(user=request.user, project=project),
+        "history": change_views(selectors.project_history(user=request.user, project=project)[:100]),
+        "can_change": selectors.project_can(user=request.user, project=project, action="change"),
+        "can_delete": request.user.role == Role.CITY_ADMIN,
+        "can_plan": services.annual_plans_editable_by(user=request.user),
+        "today": timezone.localdate(),
+    }
+    return render(request, "projects/detail.html", context)
+
+
+@login_required
+def project_create(request):
+    if request.user.role not in services.PROJECT_CREATORS:
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(actor=request.user, fields=form.service_fields())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("项目已创建。"))
+            return redirect("projects:detail", pk=project.pk)
+    return render(request, "projects/form.html", {"form": form, "project": None})
+
+
+@login_required
+def project_edit(request, pk: int):
+    project = selectors.project_get(user=request.user, pk=pk, action="change")
+    form = ProjectForm(request.POST or None, instance=project, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(
+                actor=request.user,
+                project_id=project.pk,
+                expected_version=form.cleaned_data["version"] or 0,
+                fields=form.service_fields(),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        except ConcurrentEditError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("项目已保存。"))
+            return redirect("projects:detail", pk=project.pk)
+    return render(request, "projects/form.html", {"form": form, "project": project})
+
+
+def _int_or_zero(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+@login_required
+@require_POST
+def project_delete(request, pk: int):
+    project = selectors.project_get(user=request.user, pk=pk, action="delete")
+    try:
+        services.project_delete(
+            actor=request.user, project_id=project.pk, expected_version=_int_or_zero(request.POST.get("version"))
+        )
+    except ConcurrentEditError as error:
+        messages.error(request, str(error))
+        return redirect("projects:detail", pk=project.pk)
+    messages.success(request, _("项目“%(name)s”已删除。") % {"name": project.name})
+    return redirect("projects:list")
+
+
+# Annual plans and milestones share one edit flow: a small form page that saves
+# through the child service and returns to the project page.
+CHILDREN = {
+    "plans": {
+        "form": AnnualPlanForm,
+        "get": selectors.annual_plan_get,
+        "create": services.annual_plan_create,
+        "update": services.annual_plan_update,
+        "delete": services.annual_plan_delete,
+        "id_arg": "plan_id",
+        "allowed": services.annual_plans_editable_by,
+        "title": _("年度计划"),
+    },
+    "milestones": {
+        "form": MilestoneForm,
+        "get": selectors.milestone_get,
+        "create": services.milestone_create,
+        "update": services.milestone_update,
+        "delete": services.milestone_delete,
+        "id_arg": "milestone_id",
+        "allowed": lambda *, user: True,
+        "title": _("节点"),
+    },
+}
+
+
+@login_required
+def child_edit(request, pk: int, kind: str, child_pk: int | None = None):
+    spec = CHILDREN[kind]
+    project = selectors.project_get(user=request.user, pk=pk, action="change")
+    if not spec["allowed"](user=request.user):
+        raise PermissionDenied
+    instance = spec["get"](user=request.user, project=project, pk=child_pk) if child_pk else None
+    form = spec["form"](request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if instance is None:
+                spec["create"](actor=request.user, project_id=project.pk, fields=form.cleaned_data)
+            else:
+                spec["update"](
+                    actor=request.user, project_id=project.pk, fields=form.cleaned_data, **{spec["id_arg"]: child_pk}
+                )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("%(what)s已保存。") % {"what": spec["title"]})
+            return redirect("projects:detail", pk=project.pk)
+    return render(
+        request, "projects/child_form.html", {"form": form, "project": project, "title": spec["title"], "kind": kind}
+    )
+
+
+@login_required
+@require_POST
+def child_delete(request, pk: int, kind: str, child_pk: int):
+    spec = CHILDREN[kind]
+    project = selectors.project_get(user=request.user, pk=pk, action="change")
+    if not spec["allowed"](user=request.user):
+        raise PermissionDenied
+    spec["get"](user=request.user, project=project, pk=child_pk)
+    spec["delete"](actor=request.user, project_id=project.pk, **{spec["id_arg"]: child_pk})
+    messages.success(request, _("%(what)s已删除。") % {"what": spec["title"]})
+    return redirect("projects:detail", pk=project.pk)
+
+
+@login_required
+def my_projects(request):
+    if request.user.role != Role.CITY_LEADER or not request.user.person_id:
+        raise PermissionDenied(_("只有市级包抓领导有“我包抓的项目”页面。"))
+    projects = selectors.leader_projects(user=request.user)
+    totals = selectors.project_totals(queryset=projects)
+    return render(
+        request,
+        "projects/mine.html",
+        {"projects": projects, "totals": totals, "leader": request.user.person, "today": timezone.localdate()},
+    )
