@@ -1,0 +1,48 @@
+# KeyProjects: `make run` serves the demo city, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1:8000
+
+.PHONY: run test lint format bench seed clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit("KeyProjects 需要 Python 3.11 或更高版本" if sys.version_info < (3, 11) else 0)'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@touch $@
+
+$(VENV)/.dev: requirements-dev.lock $(VENV)/.runtime
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	@touch $@
+
+## run: create the environment, migrate SQLite, load the demo city once, serve on 127.0.0.1:8000
+run: $(VENV)/.runtime
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py runserver $(HOST)
+
+## test: lint, then the whole pytest suite (DATABASE_URL selects PostgreSQL; SQLite by default)
+test: $(VENV)/.dev
+	@bash scripts/ensure-chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## seed: a fresh demo database (drops nothing: use a new DATABASE_URL or delete var/db.sqlite3 first)
+seed: $(VENV)/.runtime
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+
+clean:
+	rm -rf $(VENV) var/db.sqlite3* staticfiles .pytest_cache .ruff_cache
