@@ -59,6 +59,11 @@ class ProjectFilterSet(django_filters.FilterSet):
         model = Project
         fields = []
 
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # A unique last sort key keeps pages stable when the chosen sort has ties.
+        return queryset.order_by(*(queryset.query.order_by or queryset.model._meta.ordering), "pk")
+
     def filter_text(self, queryset, name, value):
         value = value.strip()
         if not value:
