@@ -59,9 +59,7 @@ def projects_csv(queryset) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow([label for label, _ in COLUMNS])
     for index, project in enumerate(queryset.iterator(chunk_size=2000), start=1):
-        writer.writerow(
-            [safe_text(value) if isinstance(value, str) else value for value in _row(index, project)]
-        )
+        writer.writerow([safe_text(value) if isinstance(value, str) else value for value in _row(index, project)])
     # UTF-8 with BOM: what Excel on Chinese Windows needs to read UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

@@ -40,7 +40,9 @@ class ProjectFilterSet(django_filters.FilterSet):
     stage = django_filters.MultipleChoiceFilter(label=_("项目阶段"), choices=Stage.choices, widget=CHECKBOXES)
     level = django_filters.MultipleChoiceFilter(label=_("项目级别"), choices=Level.choices, widget=CHECKBOXES)
     category = django_filters.MultipleChoiceFilter(label=_("项目类别"), choices=Category.choices, widget=CHECKBOXES)
-    investor_type = django_filters.MultipleChoiceFilter(label=_("投资主体"), choices=InvestorType.choices, widget=CHECKBOXES)
+    investor_type = django_filters.MultipleChoiceFilter(
+        label=_("投资主体"), choices=InvestorType.choices, widget=CHECKBOXES
+    )
     lead_official = django_filters.ModelChoiceFilter(
         label=_("包抓领导"), queryset=Person.objects.filter(is_city_leader=True)
     )

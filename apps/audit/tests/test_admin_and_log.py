@@ -23,7 +23,13 @@ def test_admin_edit_of_reference_data_is_recorded(staff_client, world):
     url = reverse("admin:regions_organisation_change", args=[world.dept.pk])
     response = staff_client.post(
         url,
-        {"name": "市交通运输局", "short_name": "交通局", "kind": "department", "credit_code": "", "region": world.city.pk},
+        {
+            "name": "市交通运输局",
+            "short_name": "交通局",
+            "kind": "department",
+            "credit_code": "",
+            "region": world.city.pk,
+        },
         REMOTE_ADDR="192.0.2.7",
     )
     assert response.status_code == 302

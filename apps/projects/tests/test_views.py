@@ -217,3 +217,9 @@ def test_language_switch_to_english(client, world):
     client.post(reverse("set_language"), {"language": "en", "next": "/projects/"})
     body = client.get(reverse("projects:list")).content.decode()
     assert "Project registry" in body and "项目库" not in body.split("<main>")[1]
+
+
+def test_chinese_is_the_default_whatever_the_browser_says(client, world):
+    client.force_login(world.users[Role.CITY_ADMIN])
+    body = client.get(reverse("projects:list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "项目库" in body and "Project registry" not in body

@@ -1,0 +1,83 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.projects import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "生成示范数据：示范省、示范市及其县区（GB/T 2260 代码）、市级部门、建设单位（有效统一社会信用代码）、"
+        "市级领导、各阶段/级别/类别/投资主体的项目及其年度计划和节点，以及每种角色一个演示账号"
+        f"（密码均为 {demo.DEMO_PASSWORD}）。同一随机种子生成相同数据。"
+        "这是合成的初始数据，批量写入，不生成修改记录。数据库已有数据时拒绝执行（--if-empty 时跳过）。"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--projects",
+            type=int,
+            default=demo.DEFAULT_PROJECTS,
+            help=f"项目数量（默认 {demo.DEFAULT_PROJECTS}；100000 为全省规模的压测数据）",
+        )
+        parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help=f"随机种子（默认 {demo.DEFAULT_SEED}）")
+        parser.add_argument("--year", type=int, default=None, help="年度计划的当前年度（默认今年；同时生成上一年度）")
+        parser.add_argument("--if-empty", action="store_true", help="数据库已有数据时什么也不做")
+
+    def handle(self, *args, projects, seed, year, if_empty, **options):
+        if projects < 0:
+            raise CommandError("项目数量不能为负数。")
+        if demo.database_has_data():
+            if if_empty:
+                self.stdout.write("数据库中已有数据，跳过生成示范数据。")
+                self.print_users(None)
+                return
+            raise CommandError(
+                "数据库中已有数据，拒绝生成示范数据。请换用新的数据库（DATABASE_URL）或删除 var/db.sqlite3 后重试；"
+                "若只想在空库时生成，请加 --if-empty。"
+            )
+        started = time.monotonic()
+        summary = demo.generate_demo(projects=projects, seed=seed, year=year)
+        elapsed = time.monotonic() - started
+        self.print_summary(summary, elapsed)
+
+    def print_summary(self, s: demo.DemoSummary, elapsed: float):
+        write = self.stdout.write
+        write(
+            self.style.SUCCESS(
+                f"示范数据已生成（随机种子 {s.seed}，年度 {s.year - 1}—{s.year}，用时 {elapsed:.1f} 秒）："
+            )
+        )
+        stages = "、".join(f"{label} {count}" for label, count in s.stages.items())
+        rows = [
+            ("行政区划", f"{s.regions}（省 1、市 1、县区 {s.regions - 2}）"),
+            (
+                "单位",
+                f"{s.organisations}（政府部门 {s.departments}、建设单位 {s.owner_units}、其他 {s.other_organisations}）",
+            ),
+            ("市级领导", str(s.leaders)),
+            ("项目", f"{s.projects}（{stages}）"),
+            ("年度计划", str(s.annual_plans)),
+            ("节点", str(s.milestones)),
+            ("协作单位关系", str(s.partner_links)),
+        ]
+        for label, value in rows:
+            write(f"  {label}：{value}")
+        self.print_users(s.anchors)
+        if s.skipped_users:
+            write(self.style.WARNING(f"以下用户名已存在，未重新创建：{'、'.join(s.skipped_users)}"))
+
+    def print_users(self, anchors):
+        write = self.stdout.write
+        write("")
+        write("演示账号：")
+        table = [("用户名", "密码", "角色", "可见范围"), *demo.demo_users_table(anchors)]
+        widths = [max(_width(row[i]) for row in table) for i in range(3)]
+        for row in table:
+            cells = [cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row[:3])]
+            write("  " + "  ".join([*cells, row[3]]))
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
