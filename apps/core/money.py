@@ -2,10 +2,20 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django import forms
 from django.conf import settings
 from django.db import models
 
 WAN_PER_YI = Decimal(10000)
+
+
+class MoneyInput(forms.NumberInput):
+    """Shows 4262 rather than the stored 4262.0000."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            value = format(normalize_wan(value), "f")
+        return super().format_value(value)
 
 
 class MoneyField(models.DecimalField):
@@ -15,6 +25,10 @@ class MoneyField(models.DecimalField):
         kwargs.setdefault("max_digits", settings.MONEY_MAX_DIGITS)
         kwargs.setdefault("decimal_places", settings.MONEY_DECIMAL_PLACES)
         super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        kwargs.setdefault("widget", MoneyInput(attrs={"step": "any", "min": "0"}))
+        return super().formfield(**kwargs)
 
 
 def wan_to_yi(amount: Decimal | None, places: int = 2) -> Decimal:

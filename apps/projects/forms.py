@@ -44,7 +44,7 @@ class ProjectForm(forms.ModelForm):
             "actual_start_date": DATE_INPUT,
             "actual_end_date": DATE_INPUT,
             "scope": forms.Textarea(attrs={"rows": 4}),
-            "partner_units": forms.SelectMultiple(attrs={"size": 6}),
+            "partner_units": forms.CheckboxSelectMultiple(attrs={"class": "checkgrid"}),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -58,7 +58,6 @@ class ProjectForm(forms.ModelForm):
         self.fields["lead_department"].queryset = departments
         self.fields["partner_units"].queryset = departments
         self.fields["owner_unit"].queryset = Organisation.objects.filter(kind=OrganisationKind.OWNER_UNIT)
-        self.fields["total_investment"].widget.attrs.update({"step": "0.01", "min": "0"})
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         allowed = project_editable_fields(user=user)

@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Sum
+from django.db.models import Case, Count, Q, Sum, When
 from django.http import Http404
+from django.utils import timezone
 
 from apps.audit.models import ChangeRecord
 
 from .filters import ProjectFilterSet
-from .models import AnnualPlan, Milestone, Project
+from .models import AnnualPlan, Milestone, Project, Stage
 
 
 @dataclass(frozen=True)
@@ -80,14 +81,27 @@ def project_history(*, user, project: Project):
     )
 
 
+# A leader looks first at what has not started, then at what is being built.
+LEADER_STAGE_ORDER = [Stage.PRELIMINARY, Stage.UNDER_CONSTRUCTION, Stage.RESERVE, Stage.COMPLETED]
+
+
 def leader_projects(*, user):
-    """我包抓的项目: the projects whose lead official is the user's person."""
+    """我包抓的项目: the projects whose lead official is the user's person,
+    with how many of their milestones are past their baseline date and not done."""
     if not user.person_id:
         return project_queryset(user=user).none()
+    today = timezone.localdate()
+    stage_rank = Case(*(When(stage=stage, then=rank) for rank, stage in enumerate(LEADER_STAGE_ORDER)))
     return (
         project_queryset(user=user)
         .with_list_relations()
         .filter(lead_official_id=user.person_id)
-        .annotate(milestone_count=Count("milestones"))
-        .order_by("stage", "planned_start_date", "id")
+        .annotate(
+            overdue_milestones=Count(
+                "milestones",
+                filter=Q(milestones__actual_date__isnull=True, milestones__baseline_date__lt=today),
+            ),
+            stage_rank=stage_rank,
+        )
+        .order_by("stage_rank", "planned_start_date", "id")
     )

@@ -223,3 +223,31 @@ def test_chinese_is_the_default_whatever_the_browser_says(client, world):
     client.force_login(world.users[Role.CITY_ADMIN])
     body = client.get(reverse("projects:list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "项目库" in body and "Project registry" not in body
+
+
+def test_leader_page_puts_unstarted_first_and_counts_overdue_milestones(client, world):
+    import datetime
+
+    built = f.ProjectFactory(
+        name="在建的路",
+        region=world.county_b,
+        lead_official=world.leader,
+        stage="under_construction",
+        actual_start_date=datetime.date(2026, 4, 1),
+    )
+    f.MilestoneFactory(project=world.p_a, name="用地批复", baseline_date=datetime.date(2020, 1, 1))
+    f.MilestoneFactory(
+        project=world.p_a, name="已完成", baseline_date=datetime.date(2020, 1, 1), actual_date=datetime.date(2020, 2, 1)
+    )
+    f.MilestoneFactory(project=built, name="未来", baseline_date=datetime.date(2099, 1, 1))
+    client.force_login(world.users[Role.CITY_LEADER])
+    response = client.get(reverse("projects:mine"))
+    projects = list(response.context["projects"])
+    assert [p.name for p in projects] == ["甲区快速路", "在建的路"]  # preliminary before under construction
+    assert [p.overdue_milestones for p in projects] == [1, 0]
+
+
+def test_money_is_shown_without_trailing_zeros_in_forms(client, world):
+    client.force_login(world.users[Role.CITY_ADMIN])
+    body = client.get(reverse("projects:edit", args=[world.p_a.pk])).content.decode()
+    assert 'name="total_investment" value="10000"' in body
