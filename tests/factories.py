@@ -22,7 +22,8 @@ class RegionFactory(factory.django.DjangoModelFactory):
         model = Region
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"6103{n + 1:02d}")
+    # Six digits for the first 9,900 regions (PostgreSQL enforces the length; SQLite would not).
+    code = factory.Sequence(lambda n: f"62{n // 99 % 100:02d}{n % 99 + 1:02d}")
     name = factory.Sequence(lambda n: f"测试县{n}")
     level = RegionLevel.COUNTY
 

@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.mixins import AuditedAdmin
+
 from .models import APIToken, User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ("username", "last_name", "first_name", "role", "region", "organisation", "is_active")
     list_filter = ("role", "is_active", "region")
     list_select_related = ("region", "organisation")

@@ -45,6 +45,9 @@ class User(AbstractUser):
         help_text=_("市级领导对应的包抓领导。"),
     )
 
+    # Role and scope changes are logged; secrets and login noise are not.
+    AUDIT_EXCLUDE = frozenset({"password", "last_login", "groups", "user_permissions"})
+
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")

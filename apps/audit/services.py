@@ -23,15 +23,23 @@ def _plain(value):
 
 
 def snapshot(instance: models.Model) -> dict:
-    """Field values as JSON-safe primitives: FKs as ids, M2M as sorted id lists."""
+    """Field values as JSON-safe primitives: FKs as ids, M2M as sorted id lists.
+
+    A model lists fields that must never reach the log (secrets, noise) in AUDIT_EXCLUDE.
+    """
     data = {}
+    excluded = getattr(instance, "AUDIT_EXCLUDE", frozenset())
     for field in instance._meta.concrete_fields:
+        if field.name in excluded:
+            continue
         # The record has its own time; auto timestamps would make every save look like a change.
         if field.primary_key or getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             continue
         data[field.name] = _plain(field.value_from_object(instance))
     if instance.pk is not None:
         for field in instance._meta.many_to_many:
+            if field.name in excluded:
+                continue
             data[field.name] = sorted(obj.pk for obj in getattr(instance, field.name).all())
     return data
 

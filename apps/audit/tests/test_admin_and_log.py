@@ -99,3 +99,23 @@ def test_unsafe_request_ids_are_replaced(client, world):
     client.force_login(world.users[Role.AUDITOR])
     response = client.get(reverse("audit:list"), HTTP_X_REQUEST_ID="<script>")
     assert response["X-Request-ID"] != "<script>" and len(response["X-Request-ID"]) == 32
+
+
+def test_role_changes_in_admin_are_recorded_without_secrets(staff_client, world):
+    user = world.users[Role.AUDITOR]
+    response = staff_client.post(
+        reverse("admin:accounts_user_change", args=[user.pk]),
+        {
+            "username": user.username,
+            "role": Role.COUNTY_USER,
+            "region": world.county_b.pk,
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "08:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    record = ChangeRecord.objects.get(content_type__model="user")
+    assert record.before["role"] == "auditor" and record.after["role"] == "county_user"
+    assert record.after["region"] == world.county_b.pk
+    assert "password" not in record.after and "password" not in record.before
