@@ -7,25 +7,8 @@ not computed from the scoping code under test.
 import pytest
 
 from apps.accounts.models import APIToken, Role
+from tests.scope_table import CHANGES, PROJECTS, SEES
 
-# Which of the three projects each role sees and may change.
-SEES = {
-    Role.CITY_ADMIN: {"p_a", "p_b", "p_c"},
-    Role.CITY_LEADER: {"p_a", "p_b", "p_c"},
-    Role.COUNTY_USER: {"p_a"},
-    Role.DEPARTMENT_USER: {"p_a", "p_b"},
-    Role.OWNER_REPORTER: {"p_a"},
-    Role.AUDITOR: {"p_a", "p_b", "p_c"},
-}
-CHANGES = {
-    Role.CITY_ADMIN: {"p_a", "p_b", "p_c"},
-    Role.CITY_LEADER: set(),
-    Role.COUNTY_USER: {"p_a"},
-    Role.DEPARTMENT_USER: set(),
-    Role.OWNER_REPORTER: {"p_a"},
-    Role.AUDITOR: set(),
-}
-PROJECTS = ("p_a", "p_b", "p_c")
 ANONYMOUS = "anonymous"
 ACTIONS = ("list", "detail", "patch", "delete", "history", "plans", "plan_create")
 READS = {"detail", "history", "plans"}
