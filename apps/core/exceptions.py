@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError  # noqa: F401  (re-exported for services)
 from django.utils.translation import gettext_lazy as _
 
 

@@ -50,7 +50,14 @@ class ProjectFilterSet(django_filters.FilterSet):
         label=_("牵头单位"), queryset=Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT)
     )
     owner_unit = django_filters.ModelChoiceFilter(
-        label=_("建设单位"), queryset=Organisation.objects.filter(kind=OrganisationKind.OWNER_UNIT)
+        label=_("建设单位"),
+        queryset=Organisation.objects.filter(kind=OrganisationKind.OWNER_UNIT),
+        widget=forms.HiddenInput,
+    )
+    # Owner units run to tens of thousands province-wide: the page offers a name search,
+    # the id filter stays for the API and for links from other pages.
+    owner_unit_name = django_filters.CharFilter(
+        label=_("建设单位名称"), field_name="owner_unit__name", lookup_expr="icontains"
     )
     planned_start_year = django_filters.NumberFilter(
         label=_("计划开工年度"), field_name="planned_start_date", lookup_expr="year"

@@ -251,3 +251,12 @@ def test_money_is_shown_without_trailing_zeros_in_forms(client, world):
     client.force_login(world.users[Role.CITY_ADMIN])
     body = client.get(reverse("projects:edit", args=[world.p_a.pk])).content.decode()
     assert 'name="total_investment" value="10000"' in body
+
+
+def test_owner_unit_is_searched_by_name_on_the_page_and_by_id_in_links(client, world):
+    client.force_login(world.users[Role.CITY_ADMIN])
+    url = reverse("projects:list")
+    body = client.get(url, {"owner_unit_name": "城投"}).content.decode()
+    assert "甲区快速路" in body and "乙县水厂" not in body
+    body = client.get(url, {"owner_unit": world.other_owner.pk}).content.decode()
+    assert "乙县水厂" in body and "甲区快速路" not in body
