@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "apps.regions",
     "apps.projects",
     "apps.audit",
+    "apps.reporting",
+    "apps.statistics",
 ]
 
 MIDDLEWARE = [

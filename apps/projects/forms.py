@@ -37,12 +37,15 @@ class ProjectForm(forms.ModelForm):
             "lead_department",
             "owner_unit",
             "partner_units",
+            "in_statistics",
+            "statistics_included_on",
         ]
         widgets = {
             "planned_start_date": DATE_INPUT,
             "planned_end_date": DATE_INPUT,
             "actual_start_date": DATE_INPUT,
             "actual_end_date": DATE_INPUT,
+            "statistics_included_on": DATE_INPUT,
             "scope": forms.Textarea(attrs={"rows": 4}),
             "partner_units": forms.CheckboxSelectMultiple(attrs={"class": "checkgrid"}),
         }

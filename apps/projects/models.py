@@ -148,6 +148,8 @@ class Project(models.Model):
     partner_units = models.ManyToManyField(
         "regions.Organisation", verbose_name=_("协作单位"), blank=True, related_name="partner_projects"
     )
+    in_statistics = models.BooleanField(_("已入统"), default=False)
+    statistics_included_on = models.DateField(_("入统日期"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -183,6 +185,10 @@ class Project(models.Model):
         today = timezone.localdate()
         if self.actual_start_date and self.actual_start_date > today:
             errors["actual_start_date"] = _("实际开工日期不能晚于今天。")
+        if self.in_statistics and not self.statistics_included_on:
+            errors["statistics_included_on"] = _("已入统的项目必须填写入统日期。")
+        if not self.in_statistics and self.statistics_included_on:
+            errors["in_statistics"] = _("填写了入统日期的项目应标记为已入统。")
         if errors:
             raise ValidationError(errors)
 

@@ -1,0 +1,215 @@
+"""The monthly reporting cycle (月报): periods, one report per project and month,
+verification, and revisions of locked reports approved by a second person."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.money import MoneyField
+from apps.core.querysets import RestrictedQuerySet
+from apps.projects.models import MONEY_NON_NEGATIVE, project_scope_q
+
+MONTH_VALIDATORS = [MinValueValidator(1), MaxValueValidator(12)]
+
+
+class PeriodStatus(models.TextChoices):
+    OPEN = "open", _("填报中")
+    CLOSED = "closed", _("已关闭")
+
+
+class ReportingPeriodQuerySet(RestrictedQuerySet):
+    def scope_q(self, user, action):
+        from apps.accounts.models import Role
+
+        if action == "view":
+            return Q()
+        return Q() if user.role == Role.CITY_ADMIN else None
+
+
+class ReportingPeriod(models.Model):
+    """A reporting month, opened and closed by the city administrator."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    month = models.PositiveSmallIntegerField(_("月份"), validators=MONTH_VALIDATORS)
+    deadline = models.DateField(_("截止日期"))
+    status = models.CharField(_("状态"), max_length=10, choices=PeriodStatus.choices, default=PeriodStatus.OPEN)
+    opened_at = models.DateTimeField(_("开启时间"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+
+    objects = ReportingPeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("填报期")
+        verbose_name_plural = _("填报期")
+        ordering = ["-year", "-month"]
+        constraints = [models.UniqueConstraint(fields=["year", "month"], name="reporting_period_unique_month")]
+
+    def __str__(self):
+        return f"{self.year}年{self.month}月"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已报送")
+    RETURNED = "returned", _("已退回")
+    VERIFIED = "verified", _("已审核")
+
+
+class MonthlyReportQuerySet(RestrictedQuerySet):
+    """A report is visible and changeable exactly where its project is."""
+
+    def scope_q(self, user, action):
+        return project_scope_q(user, "view" if action == "verify" else action, prefix="project__")
+
+
+class MonthlyReport(models.Model):
+    """One project's report for one month. Year-to-date and since-start totals are
+    derived from the monthly amounts (see selectors), never typed."""
+
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("项目"), on_delete=models.CASCADE, related_name="monthly_reports"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    month = models.PositiveSmallIntegerField(_("月份"), validators=MONTH_VALIDATORS)
+    completed_investment = MoneyField(_("本月完成投资（万元）"), validators=[MONEY_NON_NEGATIVE])
+    physical_progress = models.TextField(_("形象进度"), blank=True)
+    percent_complete = models.DecimalField(
+        _("累计完成比例（%）"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(0, message=_("完成比例应在 0 到 100 之间。")),
+            MaxValueValidator(100, message=_("完成比例应在 0 到 100 之间。")),
+        ],
+    )
+    actual_start_date = models.DateField(_("实际开工日期"), null=True, blank=True)
+    problems = models.TextField(_("存在问题"), blank=True)
+    next_steps = models.TextField(_("下步措施"), blank=True)
+    notes = models.TextField(_("质量、安全、进度情况"), blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    returned_reason = models.TextField(_("退回原因"), blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = MonthlyReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("月报")
+        verbose_name_plural = _("月报")
+        ordering = ["-year", "-month", "project_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "year", "month"], name="monthly_report_one_per_month"),
+        ]
+        indexes = [models.Index(fields=["year", "month", "project"], name="report_period_project_idx")]
+
+    def __str__(self):
+        return f"{self.project} {self.year}年{self.month}月月报"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == ReportStatus.VERIFIED
+
+    def clean(self):
+        if self.actual_start_date and self.actual_start_date.year * 100 + self.actual_start_date.month > (
+            self.year * 100 + self.month
+        ):
+            raise ValidationError({"actual_start_date": _("实际开工日期不能晚于报告月份。")})
+
+
+class RevisionStatus(models.TextChoices):
+    PENDING = "pending", _("待批准")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+
+
+class ReportRevisionQuerySet(RestrictedQuerySet):
+    def scope_q(self, user, action):
+        return project_scope_q(user, "view", prefix="report__project__")
+
+
+class ReportRevision(models.Model):
+    """A requested change to a verified (locked) report. Applied only when a second
+    person approves; keeps the report's values before and after."""
+
+    report = models.ForeignKey(
+        MonthlyReport, verbose_name=_("月报"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    reason = models.TextField(_("修改理由"))
+    proposed = models.JSONField(_("拟修改为"))
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=RevisionStatus.choices, default=RevisionStatus.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("批准人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+
+    objects = ReportRevisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("月报修改申请")
+        verbose_name_plural = _("月报修改申请")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("requested_by")),
+                name="revision_needs_second_person",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.report} 修改申请"
+
+
+class Reminder(models.Model):
+    """An in-app reminder (催报, 待审核, 待批准) shown to one user until read."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    message = models.CharField(_("内容"), max_length=300)
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("提醒")
+        verbose_name_plural = _("提醒")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"], name="reminder_unread_idx")]
+
+    def __str__(self):
+        return self.message
