@@ -185,6 +185,8 @@ class ProjectListItem(Schema):
     lead_official: NamedRef | None
     lead_department: NamedRef | None
     owner_unit: OwnerUnitRef
+    in_statistics: bool
+    statistics_included_on: datetime.date | None
     version: int
 
 
@@ -227,6 +229,8 @@ class ProjectIn(_Input):
     lead_department: int | None = Field(None, description="牵头单位（政府部门）id")
     owner_unit: int = Field(..., description="建设单位 id")
     partner_units: list[int] = Field(default_factory=list, description="协作单位（政府部门）id 列表")
+    in_statistics: bool = Field(False, description="是否已入统")
+    statistics_included_on: datetime.date | None = Field(None, description="入统日期")
 
 
 class ProjectPatch(_Input):
@@ -252,6 +256,8 @@ class ProjectPatch(_Input):
     lead_department: int | None = None
     owner_unit: int = None
     partner_units: list[int] = None
+    in_statistics: bool = None
+    statistics_included_on: datetime.date | None = None
 
 
 # --- history ------------------------------------------------------------------

@@ -518,3 +518,20 @@ def test_openapi_lists_the_endpoints(client):
     list_params = {p["name"] for p in paths["/api/v1/projects"]["get"]["parameters"]}
     assert {"q", "region", "stage", "planned_start_year", "sort", "limit", "offset"} <= list_params
     assert client.get(f"{API}/docs").status_code == 200
+
+
+def test_statistics_inclusion_round_trips_and_is_validated(client, world):
+    from apps.accounts.models import Role
+
+    client.force_login(world.users[Role.CITY_ADMIN])
+    url = f"/api/v1/projects/{world.p_a.pk}"
+    refused = client.patch(url, {"version": 1, "in_statistics": True}, content_type="application/json")
+    assert refused.status_code == 422
+    assert "入统日期" in refused.json()["errors"]["statistics_included_on"][0]
+    ok = client.patch(
+        url,
+        {"version": 1, "in_statistics": True, "statistics_included_on": "2026-04-30"},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200
+    assert ok.json()["in_statistics"] is True and ok.json()["statistics_included_on"] == "2026-04-30"
