@@ -32,10 +32,9 @@ class ChangeRecordQuerySet(RestrictedQuerySet):
             return None
         if user.role in (Role.AUDITOR, Role.CITY_ADMIN):
             return Q()
-        # Others see the history of the projects they can see (and its plans and milestones).
-        project_type = ContentType.objects.get_for_model(Project)
-        visible = Project.objects.restrict(user, "view").values("pk")
-        return Q(project_id__in=visible) | Q(content_type=project_type, object_id__in=visible)
+        # Others see the history of the projects they can see, with their plans and milestones
+        # (every record about a project carries its project_id).
+        return Q(project_id__in=Project.objects.restrict(user, "view").values("pk"))
 
 
 class ChangeRecord(models.Model):
