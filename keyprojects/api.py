@@ -15,6 +15,8 @@ from apps.core.api_auth import API_AUTH
 from apps.core.exceptions import ConcurrentEditError
 from apps.projects.api import router as projects_router
 from apps.regions.api import router as regions_router
+from apps.reporting.api import router as reporting_router
+from apps.statistics.api import router as statistics_router
 
 api = NinjaAPI(
     title="KeyProjects API",
@@ -100,4 +102,6 @@ def http_error(request: HttpRequest, exc: HttpError):
 
 
 api.add_router("/projects", projects_router)
+api.add_router("/reports", reporting_router)
 api.add_router("/", regions_router)
+api.add_router("/", statistics_router)

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.reporting",
     "apps.statistics",
+    "apps.dashboard",
 ]
 
 MIDDLEWARE = [

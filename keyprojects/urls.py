@@ -6,12 +6,14 @@ from django.views.generic import RedirectView
 from .api import api
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="projects:list", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="dashboard:index", permanent=False)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("projects/", include("apps.projects.urls")),
     path("changes/", include("apps.audit.urls")),
+    path("dashboard/", include("apps.dashboard.urls")),
+    path("reports/", include("apps.reporting.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

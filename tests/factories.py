@@ -120,3 +120,48 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(self, create, extracted, **kwargs):
         if create:
             self.save()
+
+
+# --- statistics and reporting (appended for apps/statistics) ------------------
+
+
+class RegionStatFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "statistics.RegionStat"
+
+    region = factory.SubFactory(RegionFactory)
+    year = 2026
+    month = 2
+    fai_ytd = Decimal("100000")
+    comparable_base = Decimal("90000")
+
+
+class RegionTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "statistics.RegionTarget"
+
+    region = factory.SubFactory(RegionFactory)
+    year = 2026
+    growth_pct = Decimal("8")
+    amount = Decimal("1200000")
+
+
+class ProvinceListTotalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "statistics.ProvinceListTotal"
+
+    province = factory.SubFactory(RegionFactory, level=RegionLevel.PROVINCE)
+    year = 2026
+    project_count = 400
+    total_investment = Decimal("80000000")
+
+
+class MonthlyReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reporting.MonthlyReport"
+
+    project = factory.SubFactory(ProjectFactory)
+    year = 2026
+    month = 3
+    completed_investment = Decimal("100")
+    status = "submitted"

@@ -2,9 +2,11 @@
 
 `generate_demo(projects=400, seed=20261121)` writes a province, a city and its counties,
 departments, construction units, city leaders, projects with annual plans and milestones,
-and one demo user per role, in one transaction with bulk inserts. The same seed gives the
-same data (dates are anchored on `today`). The seed is a synthetic initial load: it writes
-no change records.
+and one demo user per role, in one transaction with bulk inserts; then (apps.reporting.demo)
+monthly reports and reporting periods for `report_years` years, and the official statistics
+(FAI per region and month, targets, the province's list). The same seed gives the same data
+(dates are anchored on `today`). The seed is a synthetic initial load: it writes no change
+records.
 
 Only `random.Random(seed)` is used, never the global generator, and nothing iterates a set,
 so the output depends on the seed alone.
@@ -28,6 +30,7 @@ from .models import AnnualPlan, Category, InvestorType, Level, Milestone, Projec
 
 DEFAULT_PROJECTS = 400
 DEFAULT_SEED = 20261121
+DEFAULT_REPORT_YEARS = 2
 DEMO_PASSWORD = "demo12345"
 
 PROVINCE = ("610000", "示范省")
@@ -135,9 +138,12 @@ class DemoSummary:
     milestones: int = 0
     partner_links: int = 0
     users: int = 0
+    in_statistics: int = 0
     stages: dict = dataclasses.field(default_factory=dict)
     anchors: dict = dataclasses.field(default_factory=dict)
     skipped_users: list = dataclasses.field(default_factory=list)
+    # apps.reporting.demo.ReportingSummary, or None with report_years=0
+    reporting: object = None
 
     @property
     def organisations(self) -> int:
@@ -185,12 +191,23 @@ def generate_demo(
     year: int | None = None,
     today: datetime.date | None = None,
     chunk_size: int = 5000,
+    report_years: int = DEFAULT_REPORT_YEARS,
 ) -> DemoSummary:
-    """Write the demo city into an empty database and return what was written."""
+    """Write the demo city into an empty database and return what was written.
+
+    `report_years`: monthly reports and statistics for this many years up to the last ended
+    month (0: none).
+    """
     today = today or timezone.localdate()
     year = year or today.year
     with transaction.atomic():
-        return _Generator(projects=projects, seed=seed, year=year, today=today, chunk_size=chunk_size).run()
+        summary = _Generator(projects=projects, seed=seed, year=year, today=today, chunk_size=chunk_size).run()
+        if report_years > 0:
+            from apps.reporting.demo import generate_reporting
+
+            summary.reporting = generate_reporting(seed=seed, today=today, report_years=report_years)
+            summary.regions += summary.reporting.peer_cities
+        return summary
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -791,6 +808,8 @@ class _Generator:
     def __init__(self, *, projects, seed, year, today, chunk_size):
         self.n = projects
         self.rng = random.Random(seed)
+        # A stream of its own, so statistics inclusion leaves every other draw unchanged.
+        self.statistics_rng = random.Random(f"{seed}:statistics")
         self.year = year
         self.today = today
         self.chunk_size = max(1, chunk_size)
@@ -1033,6 +1052,17 @@ class _Generator:
             planned_end = planned_start + duration
         return planned_start, planned_end, actual_start, actual_end
 
+    def _statistics_included_on(self, actual_start: datetime.date | None, total_cents: int) -> datetime.date | None:
+        """入统: most started projects at or above the threshold (500 万元) are in the statistics,
+        included within weeks of the start; recent starts more often not yet (应统未统)."""
+        if actual_start is None or total_cents < 500 * 100:
+            return None
+        rng = self.statistics_rng
+        recent = (self.today - actual_start).days < 90
+        if rng.random() >= (0.45 if recent else 0.9):
+            return None
+        return min(actual_start + _days(rng, 5, 75), self.today)
+
     def _milestones(self, project: Project, investor_type: str) -> list[Milestone]:
         rng, today = self.rng, self.today
         first = "立项批复" if investor_type == InvestorType.GOVERNMENT else "项目备案"
@@ -1191,6 +1221,7 @@ class _Generator:
                 partners = [*partners[:2], transport.pk]  # so does the department demo user
 
             town = ctx.town if ctx.town in name or rng.random() < 0.7 else rng.choice(towns)
+            included_on = self._statistics_included_on(actual_start, total_cents)
             project = Project(
                 name=name,
                 project_code=code,
@@ -1209,6 +1240,8 @@ class _Generator:
                 lead_official_id=lead_official_id,
                 lead_department_id=lead_department.pk if lead_department else None,
                 owner_unit_id=owner_id,
+                in_statistics=included_on is not None,
+                statistics_included_on=included_on,
             )
             self.project_count_by_owner[owner_id] += 1
             batch.append(
@@ -1238,6 +1271,7 @@ class _Generator:
         Milestone.objects.bulk_create(milestones, batch_size=2000)
         Through.objects.bulk_create(links, batch_size=2000)
         self.summary.projects += len(created)
+        self.summary.in_statistics += sum(1 for project in created if project.in_statistics)
         self.summary.annual_plans += len(plans)
         self.summary.milestones += len(milestones)
         self.summary.partner_links += len(links)

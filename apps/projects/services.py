@@ -19,7 +19,7 @@ from apps.audit.services import change_record_write, snapshot
 from apps.core.exceptions import ConcurrentEditError
 from apps.regions.models import Organisation, Region
 
-from .models import AnnualPlan, Milestone, Project
+from .models import AnnualPlan, Milestone, Project, Stage
 
 
 class ProjectFields(TypedDict, total=False):
@@ -146,6 +146,35 @@ def project_update(*, actor: User, project_id: int, expected_version: int, field
     project.save()
     if partner_units is not None:
         project.partner_units.set(partner_units)
+    change_record_write(
+        actor=actor,
+        action=ChangeAction.UPDATE,
+        instance=project,
+        before=before,
+        after=snapshot(project),
+        project_id=project.pk,
+    )
+    return project
+
+
+@transaction.atomic
+def project_record_start(*, actor: User, project_id: int, start_date: datetime.date) -> Project:
+    """Record that a project has started (actual start date, stage 在建), as reported in a
+    monthly report its verifier just accepted. The caller has checked the verify right;
+    here the actor must at least see the project. A project that has started already is
+    left as it is."""
+    project = Project.objects.restrict(actor, "view").select_for_update().filter(pk=project_id).first()
+    if project is None:
+        raise PermissionDenied(_("您无权修改该项目。"))
+    if project.actual_start_date:
+        return project
+    before = snapshot(project)
+    project.actual_start_date = start_date
+    if project.stage in (Stage.RESERVE, Stage.PRELIMINARY):
+        project.stage = Stage.UNDER_CONSTRUCTION
+    project.full_clean()
+    project.version += 1
+    project.save()
     change_record_write(
         actor=actor,
         action=ChangeAction.UPDATE,

@@ -58,11 +58,55 @@ class ReportStatus(models.TextChoices):
     VERIFIED = "verified", _("已审核")
 
 
+# The roles report_verify_q can give a scope (the 审核 pages are theirs).
+REPORT_VERIFIER_ROLES = frozenset({"city_admin", "county_user", "department_user"})
+
+
+def report_verify_q(user, prefix: str = "project__") -> Q | None:
+    """Who may verify (审核) or return a project's reports and approve or reject revisions
+    of them: the one definition of the verify rule, used by UI, API and services.
+
+    The city administrator on every project of their region, a county user on the projects
+    of their county, a department user on the projects their department leads (not those it
+    only partners). Nobody else. `report_verifiers_q` is the same rule seen from a project.
+    """
+    from apps.accounts.models import Role
+
+    if user.role not in REPORT_VERIFIER_ROLES:
+        return None
+    if user.role in (Role.CITY_ADMIN, Role.COUNTY_USER):
+        return Q(**{f"{prefix}region__code__startswith": user.region.code_prefix}) if user.region_id else None
+    if user.role == Role.DEPARTMENT_USER:
+        return Q(**{f"{prefix}lead_department_id": user.organisation_id}) if user.organisation_id else None
+    return None
+
+
+def report_verifiers_q(project) -> Q:
+    """The users `report_verify_q` lets verify `project`'s reports, as a filter on users
+    (for reminders). Kept next to report_verify_q; a test checks the two agree."""
+    from apps.accounts.models import Role
+    from apps.regions.models import RegionLevel
+
+    code = project.region.code
+    regions = (
+        Q(region__level=RegionLevel.PROVINCE, region__code=code[:2] + "0000")
+        | Q(region__level=RegionLevel.CITY, region__code=code[:4] + "00")
+        | Q(region__level=RegionLevel.COUNTY, region__code=code)
+    )
+    verifiers = Q(role__in=[Role.CITY_ADMIN, Role.COUNTY_USER]) & regions
+    if project.lead_department_id:
+        verifiers |= Q(role=Role.DEPARTMENT_USER, organisation_id=project.lead_department_id)
+    return verifiers & Q(is_active=True)
+
+
 class MonthlyReportQuerySet(RestrictedQuerySet):
-    """A report is visible and changeable exactly where its project is."""
+    """A report is visible and changeable exactly where its project is; "verify" follows
+    report_verify_q."""
 
     def scope_q(self, user, action):
-        return project_scope_q(user, "view" if action == "verify" else action, prefix="project__")
+        if action == "verify":
+            return report_verify_q(user)
+        return project_scope_q(user, action, prefix="project__")
 
 
 class MonthlyReport(models.Model):
@@ -147,7 +191,12 @@ class RevisionStatus(models.TextChoices):
 
 
 class ReportRevisionQuerySet(RestrictedQuerySet):
+    """Revisions are visible where their report is; "decide" (approve, reject) follows
+    report_verify_q."""
+
     def scope_q(self, user, action):
+        if action == "decide":
+            return report_verify_q(user, prefix="report__project__")
         return project_scope_q(user, "view", prefix="report__project__")
 
 

@@ -1,10 +1,12 @@
+import datetime
 import hashlib
+from collections import Counter
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import F
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 from stdnum.cn import uscc
 
@@ -22,6 +24,9 @@ from apps.projects.models import (
     Stage,
 )
 from apps.regions.models import Organisation, OrganisationKind, Person, Region
+from apps.reporting.models import MonthlyReport, PeriodStatus, ReportingPeriod, ReportStatus
+from apps.reporting.selectors import reporting_due_q
+from apps.statistics.models import ProvinceListTotal, RegionStat, RegionTarget, StatisticsSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -36,11 +41,25 @@ def seeded():
 
 
 def digest() -> str:
-    rows = Project.objects.order_by("pk").values_list("name", "project_code", "total_investment", "stage", "level")
-    return hashlib.sha256(repr([(n, c, str(t), s, lv) for n, c, t, s, lv in rows]).encode()).hexdigest()
+    rows = Project.objects.order_by("pk").values_list(
+        "name", "project_code", "total_investment", "stage", "level", "in_statistics", "statistics_included_on"
+    )
+    reports = MonthlyReport.objects.order_by("project_id", "year", "month").values_list(
+        "project__name", "year", "month", "completed_investment", "percent_complete", "status", "problems"
+    )
+    stats = RegionStat.objects.order_by("region__code", "year", "month").values_list(
+        "region__code", "year", "month", "fai_ytd", "comparable_base"
+    )
+    return hashlib.sha256(repr([list(rows), list(reports), list(stats)]).encode()).hexdigest()
 
 
 def wipe():
+    MonthlyReport.objects.all().delete()
+    ReportingPeriod.objects.all().delete()
+    RegionStat.objects.all().delete()
+    RegionTarget.objects.all().delete()
+    ProvinceListTotal.objects.all().delete()
+    StatisticsSettings.objects.all().delete()
     User.objects.all().delete()
     Project.objects.all().delete()
     Person.objects.all().delete()
@@ -53,6 +72,8 @@ def wipe():
 def test_counts_and_summary(seeded):
     assert Project.objects.count() == N
     assert "项目：60" in seeded and "演示账号" in seeded
+    for label in ("月报：", "填报期：", "统计数据：", "已入统项目："):
+        assert label in seeded
     for username, password, role, _ in demo.demo_users_table():
         assert username in seeded and password in seeded and role in seeded
     assert Region.objects.get(code="610000").name == "示范省"
@@ -183,3 +204,112 @@ def test_demo_users_see_projects(seeded):
     # the county user sees only their county's projects
     county = User.objects.get(username="county")
     assert set(Project.objects.restrict(county).values_list("region__code", flat=True)) == {"610302"}
+
+
+def last_ended_month() -> tuple[int, int]:
+    today = timezone.localdate()
+    return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+
+
+def test_statistics_inclusion(seeded):
+    started = Project.objects.filter(actual_start_date__isnull=False)
+    included = started.filter(in_statistics=True)
+    assert included.count() >= started.count() * 0.6
+    assert started.filter(in_statistics=False).exists()  # 应统未统 candidates left
+    assert not Project.objects.filter(actual_start_date__isnull=True, in_statistics=True).exists()
+    assert not included.filter(statistics_included_on__lt=F("actual_start_date")).exists()
+    assert not included.filter(statistics_included_on__gt=timezone.localdate()).exists()
+
+
+def test_monthly_reports(seeded):
+    year, month = last_ended_month()
+    first_year = year - demo.DEFAULT_REPORT_YEARS + 1
+    reports = MonthlyReport.objects.all()
+    assert reports.count() > N
+    for report in reports.order_by("?")[:60]:
+        report.full_clean()
+    # one per project and month (the constraint holds it; the generator must not rely on it)
+    assert not reports.values("project_id", "year", "month").annotate(n=Count("id")).filter(n__gt=1).exists()
+    periods = {(r.year * 12 + r.month) for r in reports.only("year", "month")}
+    assert min(periods) >= first_year * 12 + 1
+    assert max(periods) == year * 12 + month  # nothing for the current (unfinished) month
+    # never more than the total investment in sum
+    over = Project.objects.annotate(done=Sum("monthly_reports__completed_investment")).filter(
+        done__gt=F("total_investment")
+    )
+    assert not over.exists()
+    # reports start with the construction (or the planned start of a project due to report)
+    for project in Project.objects.filter(monthly_reports__isnull=False).distinct():
+        first = project.monthly_reports.order_by("year", "month").first()
+        if project.actual_start_date and project.actual_start_date <= datetime.date(year, month, 28):
+            start = max(project.actual_start_date.year * 12 + project.actual_start_date.month, first_year * 12 + 1)
+            assert first.year * 12 + first.month == start
+            assert first.completed_investment >= 0
+        else:
+            assert first.completed_investment == 0 and first.percent_complete is None
+    # percent complete grows to 100 at completion
+    for project in Project.objects.filter(stage=Stage.COMPLETED, monthly_reports__isnull=False).distinct():
+        values = list(project.monthly_reports.order_by("year", "month").values_list("percent_complete", flat=True))
+        assert values == sorted(values) and values[-1] == 100
+        end = project.actual_end_date
+        last = project.monthly_reports.order_by("year", "month").last()
+        assert (last.year, last.month) == (end.year, end.month)
+    assert reports.exclude(problems="").exists()
+    # past months verified; the last month a mix, and some due projects without a report
+    assert set(reports.exclude(year=year, month=month).values_list("status", flat=True)) == {ReportStatus.VERIFIED}
+    latest = Counter(reports.filter(year=year, month=month).values_list("status", flat=True))
+    assert latest[ReportStatus.SUBMITTED] and latest[ReportStatus.VERIFIED]
+    assert reports.filter(status=ReportStatus.RETURNED).exclude(returned_reason="").count() == latest["returned"]
+    due = Project.objects.filter(reporting_due_q(year=year, month=month))
+    assert due.exclude(monthly_reports__year=year, monthly_reports__month=month).exists()
+    verified = reports.filter(status=ReportStatus.VERIFIED)
+    assert not verified.filter(verified_by__isnull=True).exists()
+    assert not verified.filter(verified_at__lt=F("submitted_at")).exists()
+
+
+def test_reporting_periods(seeded):
+    year, month = last_ended_month()
+    periods = list(ReportingPeriod.objects.order_by("year", "month"))
+    assert (periods[0].year, periods[0].month) == (year - demo.DEFAULT_REPORT_YEARS + 1, 1)
+    assert (periods[-1].year, periods[-1].month) == (year, month)
+    assert [p.status for p in periods[:-1]] == [PeriodStatus.CLOSED] * (len(periods) - 1)
+    assert periods[-1].status == PeriodStatus.OPEN and periods[-1].closed_at is None
+    assert all(p.deadline.day == 25 and p.deadline > datetime.date(p.year, p.month, 28) for p in periods)
+    for period in periods:
+        period.full_clean()
+
+
+def test_statistics_figures(seeded):
+    year, month = last_ended_month()
+    province = Region.objects.get(code="610000")
+    cities = Region.objects.filter(level="city", parent=province)
+    assert cities.count() >= 10
+    assert len({c.code for c in cities}) == cities.count()
+    stats = RegionStat.objects.all()
+    assert not stats.filter(month=1).exists()
+    for stat in stats.order_by("?")[:30]:
+        stat.full_clean()
+    city = Region.objects.get(code="610300")
+    latest = stats.filter(year=year, month=month) if month >= 2 else stats.filter(year=year - 1, month=12)
+    assert latest.filter(region__in=cities).count() == cities.count()
+    city_value = latest.get(region=city).fai_ytd
+    counties_value = latest.filter(region__parent=city).aggregate(total=Sum("fai_ytd"))["total"]
+    assert city_value * Decimal("0.8") <= counties_value <= city_value
+    # year to date grows within a year; one county has no comparable base this year
+    values = list(stats.filter(region=city, year=year - 1).order_by("month").values_list("fai_ytd", flat=True))
+    assert len(values) == 11 and values == sorted(values)
+    assert stats.filter(comparable_base__isnull=True).values("region").distinct().count() == 1
+    assert stats.filter(year=year, comparable_base__isnull=False).exists()
+    counties = Region.objects.filter(parent=city).count()
+    assert RegionTarget.objects.filter(year=year).count() == counties + 1
+    assert RegionTarget.objects.values("year").distinct().count() == demo.DEFAULT_REPORT_YEARS
+    assert ProvinceListTotal.objects.filter(province=province, year=year, project_count__gt=0).exists()
+    assert StatisticsSettings.objects.count() == 1
+
+
+def test_no_reports_when_asked(db):
+    out = StringIO()
+    call_command("seed_demo", projects=10, report_years=0, stdout=out)
+    assert Project.objects.count() == 10
+    assert not MonthlyReport.objects.exists() and not RegionStat.objects.exists()
+    assert "月报：" not in out.getvalue()

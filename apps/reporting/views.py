@@ -1,0 +1,370 @@
+"""Monthly reporting pages. Views declare and delegate: reads go through selectors,
+writes through services. Out of scope: 404; in scope but not allowed: 403."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.core.exceptions import ConcurrentEditError
+from apps.projects import selectors as project_selectors
+from apps.projects.forms import apply_service_errors
+
+from . import selectors, services
+from .forms import DecisionForm, PeriodForm, ReportForm, ReturnForm, RevisionForm
+from .models import REPORT_VERIFIER_ROLES, PeriodStatus, ReportStatus, RevisionStatus
+
+PAGE_SIZE = settings.PROJECTS_PAGE_SIZE
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _back(request, name: str, *args):
+    """Back to the page the form came from (`next`, same host only), else to `name`."""
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(name, *args)
+
+
+# --- 我的月报 and the fill form ------------------------------------------------------
+
+
+@login_required
+def my_reports(request):
+    if request.user.role not in services.REPORTER_ROLES:
+        raise PermissionDenied(_("您的角色不填报月报。"))
+    period = selectors.period_open_get(user=request.user)
+    page = None
+    if period is not None:
+        page = Paginator(selectors.my_reports(user=request.user, period=period), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+    return render(request, "reporting/mine.html", {"period": period, "page": page})
+
+
+@login_required
+def report_fill(request, project_id: int):
+    project = project_selectors.project_get(user=request.user, pk=project_id, action="change")
+    period = selectors.period_open_get(user=request.user)
+    if period is None:
+        messages.error(request, _("当前没有开启的填报期。"))
+        return redirect("reporting:mine")
+    report = selectors.report_for_period(user=request.user, project=project, year=period.year, month=period.month)
+    if report is not None and report.is_locked:
+        messages.info(request, _("该月报已审核锁定，如需修改请提交修改申请。"))
+        return redirect("reporting:detail", pk=report.pk)
+    form = ReportForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.report_fill(
+                actor=request.user,
+                project_id=project.pk,
+                year=period.year,
+                month=period.month,
+                fields=form.service_fields(),
+                expected_version=form.cleaned_data["version"] or 0,
+                submit="submit" in request.POST,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        except ConcurrentEditError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("月报已报送。") if "submit" in request.POST else _("月报已保存。"))
+            return redirect("reporting:detail", pk=saved.pk)
+    context = {
+        "project": project,
+        "period": period,
+        "report": report,
+        "form": form,
+        "previous": selectors.report_previous(user=request.user, project=project, year=period.year, month=period.month),
+        "totals": selectors.totals_before(user=request.user, project=project, year=period.year, month=period.month),
+    }
+    return render(request, "reporting/fill.html", context)
+
+
+# --- one report and its workflow ---------------------------------------------------
+
+
+@login_required
+def report_detail(request, pk: int):
+    report = selectors.report_get(user=request.user, pk=pk)
+    user = request.user
+    revisions = list(selectors.revision_list(user=user, report=report))
+    period = selectors.period_find(user=user, year=report.year, month=report.month)
+    period_open = period is not None and period.status == PeriodStatus.OPEN
+    can_change = selectors.report_can(user=user, report=report, action="change")
+    can_verify = selectors.report_can(user=user, report=report, action="verify")
+    pending = any(revision.status == RevisionStatus.PENDING for revision in revisions)
+    context = {
+        "report": report,
+        "revisions": revisions,
+        "period_open": period_open,
+        "can_edit": can_change and not report.is_locked and period_open,
+        "can_submit": can_change and report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED) and period_open,
+        "can_verify": can_verify and report.status == ReportStatus.SUBMITTED,
+        "can_return": can_verify and report.status == ReportStatus.SUBMITTED and period_open,
+        "can_revise": can_change and report.is_locked and not pending,
+        "return_form": ReturnForm(initial={"version": report.version}),
+    }
+    return render(request, "reporting/detail.html", context)
+
+
+@login_required
+@require_POST
+def report_submit(request, pk: int):
+    report = selectors.report_get(user=request.user, pk=pk, action="change")
+    try:
+        services.report_submit(
+            actor=request.user, report_id=report.pk, expected_version=_int_or_none(request.POST.get("version"))
+        )
+    except (ValidationError, ConcurrentEditError) as error:
+        messages.error(request, _error_text(error) if isinstance(error, ValidationError) else str(error))
+    else:
+        messages.success(request, _("月报已报送。"))
+    return _back(request, "reporting:detail", report.pk)
+
+
+@login_required
+@require_POST
+def report_verify(request, pk: int):
+    report = selectors.report_get(user=request.user, pk=pk, action="verify")
+    try:
+        services.report_verify(
+            actor=request.user, report_id=report.pk, expected_version=_int_or_none(request.POST.get("version"))
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    except (ConcurrentEditError, PermissionDenied) as error:
+        # The scope was checked above; a refusal here is about this report's content.
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("月报已审核通过。"))
+    return _back(request, "reporting:detail", report.pk)
+
+
+@login_required
+@require_POST
+def report_return(request, pk: int):
+    report = selectors.report_get(user=request.user, pk=pk, action="verify")
+    form = ReturnForm(request.POST)
+    reason = form.data.get("reason", "")
+    try:
+        services.report_return(
+            actor=request.user,
+            report_id=report.pk,
+            reason=reason,
+            expected_version=_int_or_none(request.POST.get("version")),
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    except ConcurrentEditError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("月报已退回。"))
+    return _back(request, "reporting:detail", report.pk)
+
+
+# --- revisions -------------------------------------------------------------------
+
+
+@login_required
+def revision_request(request, pk: int):
+    report = selectors.report_get(user=request.user, pk=pk, action="change")
+    if not report.is_locked:
+        messages.info(request, _("该月报尚未审核，可直接修改。"))
+        return redirect("reporting:detail", pk=report.pk)
+    form = RevisionForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        try:
+            revision = services.report_revision_request(
+                actor=request.user,
+                report_id=report.pk,
+                reason=form.cleaned_data["reason"],
+                proposed=form.service_fields(),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("修改申请已提交，待另一位审核人员批准。"))
+            return redirect("reporting:revision", pk=revision.pk)
+    return render(request, "reporting/revision_form.html", {"report": report, "form": form})
+
+
+@login_required
+def revision_detail(request, pk: int):
+    revision = selectors.revision_get(user=request.user, pk=pk)
+    may_decide = selectors.revision_queryset(user=request.user, action="decide").filter(pk=pk).exists()
+    fields = [
+        {
+            "label": revision.report._meta.get_field(name).verbose_name,
+            "current": getattr(revision.report, name),
+            "before": (revision.before or {}).get(name, ""),
+            "proposed": value,
+        }
+        for name, value in revision.proposed.items()
+    ]
+    context = {
+        "revision": revision,
+        "report": revision.report,
+        "fields": fields,
+        "can_decide": may_decide
+        and revision.status == RevisionStatus.PENDING
+        and revision.requested_by_id != request.user.pk,
+        "own": revision.requested_by_id == request.user.pk,
+        "form": DecisionForm(),
+    }
+    return render(request, "reporting/revision.html", context)
+
+
+@login_required
+@require_POST
+def revision_decide(request, pk: int, decision: str):
+    revision = selectors.revision_get(user=request.user, pk=pk, action="decide")
+    note = request.POST.get("note", "")
+    decide = services.report_revision_approve if decision == "approve" else services.report_revision_reject
+    try:
+        decide(actor=request.user, revision_id=revision.pk, note=note)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    except PermissionDenied as error:
+        # The scope was checked above; a refusal here is the requester deciding their own
+        # request, or a start date the decider may not write to the project.
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("修改申请已批准，月报已更新。") if decision == "approve" else _("修改申请已驳回。"))
+    return redirect("reporting:revision", pk=revision.pk)
+
+
+# --- 审核队列 -----------------------------------------------------------------------
+
+
+@login_required
+def verify_queue(request):
+    if request.user.role not in REPORT_VERIFIER_ROLES:
+        raise PermissionDenied(_("只有审核人员有审核队列。"))
+    page = Paginator(selectors.verify_queue(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    revisions = selectors.revision_pending(user=request.user)[:PAGE_SIZE]
+    return render(request, "reporting/queue.html", {"page": page, "revisions": revisions})
+
+
+# --- 未报名单 -----------------------------------------------------------------------
+
+
+@login_required
+def unreported(request):
+    user = request.user
+    period = selectors.period_open_get(user=user)
+    year, month = _int_or_none(request.GET.get("year")), _int_or_none(request.GET.get("month"))
+    if year and month and 1 <= month <= 12:
+        shown = (year, month)
+    elif period is not None:
+        shown = (period.year, period.month)
+    else:
+        shown = None
+    summary = page = None
+    if shown is not None:
+        summary = selectors.unreported(user=user, year=shown[0], month=shown[1])
+        page = Paginator(summary.projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "period": period,
+        "summary": summary,
+        "page": page,
+        "can_remind": user.role in services.REMINDER_SENDERS
+        and period is not None
+        and shown == (period.year, period.month),
+    }
+    template = "reporting/_unreported.html" if request.htmx else "reporting/unreported.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def unreported_remind(request):
+    try:
+        count = services.reminder_send_unreported(actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("已发送催报提醒 %(count)s 条。") % {"count": count})
+    return redirect("reporting:unreported")
+
+
+# --- a project's report history --------------------------------------------------
+
+
+@login_required
+def project_history(request, project_id: int):
+    project = project_selectors.project_get(user=request.user, pk=project_id)
+    period = selectors.period_open_get(user=request.user)
+    context = {
+        "project": project,
+        "reports": selectors.project_reports(user=request.user, project=project),
+        "period": period,
+        "can_fill": period is not None
+        and project_selectors.project_can(user=request.user, project=project, action="change"),
+    }
+    return render(request, "reporting/history.html", context)
+
+
+# --- periods ---------------------------------------------------------------------
+
+
+@login_required
+def periods(request):
+    if request.user.role not in services.PERIOD_MANAGERS:
+        raise PermissionDenied(_("只有市发改委管理员可以管理填报期。"))
+    form = PeriodForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = services.period_open(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("%(period)s填报期已开启。") % {"period": period})
+            return redirect("reporting:periods")
+    return render(
+        request, "reporting/periods.html", {"form": form, "periods": selectors.period_list(user=request.user)}
+    )
+
+
+@login_required
+@require_POST
+def period_close(request, pk: int):
+    period = selectors.period_get(user=request.user, pk=pk, action="change")
+    services.period_close(actor=request.user, period_id=period.pk)
+    messages.success(request, _("%(period)s填报期已关闭。") % {"period": period})
+    return redirect("reporting:periods")
+
+
+# --- reminders ------------------------------------------------------------------
+
+
+@login_required
+def reminders(request):
+    page = Paginator(selectors.reminder_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    services.reminder_mark_read(user=request.user, reminder_ids=[r.pk for r in shown if r.read_at is None])
+    return render(request, "reporting/reminders.html", {"page": page, "reminders": shown})
+
+
+@login_required
+def reminder_badge(request):
+    return render(
+        request, "reporting/_reminder_badge.html", {"unread": selectors.reminder_unread_count(user=request.user)}
+    )
