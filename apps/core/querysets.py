@@ -4,6 +4,8 @@ Every model the users see defines `scope_q(user, action)` on its queryset; every
 read path calls `.restrict(user, action)`. Actions: "view", "change", "delete".
 """
 
+import json
+
 from django.db import models
 from django.db.models import Q
 
@@ -19,3 +21,20 @@ class RestrictedQuerySet(models.QuerySet):
         if q is None:
             return self.none()
         return self.filter(q)
+
+
+def pk_in(ids) -> Q:
+    """`pk IN (ids)` as a single bound parameter, for id lists of any length.
+
+    A plain `pk__in=[...]` binds one parameter per id, and SQLite refuses more than
+    32,766 of them; a province-wide figure can stand on 60,000 projects.
+    """
+    from django.db import connection
+    from django.db.models.expressions import RawSQL
+
+    ids = [int(pk) for pk in ids]
+    if connection.vendor == "postgresql":
+        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
+    if connection.vendor == "sqlite":
+        return Q(pk__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)]))
+    return Q(pk__in=ids)

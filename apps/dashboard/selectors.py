@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from apps.core.querysets import pk_in
 from apps.projects.models import Category, Level, Project
 from apps.regions.models import Region, RegionLevel
 from apps.statistics import selectors as statistics_selectors
@@ -251,7 +252,7 @@ def drilldown_projects(*, user, project_ids, sort: str = ""):
     return (
         Project.objects.restrict(user)
         .with_list_relations()
-        .filter(pk__in=list(project_ids))
+        .filter(pk_in(project_ids))
         .order_by(*ordering, *Project._meta.ordering)
     )
 
