@@ -46,3 +46,7 @@ seed: $(VENV)/.runtime
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3* staticfiles .pytest_cache .ruff_cache
+
+## bench: province-scale benchmark of indicators_compute on SQLite and PostgreSQL kp_bench (see bench/README.md)
+bench: $(VENV)/.runtime
+	bash bench/run
