@@ -31,6 +31,7 @@ def project_list(request):
         "page": page,
         "totals": totals,
         "can_create": request.user.role in services.PROJECT_CREATORS,
+        "export_view": "projects:export",
         "year": timezone.localdate().year,
     }
     template = "projects/_list_results.html" if request.htmx else "projects/list.html"

@@ -1,51 +1,10 @@
 """End to end in headless Chromium: a county user filters, opens, edits a project and sees the history."""
 
-import os
-import shutil
-
 import pytest
 
 from apps.accounts.models import Role
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-REQUIRED = os.environ.get("KP_REQUIRE_BROWSER") == "1"
-
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-if not shutil.which(CHROMIUM) and not REQUIRED:
-    pytest.skip(f"Chromium not found at {CHROMIUM} (make test installs it when run as root)", allow_module_level=True)
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
-# the test itself (fixtures) are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        artifacts = os.environ.get("KP_E2E_ARTIFACTS")
-        if artifacts:
-            os.makedirs(artifacts, exist_ok=True)
-            page.screenshot(path=os.path.join(artifacts, "last-page.png"), full_page=True)
-        browser.close()
 
 
 def test_county_user_filters_opens_edits_and_sees_history(live_server, world, page):
