@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
+from apps.core.api_helpers import invalid_filters, page_bounds
 from apps.regions import selectors as reference
 from apps.regions.models import OrganisationKind
 
@@ -34,7 +35,6 @@ from .schemas import (
 router = Router(tags=["项目"])
 
 DEFAULT_LIMIT = 50
-MAX_LIMIT = 500
 HISTORY_MAX_LIMIT = 1000
 
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut}
@@ -118,17 +118,10 @@ def project_list(request: HttpRequest, filters: Query[ProjectFilterParams]):
     """Filters are those of the project list page (ProjectFilterSet); `limit` is at most 500."""
     filterset = selectors.project_filterset(user=request.auth, params=request.GET, request=request)
     if not filterset.is_valid():
-        return Status(
-            400,
-            {
-                "detail": _("筛选条件有误。"),
-                "errors": {field: [str(m) for m in messages] for field, messages in filterset.errors.items()},
-            },
-        )
+        return invalid_filters(filterset)
     queryset = filterset.qs
     totals = selectors.project_totals(queryset=queryset)
-    limit = min(max(filters.limit, 1), MAX_LIMIT)
-    offset = max(filters.offset, 0)
+    limit, offset = page_bounds(filters.limit, filters.offset)
     items = list(queryset[offset : offset + limit])
     return {
         "count": totals.count,
@@ -191,8 +184,7 @@ def project_delete(request: HttpRequest, project_id: int, version: int):
 def project_history(request: HttpRequest, project_id: int, limit: int = 100, offset: int = 0):
     """The project's change records (including its plans and milestones), newest first."""
     project = selectors.project_get(user=request.auth, pk=project_id)
-    limit = min(max(limit, 1), HISTORY_MAX_LIMIT)
-    offset = max(offset, 0)
+    limit, offset = page_bounds(limit, offset, HISTORY_MAX_LIMIT)
     return list(selectors.project_history(user=request.auth, project=project)[offset : offset + limit])
 
 

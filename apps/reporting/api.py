@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
+from apps.core.api_helpers import MAX_LIMIT, invalid_filters, page_bounds
 from apps.projects import selectors as project_selectors
 from apps.projects.schemas import ConflictOut, ErrorOut
 
@@ -28,7 +29,6 @@ from .schemas import (
 router = Router(tags=["月报"])
 
 DEFAULT_LIMIT = 50
-MAX_LIMIT = 500
 
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: ErrorOut}
@@ -101,13 +101,14 @@ def unreported(
     if not 1 <= month <= 12:
         raise ValidationError({"month": _("月份应在 1 到 12 之间。")})
     summary = selectors.unreported(user=request.auth, year=year, month=month)
+    limit, offset = page_bounds(limit, offset)
     return {
         "year": summary.year,
         "month": summary.month,
         "total": summary.total,
         "by_region": summary.by_region,
         "by_owner_unit": summary.by_owner_unit,
-        "projects": list(summary.projects[max(offset, 0) : max(offset, 0) + min(max(limit, 1), MAX_LIMIT)]),
+        "projects": list(summary.projects[offset : offset + limit]),
     }
 
 
@@ -142,16 +143,9 @@ def report_list(request: HttpRequest, filters: Query[ReportFilterParams]):
     """Filters: project, region (with sub-regions), year, month, status, owner_unit; `limit` at most 500."""
     filterset = selectors.report_filterset(user=request.auth, params=request.GET, request=request)
     if not filterset.is_valid():
-        return Status(
-            400,
-            {
-                "detail": _("筛选条件有误。"),
-                "errors": {field: [str(m) for m in messages] for field, messages in filterset.errors.items()},
-            },
-        )
+        return invalid_filters(filterset)
     queryset = filterset.qs
-    limit = min(max(filters.limit, 1), MAX_LIMIT)
-    offset = max(filters.offset, 0)
+    limit, offset = page_bounds(filters.limit, filters.offset)
     return {
         "count": queryset.count(),
         "limit": limit,

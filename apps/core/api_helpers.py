@@ -1,0 +1,22 @@
+"""Small pieces the API routers share."""
+
+from django.utils.translation import gettext as _
+from ninja import Status
+
+MAX_LIMIT = 500
+
+
+def invalid_filters(filterset) -> Status:
+    """400 with the FilterSet's errors per parameter."""
+    return Status(
+        400,
+        {
+            "detail": _("筛选条件有误。"),
+            "errors": {field: [str(m) for m in messages] for field, messages in filterset.errors.items()},
+        },
+    )
+
+
+def page_bounds(limit: int, offset: int, max_limit: int = MAX_LIMIT) -> tuple[int, int]:
+    """A limit in 1..max_limit (larger is capped, not refused) and a non-negative offset."""
+    return min(max(limit, 1), max_limit), max(offset, 0)
