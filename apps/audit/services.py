@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
 from apps.core.context import current_request_meta
-from apps.core.money import normalize_wan
+from apps.core.money import decimal_str
 
 from .models import ChangeAction, ChangeRecord
 
@@ -16,7 +16,7 @@ from .models import ChangeAction, ChangeRecord
 def _plain(value):
     if isinstance(value, Decimal):
         # One spelling per amount, so "10.5000" before and "10.5" after is no change.
-        return format(normalize_wan(value), "f")
+        return decimal_str(value)
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
     return value

@@ -14,7 +14,7 @@ class MoneyInput(forms.NumberInput):
 
     def format_value(self, value):
         if isinstance(value, Decimal):
-            value = format(normalize_wan(value), "f")
+            value = decimal_str(value)
         return super().format_value(value)
 
 
@@ -41,3 +41,8 @@ def normalize_wan(amount: Decimal) -> Decimal:
     normalized = amount.normalize()
     # normalize() gives 1E+3 for 1000; quantize back to a plain exponent.
     return normalized.quantize(Decimal(1)) if normalized == normalized.to_integral() else normalized
+
+
+def decimal_str(amount: Decimal) -> str:
+    """The one spelling of an amount in JSON, logs and inputs: "1200.5", "1000", never "1E+3"."""
+    return format(normalize_wan(amount), "f")

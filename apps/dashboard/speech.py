@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from apps.core.money import normalize_wan
+from apps.core.money import decimal_str
 from apps.statistics.indicators import IndicatorReport
 
 from .formatting import format_value, no_data_text
@@ -308,7 +308,7 @@ def fill(*, reports: dict[str | None, IndicatorReport], context: dict, drill_url
 
 def format_context(value, unit: str) -> str:
     if unit == "万元":
-        return f"{normalize_wan(value):f}"
+        return decimal_str(value)
     return format_value(value, unit)
 
 

@@ -12,19 +12,14 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import ConfigDict, PlainSerializer, WithJsonSchema
 
-from apps.core.money import normalize_wan
+from apps.core.money import decimal_str
 from apps.regions.models import OrganisationKind, RegionLevel
 
 from .models import Category, InvestorType, Level, MilestoneStatus, Stage
 
-
-def money_str(value: Decimal) -> str:
-    return format(normalize_wan(value), "f")
-
-
 Money = Annotated[
     Decimal,
-    PlainSerializer(money_str, return_type=str, when_used="always"),
+    PlainSerializer(decimal_str, return_type=str, when_used="always"),
     WithJsonSchema({"type": "string", "format": "decimal", "example": "12345.67", "description": "万元"}),
 ]
 MoneyIn = Annotated[

@@ -11,7 +11,7 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import ConfigDict, PlainSerializer, WithJsonSchema
 
-from apps.core.money import normalize_wan
+from apps.core.money import decimal_str
 from apps.projects.schemas import Money, MoneyIn, RegionRef
 
 from .indicators import yoy_growth_pct
@@ -39,7 +39,7 @@ Percent = Annotated[
 # A percentage as entered (a target), without trailing zeros: "8.5", not "8.50".
 EnteredPercent = Annotated[
     Decimal,
-    PlainSerializer(lambda value: format(normalize_wan(value), "f"), return_type=str, when_used="always"),
+    PlainSerializer(decimal_str, return_type=str, when_used="always"),
     WithJsonSchema({"type": "string", "format": "decimal", "example": "8.5", "description": "%"}),
 ]
 
