@@ -128,8 +128,7 @@ def _lock_for_change(*, actor: User, project_id: int, action: str = "change") ->
 def project_update(*, actor: User, project_id: int, expected_version: int, fields: ProjectFields) -> Project:
     """Change a project. Refused with ConcurrentEditError when someone saved since `expected_version`."""
     project = _lock_for_change(actor=actor, project_id=project_id)
-    if project.version != expected_version:
-        raise ConcurrentEditError(current=project.version, expected=expected_version)
+    _check_version(project, expected_version)
     before = snapshot(project)
     partner_units = _apply(project, fields)
     after = snapshot(project)
@@ -142,19 +141,7 @@ def project_update(*, actor: User, project_id: int, expected_version: int, field
         _check_region_in_scope(actor=actor, region=project.region)
     project.full_clean()
     _check_plans_within_span(project)
-    project.version += 1
-    project.save()
-    if partner_units is not None:
-        project.partner_units.set(partner_units)
-    change_record_write(
-        actor=actor,
-        action=ChangeAction.UPDATE,
-        instance=project,
-        before=before,
-        after=snapshot(project),
-        project_id=project.pk,
-    )
-    return project
+    return _save_update(actor=actor, project=project, before=before, partner_units=partner_units)
 
 
 @transaction.atomic
@@ -173,8 +160,15 @@ def project_record_start(*, actor: User, project_id: int, start_date: datetime.d
     if project.stage in (Stage.RESERVE, Stage.PRELIMINARY):
         project.stage = Stage.UNDER_CONSTRUCTION
     project.full_clean()
+    return _save_update(actor=actor, project=project, before=before)
+
+
+def _save_update(*, actor: User, project: Project, before: dict, partner_units=None) -> Project:
+    """Save a validated change with the next version and its change record."""
     project.version += 1
     project.save()
+    if partner_units is not None:
+        project.partner_units.set(partner_units)
     change_record_write(
         actor=actor,
         action=ChangeAction.UPDATE,
@@ -184,6 +178,12 @@ def project_record_start(*, actor: User, project_id: int, start_date: datetime.d
         project_id=project.pk,
     )
     return project
+
+
+def _check_version(project: Project, expected_version: int | None) -> None:
+    """Refuse a write based on a version other than the stored one (None: not checked)."""
+    if expected_version is not None and project.version != expected_version:
+        raise ConcurrentEditError(current=project.version, expected=expected_version)
 
 
 def _check_plans_within_span(project: Project) -> None:
@@ -206,8 +206,7 @@ def project_delete(*, actor: User, project_id: int, expected_version: int) -> No
     if actor.role != Role.CITY_ADMIN:
         raise PermissionDenied(_("只有市发改委管理员可以删除项目。"))
     project = _lock_for_change(actor=actor, project_id=project_id, action="delete")
-    if project.version != expected_version:
-        raise ConcurrentEditError(current=project.version, expected=expected_version)
+    _check_version(project, expected_version)
     # The children go with the project; each gets its own record so nothing vanishes unlogged.
     for child in [*project.annual_plans.all(), *project.milestones.all()]:
         change_record_write(
@@ -237,8 +236,7 @@ def _touch(project: Project) -> None:
 
 def _child_write(*, actor: User, project_id: int, expected_version: int | None, model, pk=None, fields=None):
     project = _lock_for_change(actor=actor, project_id=project_id)
-    if expected_version is not None and project.version != expected_version:
-        raise ConcurrentEditError(current=project.version, expected=expected_version)
+    _check_version(project, expected_version)
     if model is AnnualPlan and not annual_plans_editable_by(user=actor):
         raise PermissionDenied(_("建设单位不能修改年度计划。"))
     if pk is None:
