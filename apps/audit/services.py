@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils import timezone
 
 from apps.core.context import current_request_meta
 from apps.core.money import decimal_str
@@ -22,24 +23,42 @@ def _plain(value):
     return value
 
 
+def _snapshot_fields(model: type[models.Model]) -> tuple[list, list]:
+    """(concrete, many-to-many) fields a snapshot records, worked out once per model."""
+    cached = _SNAPSHOT_FIELDS.get(model)
+    if cached is None:
+        excluded = getattr(model, "AUDIT_EXCLUDE", frozenset())
+        concrete = [
+            field
+            for field in model._meta.concrete_fields
+            # The record has its own time; auto timestamps would make every save look like a change.
+            if field.name not in excluded
+            and not field.primary_key
+            and not getattr(field, "auto_now", False)
+            and not getattr(field, "auto_now_add", False)
+        ]
+        many = [field for field in model._meta.many_to_many if field.name not in excluded]
+        cached = _SNAPSHOT_FIELDS[model] = (concrete, many)
+    return cached
+
+
+_SNAPSHOT_FIELDS: dict[type, tuple[list, list]] = {}
+
+
 def snapshot(instance: models.Model) -> dict:
     """Field values as JSON-safe primitives: FKs as ids, M2M as sorted id lists.
 
     A model lists fields that must never reach the log (secrets, noise) in AUDIT_EXCLUDE.
     """
-    data = {}
-    excluded = getattr(instance, "AUDIT_EXCLUDE", frozenset())
-    for field in instance._meta.concrete_fields:
-        if field.name in excluded:
-            continue
-        # The record has its own time; auto timestamps would make every save look like a change.
-        if field.primary_key or getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            continue
-        data[field.name] = _plain(field.value_from_object(instance))
+    concrete, many = _snapshot_fields(type(instance))
+    values = instance.__dict__
+    # Read the instance dict directly (fast); a deferred field is loaded as usual.
+    data = {
+        field.name: _plain(values[field.attname] if field.attname in values else getattr(instance, field.attname))
+        for field in concrete
+    }
     if instance.pk is not None:
-        for field in instance._meta.many_to_many:
-            if field.name in excluded:
-                continue
+        for field in many:
             data[field.name] = sorted(obj.pk for obj in getattr(instance, field.name).all())
     return data
 
@@ -72,3 +91,55 @@ def change_record_write(
         before=before,
         after=after,
     )
+
+
+def change_records_write_bulk(*, actor, entries, batch_size: int = 2000) -> int:
+    """Write many change records at once (imports): `entries` yields
+    (action, instance, before, after, project_id). Same rules as change_record_write:
+    inside the changing transaction, and an update that changed nothing writes nothing.
+
+    One executemany of plain INSERTs: the ORM's bulk_create spends about four times as long
+    compiling the same rows, and an import writes one record per object it touches."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("change records must be written inside the changing transaction")
+    meta = current_request_meta()
+    user = actor if actor is not None and actor.is_authenticated else None
+    fields = {field.name: field for field in ChangeRecord._meta.concrete_fields if not field.primary_key}
+    prep = {name: field.get_db_prep_save for name, field in fields.items()}
+    constant = {
+        "time": prep["time"](timezone.now(), connection),
+        "user": user.pk if user else None,
+        "user_name": user.display_name if user else "",
+        "request_id": meta.request_id,
+        "client_ip": prep["client_ip"](meta.client_ip, connection),
+    }
+    content_types: dict[type, int] = {}
+    names = list(fields)
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        connection.ops.quote_name(ChangeRecord._meta.db_table),
+        ", ".join(connection.ops.quote_name(fields[name].column) for name in names),
+        ", ".join(["%s"] * len(names)),
+    )
+    rows = []
+    for action, instance, before, after, project_id in entries:
+        if action == ChangeAction.UPDATE and before == after:
+            continue
+        model = type(instance)
+        if model not in content_types:
+            content_types[model] = ContentType.objects.get_for_model(model).pk
+        values = {
+            **constant,
+            "action": str(action),
+            "content_type": content_types[model],
+            "object_id": instance.pk,
+            "object_repr": str(instance)[:200],
+            "project_id": project_id,
+            "before": prep["before"](before, connection),
+            "after": prep["after"](after, connection),
+        }
+        rows.append([values[name] for name in names])
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch_size):
+            cursor.executemany(sql, rows[start : start + batch_size])
+    return len(rows)

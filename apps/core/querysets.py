@@ -23,8 +23,8 @@ class RestrictedQuerySet(models.QuerySet):
         return self.filter(q)
 
 
-def pk_in(ids) -> Q:
-    """`pk IN (ids)` as a single bound parameter, for id lists of any length.
+def pk_in(ids, field: str = "pk") -> Q:
+    """`pk IN (ids)` (or another integer field's) as a single bound parameter, for id lists of any length.
 
     A plain `pk__in=[...]` binds one parameter per id, and SQLite refuses more than
     32,766 of them; a province-wide figure can stand on 60,000 projects.
@@ -34,7 +34,7 @@ def pk_in(ids) -> Q:
 
     ids = [int(pk) for pk in ids]
     if connection.vendor == "postgresql":
-        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
+        return Q(**{f"{field}__in": RawSQL("SELECT unnest(%s::bigint[])", [ids])})
     if connection.vendor == "sqlite":
-        return Q(pk__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)]))
-    return Q(pk__in=ids)
+        return Q(**{f"{field}__in": RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])})
+    return Q(**{f"{field}__in": ids})

@@ -1,0 +1,1096 @@
+"""From a read workbook to what an import would do, row by row, without writing anything.
+
+`prepare_import` finds the table in each sheet, reads every data row into field values,
+matches it to an existing object (project code, else name within region), validates it
+with the models' own rules, and classifies it: new / changed (with the field differences)
+/ unchanged / error (sheet, row, column, Chinese message). The services commit the
+result; a preview is the same result shown instead of written.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.accounts.models import Role, User
+from apps.audit.services import snapshot
+from apps.core.money import decimal_str
+from apps.projects.models import AnnualPlan, Category, InvestorType, Level, Project, Stage, validate_project_code
+from apps.regions.models import Organisation, OrganisationKind, Person, Region
+from apps.reporting.models import MonthlyReport, PeriodStatus, ReportingPeriod, ReportStatus
+
+from . import layout as L
+from .models import ImportKind
+from .reading import Workbook, control_character
+
+Progress = Callable[[int, int], None]
+
+MONEY_LIMIT = Decimal(10) ** (settings.MONEY_MAX_DIGITS - settings.MONEY_DECIMAL_PLACES)
+
+NEW, CHANGED, UNCHANGED, ERROR = "new", "changed", "unchanged", "error"
+
+
+def _choices(enum, extra: dict[str, str]) -> dict[str, str]:
+    mapping = {L.normalise(label): value for value, label in enum.choices}
+    mapping.update({L.normalise(value): value for value in enum.values})
+    mapping.update({L.normalise(key): value for key, value in extra.items()})
+    return mapping
+
+
+LEVELS = _choices(
+    Level, {"省级": "provincial", "省重点": "provincial", "市级": "municipal", "市重点": "municipal", "县级": "county"}
+)
+CATEGORIES = _choices(
+    Category,
+    {
+        "基础设施项目": "infrastructure",
+        "产业项目": "industry",
+        "工业": "industry",
+        "社会民生项目": "social",
+        "社会事业": "social",
+        "民生": "social",
+        "城镇化": "urbanisation",
+        "新型城镇化项目": "urbanisation",
+        "生态": "ecology",
+        "生态环保项目": "ecology",
+    },
+)
+INVESTOR_TYPES = _choices(
+    InvestorType,
+    {"政府": "government", "企业": "enterprise", "国有企业": "enterprise", "民间": "private", "民营": "private"},
+)
+# 建设性质: how plan sheets say the stage. 新开工 is resolved by whether it has started.
+STAGES = _choices(
+    Stage,
+    {
+        "谋划": "reserve",
+        "前期工作": "preliminary",
+        "前期": "preliminary",
+        "续建": "under_construction",
+        "建成投产": "completed",
+        "建成": "completed",
+        "新开工": "new_start",
+        "计划新开工": "new_start",
+    },
+)
+# Group rows name a category or a county; keywords → category.
+GROUP_CATEGORY_WORDS = (
+    ("基础设施", "infrastructure"),
+    ("产业", "industry"),
+    ("工业", "industry"),
+    ("社会", "social"),
+    ("民生", "social"),
+    ("城镇化", "urbanisation"),
+    ("生态", "ecology"),
+)
+
+FIELD_LABELS = {
+    "name": _("项目名称"),
+    "project_code": _("项目代码"),
+    "region": _("所在县区"),
+    "location": _("建设地点"),
+    "level": _("项目级别"),
+    "category": _("项目类别"),
+    "investor_type": _("投资主体"),
+    "stage": _("项目阶段"),
+    "scope": _("建设内容及规模"),
+    "total_investment": _("总投资"),
+    "planned_start_date": _("计划开工日期"),
+    "planned_end_date": _("计划竣工日期"),
+    "actual_start_date": _("实际开工日期"),
+    "actual_end_date": _("实际竣工日期"),
+    "lead_official": _("包抓领导"),
+    "lead_department": _("牵头单位"),
+    "owner_unit": _("建设单位"),
+    "partner_units": _("协作单位"),
+    "planned_investment": _("年度计划投资"),
+    "goal": _("年度建设目标"),
+    "completed_investment": _("本月完成"),
+    "completed_ytd": _("1-X月完成投资"),
+    "physical_progress": _("形象进度"),
+    "percent_complete": _("完成比例"),
+    "problems": _("存在问题"),
+    "next_steps": _("下步措施"),
+    "notes": _("质量、安全、进度情况"),
+    "period": _("建设起止年限"),
+}
+TEXT_LIMITS = {"name": 200, "location": 200}
+# What a name column names, for its error message (translated only when an error is shown).
+WHAT_REGION, WHAT_UNIT = gettext_lazy("县区"), gettext_lazy("单位")
+WHAT_LEADER, WHAT_DEPARTMENT = gettext_lazy("市级领导"), gettext_lazy("部门")
+
+
+@dataclass
+class RowError:
+    column: str
+    field: str
+    message: str
+
+
+@dataclass
+class RowOutcome:
+    sheet: str
+    row: int  # as Excel numbers it
+    label: str
+    status: str = NEW
+    changes: dict = field(default_factory=dict)  # field → [before, after] as display text
+    errors: list[RowError] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "label": self.label,
+            "status": self.status,
+            "changes": self.changes,
+            "errors": [vars(error) for error in self.errors],
+        }
+
+
+@dataclass
+class PlanWrite:
+    """One row's effect on the database (the commit carries it out)."""
+
+    outcome: RowOutcome
+    project: Project | None = None
+    project_before: dict | None = None
+    project_after: dict | None = None  # the snapshot as the change record will show it
+    partner_ids: list[int] | None = None
+    plan: AnnualPlan | None = None
+    plan_before: dict | None = None
+    report: MonthlyReport | None = None
+    report_before: dict | None = None
+
+
+@dataclass
+class Prepared:
+    kind: str
+    outcomes: list[RowOutcome]
+    writes: list[PlanWrite]
+    warnings: list[str]
+    parameters: dict
+
+    def count(self, status: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+
+class ImportRefused(Exception):
+    """The file as a whole cannot be imported (no table, wrong kind, closed period)."""
+
+
+# --- reading rows ----------------------------------------------------------------
+
+
+@dataclass
+class SheetRow:
+    sheet: str
+    number: int
+    values: dict  # key → raw cell
+    group: str
+
+
+def iter_rows(workbook: Workbook, *, required: set[str], warnings: list[str]):
+    """Data rows of every sheet with a table, with their group title; cross-checks 小计/合计
+    rows against the rows they sum (a mismatch is a warning)."""
+    found = False
+    for sheet in workbook.sheets:
+        layout = L.find_layout(sheet)
+        if layout is None:
+            continue
+        missing = [FIELD_LABELS.get(key, key) for key in sorted(required) if key not in layout.columns]
+        if missing:
+            raise ImportRefused(
+                _("工作表“%(sheet)s”缺少必需的列：%(columns)s。") % {"sheet": sheet.name, "columns": "、".join(missing)}
+            )
+        found = True
+        yield sheet, layout
+    if not found:
+        raise ImportRefused(_("没有找到表头（需要含“项目名称”等列的表头行）。请检查文件是否为项目计划表或月度进展表。"))
+
+
+MONEY_KEYS = ("total_investment", "planned_investment", "completed_investment", "completed_ytd")
+
+
+class _Totals:
+    """Sums of the money columns since the last group and over the whole sheet, to check
+    the sheet's own 小计/合计 rows."""
+
+    def __init__(self, layout: L.Layout, sheet: str, warnings: list[str]):
+        self.columns = [layout.columns[key] for key in MONEY_KEYS if key in layout.columns]
+        self.sheet, self.warnings = sheet, warnings
+        self.group = defaultdict(Decimal)
+        self.total = defaultdict(Decimal)
+        self.group_rows = 0
+        self.group_label = ""
+        self.group_expected: int | None = None
+
+    def add(self, row: list):
+        self.group_rows += 1
+        for column in self.columns:
+            try:
+                value = L.cell_decimal(row[column.index] if column.index < len(row) else None, unit=column.unit)
+            except L.CellError:
+                continue
+            if value is not None:
+                self.group[column.key] += value
+                self.total[column.key] += value
+
+    def check(self, row: list, number: int, sums: dict, label: str):
+        for column in self.columns:
+            raw = row[column.index] if column.index < len(row) else None
+            try:
+                stated = L.cell_decimal(raw, unit=column.unit)
+            except L.CellError:
+                continue
+            if stated is not None and stated != sums[column.key]:
+                self.warnings.append(
+                    _(
+                        "工作表“%(sheet)s”第 %(row)d 行%(label)s %(column)s列为 %(stated)s，而所列项目合计为 %(computed)s（万元）。"
+                    )
+                    % {
+                        "sheet": self.sheet,
+                        "row": number,
+                        "label": label,
+                        "column": column.letter,
+                        "stated": decimal_str(stated),
+                        "computed": decimal_str(sums[column.key]),
+                    }
+                )
+
+    def end_group(self):
+        if self.group_expected is not None and self.group_expected != self.group_rows:
+            self.warnings.append(
+                _("工作表“%(sheet)s”分组“%(group)s”标明 %(expected)d 个项目，实际列出 %(actual)d 个。")
+                % {
+                    "sheet": self.sheet,
+                    "group": self.group_label,
+                    "expected": self.group_expected,
+                    "actual": self.group_rows,
+                }
+            )
+        self.group = defaultdict(Decimal)
+        self.group_rows = 0
+
+
+def sheet_rows(workbook: Workbook, *, required: set[str], warnings: list[str]):
+    for sheet, layout in iter_rows(workbook, required=required, warnings=warnings):
+        totals = _Totals(layout, sheet.name, warnings)
+        group = ""
+        group_row: tuple[list, int] | None = None
+        wanted = [(key, column.index) for key, column in layout.columns.items()]
+        for index in range(layout.data_start, len(sheet.rows)):
+            row = sheet.rows[index]
+            kind = L.row_kind(row, layout)
+            number = index + 1
+            if kind == L.DATA:
+                totals.add(row)
+                width = len(row)
+                yield (
+                    layout,
+                    SheetRow(
+                        sheet=sheet.name,
+                        number=number,
+                        values={key: row[col] if col < width else None for key, col in wanted},
+                        group=group,
+                    ),
+                )
+            elif kind == L.GROUP:
+                if group_row is not None:
+                    totals.check(*group_row, totals.group, group)
+                totals.end_group()
+                group = L.group_title(row)
+                group_row = (row, number)
+                totals.group_label, totals.group_expected = group, L.group_count(group)
+            elif kind == L.SUBTOTAL:
+                totals.check(row, number, totals.group, _("小计"))
+                if group_row is not None:
+                    totals.check(*group_row, totals.group, group)
+                    group_row = None
+                totals.end_group()
+            elif kind == L.TOTAL:
+                totals.check(row, number, totals.total, _("合计"))
+        if group_row is not None:
+            totals.check(*group_row, totals.group, group)
+        totals.end_group()
+
+
+# --- reference data ----------------------------------------------------------------
+
+
+class References:
+    """Name → object for regions, people and organisations, loaded once per import.
+    A name that matches nothing, or more than one, is an error for the row."""
+
+    AMBIGUOUS = object()
+
+    def __init__(self, actor: User):
+        regions = Region.objects.all()
+        if actor.region_id:
+            regions = regions.filter(code__startswith=actor.region.code_prefix)
+        self.regions = self._index((region.name, region) for region in regions)
+        self.leaders = self._index((p.name, p) for p in Person.objects.filter(is_city_leader=True))
+        organisations = list(Organisation.objects.all())
+        self.departments = self._index(
+            pair
+            for org in organisations
+            if org.kind == OrganisationKind.DEPARTMENT
+            for pair in ((org.name, org), (org.short_name, org))
+            if pair[0]
+        )
+        self.units = self._index(
+            pair for org in organisations for pair in ((org.name, org), (org.short_name, org)) if pair[0]
+        )
+        unit_names = {org.pk: org.name for org in organisations}
+        # id → name, for showing a row's changes
+        self.names = {
+            "region": {region.pk: region.name for region in regions},
+            "owner_unit": unit_names,
+            "lead_department": unit_names,
+            "lead_official": {person.pk: person.name for person in self.leaders.values() if person is not self.AMBIGUOUS},
+        }
+
+    def _index(self, pairs) -> dict:
+        index: dict = {}
+        for name, obj in pairs:
+            key = L.normalise(name)
+            if index.get(key) not in (None, obj):
+                index[key] = self.AMBIGUOUS
+            else:
+                index[key] = obj
+        return index
+
+    def region_in_text(self, text: str):
+        """建设地点 often names the county ("临渭区某镇"): the longest region name in it."""
+        text = L.normalise(text)
+        best = None
+        for name, region in self.regions.items():
+            if region is not self.AMBIGUOUS and name and name in text and (best is None or len(name) > len(best[0])):
+                best = (name, region)
+        return best[1] if best else None
+
+
+def _lookup(index: dict, raw, what: str):
+    name = L.normalise(L.cell_text(raw))
+    if not name:
+        return None
+    found = index.get(name)
+    if found is References.AMBIGUOUS:
+        raise L.CellError(_("“%(name)s”对应多个%(what)s，请使用全称") % {"name": name, "what": what})
+    if found is None:
+        raise L.CellError(_("系统中没有名为“%(name)s”的%(what)s") % {"name": name, "what": what})
+    return found
+
+
+# --- row reading -----------------------------------------------------------------
+
+
+class RowReader:
+    """Reads one row's cells into typed values, collecting a RowError per bad cell."""
+
+    def __init__(self, layout: L.Layout, row: SheetRow, outcome: RowOutcome):
+        self.layout, self.row, self.outcome = layout, row, outcome
+
+    def error(self, key: str, message: str):
+        column = self.layout.columns.get(key)
+        self.outcome.errors.append(
+            RowError(column=column.letter if column else "", field=FIELD_LABELS.get(key, key), message=message)
+        )
+
+    def has(self, key: str) -> bool:
+        return key in self.layout.columns
+
+    def raw(self, key: str):
+        return self.row.values.get(key)
+
+    def read(self, key: str, convert):
+        if key not in self.layout.columns:
+            return None
+        try:
+            return convert(self.row.values.get(key))
+        except L.CellError as exc:
+            self.error(key, str(exc))
+            return None
+
+    def text(self, key: str) -> str | None:
+        if key not in self.layout.columns:
+            return None
+        value = L.cell_text(self.row.values.get(key))
+        if control_character(value):
+            self.error(key, _("含有不可见的控制字符"))
+            return None
+        limit = TEXT_LIMITS.get(key)
+        if limit and len(value) > limit:
+            self.error(key, _("长度 %(length)d 超过 %(limit)d 个字") % {"length": len(value), "limit": limit})
+            return None
+        return value
+
+    def money(self, key: str) -> Decimal | None:
+        column = self.layout.columns.get(key)
+        if column is None:
+            return None
+        value = self.read(key, lambda raw: L.cell_decimal(raw, unit=column.unit))
+        if value is not None and value < 0:
+            self.error(key, _("金额不能为负数"))
+            return None
+        if value is not None and value >= MONEY_LIMIT:
+            self.error(key, _("金额过大"))
+            return None
+        return value
+
+    def choice(self, key: str, mapping: dict[str, str]) -> str | None:
+        text = L.normalise(self.text(key) or "")
+        if not text:
+            return None
+        if text not in mapping:
+            self.error(key, _("“%(value)s”不是可选的取值") % {"value": text})
+            return None
+        return mapping[text]
+
+
+def _display(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return decimal_str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "、".join(str(item) for item in value)
+    return str(value)
+
+
+def _diff(before: dict, after: dict, names) -> dict:
+    return {
+        name: [_display(before.get(name)), _display(after.get(name))]
+        for name in names
+        if before.get(name) != after.get(name)
+    }
+
+
+def _errors_from_validation(reader: RowReader, exc: ValidationError):
+    for key, messages in exc.message_dict.items():
+        for message in messages:
+            reader.error(key if key != "__all__" else "name", message.rstrip("。"))
+
+
+# --- plan sheets -------------------------------------------------------------------
+
+PLAN_PROJECT_FIELDS = (
+    "name",
+    "project_code",
+    "region",
+    "location",
+    "level",
+    "category",
+    "investor_type",
+    "stage",
+    "scope",
+    "total_investment",
+    "planned_start_date",
+    "planned_end_date",
+    "actual_start_date",
+    "lead_official",
+    "lead_department",
+    "owner_unit",
+)
+NEW_PROJECT_REQUIRED = ("region", "category", "investor_type", "owner_unit", "total_investment")
+
+
+def _plan_year(layouts: list[L.Layout], parameters: dict) -> int:
+    for layout in layouts:
+        column = layout.columns.get("planned_investment")
+        if column and column.year:
+            return column.year
+    if parameters.get("year"):
+        return int(parameters["year"])
+    for layout in layouts:
+        year = L.title_year(layout.title)
+        if year:
+            return year
+    return datetime.date.today().year
+
+
+def _title_level(title: str) -> str | None:
+    text = L.normalise(title)
+    for word, level in (("省级", "provincial"), ("省重点", "provincial"), ("市级", "municipal"), ("县级", "county")):
+        if word in text:
+            return level
+    return None
+
+
+def _group_defaults(group: str, references: References) -> dict:
+    defaults = {}
+    text = L.normalise(group)
+    for word, category in GROUP_CATEGORY_WORDS:
+        if word in text:
+            defaults["category"] = category
+            break
+    region = references.region_in_text(text) if text else None
+    if region is not None:
+        defaults["region"] = region
+    return defaults
+
+
+def _existing_projects(actor: User, codes: set[str], names: set[str]):
+    """Projects the file may mean, by code (anywhere: codes are unique) and by name, with
+    which of them the actor may change."""
+    by_code, by_name = {}, defaultdict(list)
+    codes, names = list(codes), list(names)
+    queryset = Project.objects.select_related("region")
+    for start in range(0, len(codes), 2000):
+        for project in queryset.filter(project_code__in=codes[start : start + 2000]):
+            by_code[project.project_code] = project
+    for start in range(0, len(names), 2000):
+        for project in queryset.filter(name__in=names[start : start + 2000]):
+            by_name[(project.name, project.region_id)].append(project)
+    candidates = {project.pk for project in by_code.values()} | {p.pk for group in by_name.values() for p in group}
+    changeable = (
+        set(Project.objects.restrict(actor, "change").filter(pk__in=list(candidates)).values_list("pk", flat=True))
+        if candidates
+        else set()
+    )
+    return by_code, by_name, changeable
+
+
+def _partner_map(project_ids) -> dict[int, list[int]]:
+    result = defaultdict(list)
+    through = Project.partner_units.through
+    ids = list(project_ids)
+    for start in range(0, len(ids), 2000):
+        for project_id, organisation_id in through.objects.filter(project_id__in=ids[start : start + 2000]).values_list(
+            "project_id", "organisation_id"
+        ):
+            result[project_id].append(organisation_id)
+    return {key: sorted(value) for key, value in result.items()}
+
+
+def prepare_plan(workbook: Workbook, *, actor: User, parameters: dict, progress: Progress | None = None) -> Prepared:
+    if actor.role not in (Role.CITY_ADMIN, Role.COUNTY_USER):
+        raise ImportRefused(_("只有市发改委管理员和县区用户可以导入项目计划表。"))
+    warnings = list(workbook.warnings)
+    rows = list(sheet_rows(workbook, required={"name"}, warnings=warnings))
+    layouts = list({id(layout): layout for layout, _row in rows}.values())
+    year = _plan_year(layouts, parameters)
+    references = References(actor)
+    default_level = parameters.get("level") or next(
+        (level for layout in layouts if (level := _title_level(layout.title))), Level.MUNICIPAL
+    )
+    default_investor = parameters.get("investor_type") or None
+
+    codes = {L.normalise(row.values.get("project_code")) for _layout, row in rows} - {""}
+    names = {L.cell_text(row.values.get("name")) for _layout, row in rows} - {""}
+    by_code, by_name, changeable = _existing_projects(actor, codes, names)
+    existing_ids = {p.pk for p in by_code.values()} | {p.pk for group in by_name.values() for p in group}
+    plans = (
+        {plan.project_id: plan for plan in AnnualPlan.objects.filter(year=year, project_id__in=list(existing_ids))}
+        if existing_ids
+        else {}
+    )
+    partners = _partner_map(existing_ids)
+
+    outcomes, writes = [], []
+    seen_codes: dict[str, int] = {}
+    seen_names: dict[tuple, int] = {}
+    total = len(rows)
+    for position, (layout, row) in enumerate(rows):
+        if progress and position % 500 == 0:
+            progress(position, total)
+        outcome = RowOutcome(sheet=row.sheet, row=row.number, label=L.cell_text(row.values.get("name")))
+        outcomes.append(outcome)
+        reader = RowReader(layout, row, outcome)
+        write = _plan_row(
+            reader,
+            year=year,
+            references=references,
+            default_level=default_level,
+            default_investor=default_investor,
+            by_code=by_code,
+            by_name=by_name,
+            changeable=changeable,
+            plans=plans,
+            partners=partners,
+            seen_codes=seen_codes,
+            seen_names=seen_names,
+        )
+        if outcome.errors:
+            outcome.status = ERROR
+        elif write is not None:
+            writes.append(write)
+    if progress:
+        progress(total, total)
+    return Prepared(
+        kind=ImportKind.PLAN,
+        outcomes=outcomes,
+        writes=writes,
+        warnings=warnings,
+        parameters={"year": year, "level": default_level, "investor_type": default_investor},
+    )
+
+
+def _plan_row(
+    reader: RowReader,
+    *,
+    year,
+    references,
+    default_level,
+    default_investor,
+    by_code,
+    by_name,
+    changeable,
+    plans,
+    partners,
+    seen_codes,
+    seen_names,
+):
+    outcome = reader.outcome
+    values: dict = {}
+    name = reader.text("name")
+    if not name:
+        reader.error("name", _("项目名称不能为空"))
+        return None
+    values["name"] = name
+    code = L.normalise(reader.text("project_code") or "") or None
+    if code:
+        try:
+            validate_project_code(code)
+        except ValidationError as exc:
+            reader.error("project_code", exc.messages[0].rstrip("。"))
+            code = None
+    groups = _group_defaults(reader.row.group, references)
+    region = reader.read("region", lambda raw: _lookup(references.regions, raw, WHAT_REGION))
+    location = reader.text("location")
+    if region is None and not reader.has("region") and location:
+        region = references.region_in_text(location)
+    region = region or groups.get("region")
+
+    # Which project the row means: by code, else by name within its region.
+    project = None
+    if code:
+        if code in seen_codes:
+            reader.error("project_code", _("与第 %(row)d 行的项目代码重复") % {"row": seen_codes[code]})
+            return None
+        seen_codes[code] = reader.row.number
+        project = by_code.get(code)
+    if project is None and region is not None:
+        matches = [p for p in by_name.get((name, region.pk), []) if not code or not p.project_code]
+        if len(matches) > 1:
+            reader.error("name", _("该县区有多个同名项目，请填写项目代码以区分"))
+            return None
+        project = matches[0] if matches else None
+    if region is not None:
+        key = (name, region.pk)
+        if key in seen_names and not code:
+            reader.error("name", _("与第 %(row)d 行的项目同名同县区") % {"row": seen_names[key]})
+            return None
+        seen_names.setdefault(key, reader.row.number)
+    if project is not None and project.pk not in changeable:
+        reader.error("project_code" if code else "name", _("该项目已存在，但不在您的修改权限范围内"))
+        return None
+
+    if location is not None:
+        values["location"] = location
+    if region is not None:
+        values["region"] = region
+    for key, mapping in (("level", LEVELS), ("category", CATEGORIES), ("investor_type", INVESTOR_TYPES)):
+        value = reader.choice(key, mapping)
+        if value:
+            values[key] = value
+    if "category" not in values and "category" in groups and project is None:
+        values["category"] = groups["category"]
+    if code:
+        values["project_code"] = code
+    scope = reader.text("scope")
+    if scope is not None:
+        values["scope"] = scope
+    total = reader.money("total_investment")
+    if total is not None:
+        values["total_investment"] = total
+    for key in ("planned_start_date", "planned_end_date", "actual_start_date"):
+        value = reader.read(key, L.cell_date)
+        if value is not None:
+            values[key] = value
+    years = reader.read("period", L.cell_years)
+    if years:
+        values.setdefault("planned_start_date", datetime.date(years[0], 1, 1))
+        values.setdefault("planned_end_date", datetime.date(years[1], 12, 31))
+    stage = reader.choice("stage", STAGES)
+    if stage == "new_start":
+        started = values.get("actual_start_date") or (project.actual_start_date if project else None)
+        stage = Stage.UNDER_CONSTRUCTION if started else Stage.PRELIMINARY
+    if stage:
+        values["stage"] = stage
+    for key, index, what in (
+        ("lead_official", references.leaders, WHAT_LEADER),
+        ("lead_department", references.departments, WHAT_DEPARTMENT),
+        ("owner_unit", references.units, WHAT_UNIT),
+    ):
+        value = reader.read(key, lambda raw, index=index, what=what: _lookup(index, raw, what))
+        if value is not None:
+            values[key] = value
+    partner_ids = None
+    if reader.has("partner_units"):
+        partner_ids = []
+        for part in L.split_names(reader.raw("partner_units")):
+            try:
+                partner_ids.append(_lookup(references.units, part, WHAT_UNIT).pk)
+            except L.CellError as exc:
+                reader.error("partner_units", str(exc))
+        partner_ids = sorted(set(partner_ids))
+    planned = reader.money("planned_investment")
+    goal = reader.text("goal")
+    if outcome.errors:
+        return None
+
+    if project is None:
+        if region is None:
+            reader.error(
+                "region",
+                _("无法确定所在县区，请填写“所在县区”列") if not reader.has("region") else _("所在县区不能为空"),
+            )
+        values.setdefault("level", default_level)
+        if default_investor:
+            values.setdefault("investor_type", default_investor)
+        for key in NEW_PROJECT_REQUIRED:
+            if key != "region" and values.get(key) in (None, ""):
+                reader.error(key, _("新项目必须填写%(field)s") % {"field": FIELD_LABELS[key]})
+        if outcome.errors:
+            return None
+        project = Project(**{key: value for key, value in values.items()})
+        before = None
+        outcome.status = NEW
+    else:
+        before = snapshot_without_m2m(project)
+        before["partner_units"] = partners.get(project.pk, [])
+        project = _copy(project)
+        for key, value in values.items():
+            setattr(project, key, value)
+    if project.project_code == "":
+        project.project_code = None
+    try:
+        project.clean()
+    except ValidationError as exc:
+        _errors_from_validation(reader, exc)
+        return None
+
+    after = snapshot_without_m2m(project)
+    if partner_ids is not None:
+        after["partner_units"] = partner_ids
+    elif before is not None:
+        after["partner_units"] = before["partner_units"]
+    else:
+        after["partner_units"] = []
+
+    plan = plan_before = None
+    if planned is not None or goal:
+        existing_plan = plans.get(project.pk) if project.pk else None
+        plan = AnnualPlan(project=project, year=year, planned_investment=Decimal(0))
+        if existing_plan is not None:
+            plan = AnnualPlan(
+                pk=existing_plan.pk,
+                project=project,
+                year=year,
+                planned_investment=existing_plan.planned_investment,
+                goal=existing_plan.goal,
+            )
+            plan_before = {"planned_investment": existing_plan.planned_investment, "goal": existing_plan.goal}
+        if planned is not None:
+            plan.planned_investment = planned
+        if goal is not None:
+            plan.goal = goal
+        try:
+            plan.clean()
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                target = "planned_investment" if key == "planned_investment" else "period"
+                for message in messages:
+                    reader.error(target if reader.has(target) else "planned_investment", message.rstrip("。"))
+            return None
+        if plan_before is not None and plan_before == {
+            "planned_investment": plan.planned_investment,
+            "goal": plan.goal,
+        }:
+            plan = None
+
+    if before is None:
+        # A new row's preview shows the row itself: its values are the file's.
+        return PlanWrite(
+            outcome=outcome,
+            project=project,
+            project_after=after,
+            partner_ids=after["partner_units"],
+            plan=plan,
+        )
+
+    changed = {name for name in after if before.get(name) != after.get(name)}
+    if not changed and plan is None:
+        outcome.status = UNCHANGED
+        return None
+    outcome.status = CHANGED
+    outcome.changes = _diff(_labelled(before, references), _labelled(after, references), sorted(changed))
+    if plan is not None:
+        outcome.changes[f"{year}年计划投资"] = [
+            _display(plan_before["planned_investment"]) if plan_before else "",
+            _display(plan.planned_investment),
+        ]
+    return PlanWrite(
+        outcome=outcome,
+        project=project if changed else None,
+        project_before=before if changed else None,
+        project_after=after if changed else None,
+        partner_ids=after["partner_units"] if "partner_units" in changed else None,
+        plan=plan,
+        plan_before=plan_before,
+    )
+
+
+def _copy(project: Project) -> Project:
+    clone = Project()
+    clone.__dict__.update({key: value for key, value in project.__dict__.items() if key != "_state"})
+    clone._state.adding = False
+    clone._state.db = project._state.db
+    return clone
+
+
+def snapshot_without_m2m(instance) -> dict:
+    """The change-record snapshot without its many-to-many query (the import knows those)."""
+    pk = instance.pk
+    instance.pk = None
+    try:
+        return snapshot(instance)
+    finally:
+        instance.pk = pk
+
+
+def _labelled(data: dict, references: References) -> dict:
+    """Snapshot ids shown as names in the preview."""
+    result = dict(data)
+    for key, table in references.names.items():
+        if result.get(key) is not None:
+            result[key] = table.get(result[key], result[key])
+    if result.get("partner_units"):
+        units = references.names["owner_unit"]
+        result["partner_units"] = [units.get(pk, pk) for pk in result["partner_units"]]
+    return result
+
+
+# --- monthly progress sheets ---------------------------------------------------------------
+
+REPORT_TEXT_FIELDS = ("physical_progress", "problems", "next_steps", "notes")
+
+
+def _progress_period(layouts: list[L.Layout], parameters: dict) -> tuple[int, int]:
+    if parameters.get("year") and parameters.get("month"):
+        return int(parameters["year"]), int(parameters["month"])
+    for layout in layouts:
+        period = L.title_period(layout.title)
+        if period:
+            return period
+    for layout in layouts:
+        column = layout.columns.get("completed_ytd")
+        year = L.title_year(layout.title)
+        if column and column.month and year:
+            return year, column.month
+    raise ImportRefused(_("无法从标题确定填报月份（如“2026年10月”），请在导入时选择年份和月份。"))
+
+
+def prepare_progress(
+    workbook: Workbook, *, actor: User, parameters: dict, progress: Progress | None = None
+) -> Prepared:
+    from apps.reporting.services import REPORTER_ROLES
+
+    if actor.role not in REPORTER_ROLES:
+        raise ImportRefused(_("您的角色不能导入月度进展表。"))
+    warnings = list(workbook.warnings)
+    rows = list(sheet_rows(workbook, required={"name"}, warnings=warnings))
+    layouts = list({id(layout): layout for layout, _row in rows}.values())
+    year, month = _progress_period(layouts, parameters)
+    if not ReportingPeriod.objects.filter(year=year, month=month, status=PeriodStatus.OPEN).exists():
+        raise ImportRefused(_("%(year)s年%(month)s月填报期未开启或已关闭，不能导入。") % {"year": year, "month": month})
+    for layout in layouts:
+        column = layout.columns.get("completed_ytd")
+        if column and column.month and column.month != month:
+            raise ImportRefused(
+                _("“%(label)s”列的月份与填报月份 %(month)s 月不一致。") % {"label": column.label, "month": month}
+            )
+    if not any("completed_investment" in layout.columns or "completed_ytd" in layout.columns for layout in layouts):
+        raise ImportRefused(_("缺少“本月完成”或“1-X月完成投资”列。"))
+    submit = bool(parameters.get("submit"))
+    references = References(actor)
+    projects = Project.objects.restrict(actor, "change").select_related("region")
+    codes = {L.normalise(row.values.get("project_code")) for _layout, row in rows} - {""}
+    names = {L.cell_text(row.values.get("name")) for _layout, row in rows} - {""}
+    by_code = {p.project_code: p for p in projects.filter(project_code__in=list(codes))} if codes else {}
+    by_name = defaultdict(list)
+    for start in range(0, len(names), 2000):
+        for project in projects.filter(name__in=list(names)[start : start + 2000]):
+            by_name[project.name].append(project)
+    project_ids = {p.pk for p in by_code.values()} | {p.pk for group in by_name.values() for p in group}
+    reports = {
+        r.project_id: r for r in MonthlyReport.objects.filter(year=year, month=month, project_id__in=list(project_ids))
+    }
+    earlier = dict(
+        MonthlyReport.objects.filter(year=year, month__lt=month, project_id__in=list(project_ids))
+        .values("project_id")
+        .annotate(total=Sum("completed_investment"))
+        .values_list("project_id", "total")
+    )
+
+    outcomes, writes, seen = [], [], {}
+    total = len(rows)
+    for position, (layout, row) in enumerate(rows):
+        if progress and position % 500 == 0:
+            progress(position, total)
+        outcome = RowOutcome(sheet=row.sheet, row=row.number, label=L.cell_text(row.values.get("name")))
+        outcomes.append(outcome)
+        reader = RowReader(layout, row, outcome)
+        write = _progress_row(
+            reader,
+            year=year,
+            month=month,
+            references=references,
+            by_code=by_code,
+            by_name=by_name,
+            reports=reports,
+            earlier=earlier,
+            seen=seen,
+            submit=submit,
+            actor=actor,
+        )
+        if outcome.errors:
+            outcome.status = ERROR
+        elif write is not None:
+            writes.append(write)
+    if progress:
+        progress(total, total)
+    return Prepared(
+        kind=ImportKind.PROGRESS,
+        outcomes=outcomes,
+        writes=writes,
+        warnings=warnings,
+        parameters={"year": year, "month": month, "submit": submit},
+    )
+
+
+def _progress_row(reader, *, year, month, references, by_code, by_name, reports, earlier, seen, submit, actor):
+    outcome = reader.outcome
+    name = reader.text("name") or ""
+    code = L.normalise(reader.text("project_code") or "")
+    project = by_code.get(code) if code else None
+    if code and project is None:
+        reader.error("project_code", _("没有找到项目代码为“%(code)s”的项目，或不在您的填报范围内") % {"code": code})
+        return None
+    if project is None:
+        matches = by_name.get(name, [])
+        if reader.has("region") and L.cell_text(reader.raw("region")):
+            region_name = L.normalise(L.cell_text(reader.raw("region")))
+            matches = [p for p in matches if L.normalise(p.region.name) == region_name]
+        if not matches:
+            reader.error("name", _("没有找到名为“%(name)s”的项目，或不在您的填报范围内") % {"name": name})
+            return None
+        if len(matches) > 1:
+            reader.error("name", _("有多个同名项目，请填写项目代码以区分"))
+            return None
+        project = matches[0]
+    if project.pk in seen:
+        reader.error("name", _("与第 %(row)d 行是同一个项目") % {"row": seen[project.pk]})
+        return None
+    seen[project.pk] = reader.row.number
+
+    fields: dict = {}
+    monthly = reader.money("completed_investment")
+    ytd = reader.money("completed_ytd")
+    before_total = earlier.get(project.pk) or Decimal(0)
+    if ytd is not None:
+        derived = ytd - before_total
+        if monthly is None:
+            if derived < 0:
+                reader.error(
+                    "completed_ytd",
+                    _("1-%(month)s月累计 %(ytd)s 小于此前各月已报合计 %(before)s")
+                    % {"month": month, "ytd": decimal_str(ytd), "before": decimal_str(before_total)},
+                )
+            monthly = derived
+        elif derived != monthly:
+            reader.error(
+                "completed_ytd",
+                _("1-%(month)s月累计 %(ytd)s 与此前各月合计 %(before)s 加本月 %(monthly)s 不符")
+                % {
+                    "month": month,
+                    "ytd": decimal_str(ytd),
+                    "before": decimal_str(before_total),
+                    "monthly": decimal_str(monthly),
+                },
+            )
+    if monthly is not None:
+        fields["completed_investment"] = monthly
+    percent = reader.read("percent_complete", lambda raw: L.cell_decimal(raw, places=2))
+    if percent is not None:
+        if not 0 <= percent <= 100:
+            reader.error("percent_complete", _("完成比例应在 0 到 100 之间"))
+        fields["percent_complete"] = percent
+    start = reader.read("actual_start_date", L.cell_date)
+    if start is not None:
+        fields["actual_start_date"] = start
+    for key in REPORT_TEXT_FIELDS:
+        value = reader.text(key)
+        if value is not None:
+            fields[key] = value
+    if outcome.errors:
+        return None
+
+    report = reports.get(project.pk)
+    if report is None:
+        if "completed_investment" not in fields:
+            reader.error("completed_investment", _("新月报必须填写本月完成投资"))
+            return None
+        report = MonthlyReport(project=project, year=year, month=month, status=ReportStatus.DRAFT)
+        before = None
+    else:
+        if report.is_locked:
+            changed = any(getattr(report, key) != value for key, value in fields.items())
+            if changed:
+                reader.error("name", _("该项目本月月报已审核锁定，不能通过导入修改；如需修改请提交修改申请"))
+                return None
+            outcome.status = UNCHANGED
+            return None
+        before = snapshot_without_m2m(report)
+        report = MonthlyReport(**{f.attname: getattr(report, f.attname) for f in MonthlyReport._meta.concrete_fields})
+        report._state.adding = False
+    for key, value in fields.items():
+        setattr(report, key, value)
+    if submit and report.status != ReportStatus.SUBMITTED:
+        report.status = ReportStatus.SUBMITTED
+        report.returned_reason = ""
+    try:
+        report.clean()
+    except ValidationError as exc:
+        _errors_from_validation(reader, exc)
+        return None
+    after = snapshot_without_m2m(report)
+    if before is None:
+        outcome.status = NEW
+        outcome.changes = _diff({}, after, [*fields, "status"])
+    else:
+        changed = [key for key in after if before.get(key) != after.get(key)]
+        if not changed:
+            outcome.status = UNCHANGED
+            return None
+        outcome.status = CHANGED
+        outcome.changes = _diff(before, after, changed)
+    return PlanWrite(outcome=outcome, report=report, report_before=before)
+
+
+PREPARERS = {ImportKind.PLAN: prepare_plan, ImportKind.PROGRESS: prepare_progress}
+
+
+def prepare_import(
+    kind: str, workbook: Workbook, *, actor: User, parameters: dict, progress: Progress | None = None
+) -> Prepared:
+    return PREPARERS[kind](workbook, actor=actor, parameters=parameters, progress=progress)

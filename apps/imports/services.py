@@ -1,0 +1,334 @@
+"""Import batches: upload and preview, commit (all-or-nothing, one change record per
+affected object), undo.
+
+A commit reads the stored file again and prepares it afresh inside its transaction, so
+what is written is checked against the data as it is at that moment, not as it was at
+preview. Importing the same file twice finds every row unchanged and writes nothing.
+"""
+
+import hashlib
+import uuid
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.audit.models import ChangeAction, ChangeRecord
+from apps.audit.services import change_records_write_bulk, snapshot
+from apps.core.context import current_request_meta, request_context
+from apps.core.querysets import pk_in
+from apps.projects.models import AnnualPlan, Project
+from apps.reporting.models import MonthlyReport, ReportStatus
+
+from .models import BatchStatus, ImportBatch, ImportKind
+from .preparation import ERROR, ImportRefused, Prepared, prepare_import, snapshot_without_m2m
+from .reading import FileRefused, read_workbook
+
+PREVIEW_ROWS = 2000
+Progress = Callable[[int, int], None] | None
+
+
+def _prepare(batch: ImportBatch, progress: Progress = None) -> Prepared:
+    workbook = read_workbook(bytes(batch.content), batch.file_name)
+    batch.file_format, batch.encoding = workbook.file_format, workbook.encoding
+    return prepare_import(batch.kind, workbook, actor=batch.user, parameters=batch.parameters, progress=progress)
+
+
+def _store_outcome(batch: ImportBatch, prepared: Prepared) -> None:
+    batch.parameters = {**batch.parameters, **prepared.parameters}
+    batch.rows_total = len(prepared.outcomes)
+    batch.rows_new = prepared.count("new")
+    batch.rows_changed = prepared.count("changed")
+    batch.rows_unchanged = prepared.count("unchanged")
+    batch.rows_error = prepared.count(ERROR)
+    batch.warnings = prepared.warnings[:500]
+    shown = sorted(
+        (outcome for outcome in prepared.outcomes if outcome.status != "unchanged"),
+        key=lambda outcome: (outcome.status != ERROR, outcome.sheet, outcome.row),
+    )
+    batch.preview = [outcome.as_json() for outcome in shown[:PREVIEW_ROWS]]
+
+
+@transaction.atomic
+def import_batch_create(
+    *, actor: User, kind: str, file_name: str, content: bytes, parameters: dict | None = None
+) -> ImportBatch:
+    """Store an upload as a pending batch (the preview runs next, see import_batch_preview)."""
+    if kind not in ImportKind.values:
+        raise ValidationError({"kind": _("不支持的导入类型。")})
+    if not content:
+        raise ValidationError({"file": _("请选择要导入的文件。")})
+    return ImportBatch.objects.create(
+        kind=kind,
+        user=actor,
+        file_name=file_name[:255],
+        file_size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        parameters={key: value for key, value in (parameters or {}).items() if value not in (None, "")},
+        request_id=f"import-{uuid.uuid4().hex}",
+    )
+
+
+def import_batch_preview(*, batch_id: int, progress: Progress = None) -> ImportBatch:
+    """Read and check the file; store the per-row outcome. Writes nothing but the batch."""
+    batch = ImportBatch.objects.get(pk=batch_id)
+    try:
+        prepared = _prepare(batch, progress)
+    except (FileRefused, ImportRefused) as exc:
+        batch.status, batch.message = BatchStatus.INVALID, str(exc)
+        batch.save()
+        return batch
+    _store_outcome(batch, prepared)
+    batch.status = BatchStatus.INVALID if batch.rows_error else BatchStatus.PREVIEWED
+    batch.message = (
+        _("有 %(count)d 行错误，请修改文件后重新上传；整个文件都不会导入。") % {"count": batch.rows_error}
+        if batch.rows_error
+        else ""
+    )
+    batch.save()
+    return batch
+
+
+def _lock_batch(*, actor: User, batch_id: int) -> ImportBatch:
+    batch = ImportBatch.objects.restrict(actor, "change").select_for_update().filter(pk=batch_id).first()
+    if batch is None:
+        raise PermissionDenied(_("您无权操作该导入批次。"))
+    return batch
+
+
+def import_batch_commit(*, actor: User, batch_id: int, progress: Progress = None) -> ImportBatch:
+    """Write every row of a previewed batch in one transaction, or nothing."""
+    batch = ImportBatch.objects.restrict(actor, "change").filter(pk=batch_id).first()
+    if batch is None:
+        raise PermissionDenied(_("您无权操作该导入批次。"))
+    try:
+        with request_context(request_id=batch.request_id, client_ip=current_request_meta().client_ip):
+            return _commit(actor=actor, batch_id=batch_id, progress=progress)
+    except (FileRefused, ImportRefused) as exc:
+        ImportBatch.objects.filter(pk=batch_id).update(status=BatchStatus.INVALID, message=str(exc))
+        raise ValidationError({"__all__": str(exc)}) from exc
+
+
+@transaction.atomic
+def _commit(*, actor: User, batch_id: int, progress: Progress) -> ImportBatch:
+    batch = _lock_batch(actor=actor, batch_id=batch_id)
+    if batch.status != BatchStatus.PREVIEWED:
+        raise ValidationError(
+            {
+                "__all__": _("只有待确认的批次可以导入（当前状态：%(status)s）。")
+                % {"status": batch.get_status_display()}
+            }
+        )
+    prepared = _prepare(batch, progress)
+    _store_outcome(batch, prepared)
+    if batch.rows_error:
+        transaction.set_rollback(True)
+        raise ValidationError(
+            {
+                "__all__": _("数据已变化，现有 %(count)d 行错误，未导入任何数据。请重新预览。")
+                % {"count": batch.rows_error}
+            }
+        )
+    if prepared.kind == ImportKind.PLAN:
+        _write_plans(actor=actor, prepared=prepared)
+    else:
+        _write_reports(actor=actor, prepared=prepared)
+    batch.status = BatchStatus.COMMITTED
+    batch.committed_at = timezone.now()
+    batch.save()
+    return batch
+
+
+def _write_plans(*, actor: User, prepared: Prepared) -> None:
+    created = [write for write in prepared.writes if write.project is not None and write.project_before is None]
+    updated = [write for write in prepared.writes if write.project is not None and write.project_before is not None]
+    Project.objects.bulk_create([write.project for write in created], batch_size=1000)
+    now = timezone.now()
+    for write in updated:
+        write.project.version += 1
+        write.project.updated_at = now
+    if updated:
+        fields = sorted({name for write in updated for name in _changed_fields(write)} | {"version", "updated_at"})
+        Project.objects.bulk_update([write.project for write in updated], fields, batch_size=1000)
+    through = Project.partner_units.through
+    replaced = [write for write in [*created, *updated] if write.partner_ids is not None]
+    if replaced:
+        through.objects.filter(
+            project_id__in=[write.project.pk for write in updated if write.partner_ids is not None]
+        ).delete()
+        through.objects.bulk_create(
+            [
+                through(project_id=write.project.pk, organisation_id=pk)
+                for write in replaced
+                for pk in write.partner_ids
+            ],
+            batch_size=2000,
+        )
+    plans_new = [write.plan for write in prepared.writes if write.plan is not None and write.plan.pk is None]
+    plans_changed = [write.plan for write in prepared.writes if write.plan is not None and write.plan.pk is not None]
+    for plan in plans_new:
+        plan.project = plan.project  # the project has its id now; keeps the cached object
+    AnnualPlan.objects.bulk_create(plans_new, batch_size=1000)
+    AnnualPlan.objects.bulk_update(plans_changed, ["planned_investment", "goal"], batch_size=1000)
+    # A plan change bumps its project's version too, as the plan services do.
+    plan_only = [write.plan.project_id for write in prepared.writes if write.project is None and write.plan is not None]
+    if plan_only:
+        for start in range(0, len(plan_only), 2000):
+            Project.objects.filter(pk__in=plan_only[start : start + 2000]).update(
+                version=F("version") + 1, updated_at=now
+            )
+
+    def entries():
+        for write in prepared.writes:
+            project = write.project
+            if project is not None:
+                after = {**write.project_after, "version": project.version}
+                action = ChangeAction.CREATE if write.project_before is None else ChangeAction.UPDATE
+                yield action, project, write.project_before, after, project.pk
+            plan = write.plan
+            if plan is not None:
+                before = None
+                if write.plan_before is not None:
+                    before = snapshot(
+                        AnnualPlan(pk=plan.pk, project_id=plan.project_id, year=plan.year, **write.plan_before)
+                    )
+                action = ChangeAction.CREATE if before is None else ChangeAction.UPDATE
+                yield action, plan, before, snapshot(plan), plan.project_id
+
+    change_records_write_bulk(actor=actor, entries=entries())
+
+
+def _changed_fields(write) -> list[str]:
+    after = snapshot_without_m2m(write.project)
+    return [
+        Project._meta.get_field(name).name
+        for name in after
+        if name != "version" and write.project_before.get(name) != after.get(name)
+    ]
+
+
+def _write_reports(*, actor: User, prepared: Prepared) -> None:
+    now = timezone.now()
+    created, updated = [], []
+    for write in prepared.writes:
+        report = write.report
+        if (
+            report.status == ReportStatus.SUBMITTED
+            and (write.report_before or {}).get("status") != ReportStatus.SUBMITTED
+        ):
+            report.submitted_by, report.submitted_at = actor, now
+        report.updated_at = now
+        if write.report_before is None:
+            created.append(report)
+        else:
+            report.version += 1
+            updated.append(report)
+    MonthlyReport.objects.bulk_create(created, batch_size=1000)
+    if updated:
+        fields = sorted(
+            {
+                name
+                for write in prepared.writes
+                if write.report_before is not None
+                for name, value in snapshot_without_m2m(write.report).items()
+                if write.report_before.get(name) != value
+            }
+            | {"version", "updated_at", "submitted_by", "submitted_at"}
+        )
+        MonthlyReport.objects.bulk_update(updated, fields, batch_size=1000)
+    change_records_write_bulk(
+        actor=actor,
+        entries=(
+            (
+                ChangeAction.CREATE if write.report_before is None else ChangeAction.UPDATE,
+                write.report,
+                write.report_before,
+                snapshot_without_m2m(write.report),
+                write.report.project_id,
+            )
+            for write in prepared.writes
+        ),
+    )
+
+
+# --- undo ---------------------------------------------------------------------------
+
+
+UNDO_MODELS = {"project": Project, "annualplan": AnnualPlan, "monthlyreport": MonthlyReport}
+
+
+@transaction.atomic
+def import_batch_undo(*, actor: User, batch_id: int) -> ImportBatch:
+    """Put back what a committed batch changed, while nothing later has touched its objects:
+    created objects are deleted, changed ones get their earlier values; each with a change record."""
+    batch = _lock_batch(actor=actor, batch_id=batch_id)
+    if batch.status != BatchStatus.COMMITTED:
+        raise ValidationError({"__all__": _("只有已导入的批次可以撤销。")})
+    records = list(
+        ChangeRecord.objects.filter(request_id=batch.request_id).select_related("content_type").order_by("id")
+    )
+    if records:
+        # Every record about a project carries its project_id: anything written later about
+        # these projects (a report, a milestone, an edit) means the batch is no longer the last word.
+        project_ids = {record.project_id for record in records if record.project_id}
+        first = (
+            ChangeRecord.objects.filter(pk_in(project_ids, "project_id"), id__gt=records[0].id)
+            .exclude(request_id=batch.request_id)
+            .order_by("id")
+            .first()
+        )
+        if first is not None:
+            raise ValidationError(
+                {
+                    "__all__": _("“%(object)s”在导入后已被 %(user)s 于 %(time)s 修改，不能撤销此批次。")
+                    % {
+                        "object": first.object_repr,
+                        "user": first.user_name or "-",
+                        "time": timezone.localtime(first.time).strftime("%Y-%m-%d %H:%M"),
+                    }
+                }
+            )
+    with request_context(request_id=f"undo-{batch.request_id}"[:64], client_ip=current_request_meta().client_ip):
+        _revert(actor=actor, records=records)
+    batch.status = BatchStatus.UNDONE
+    batch.undone_at = timezone.now()
+    batch.save()
+    return batch
+
+
+def _revert(*, actor: User, records: list[ChangeRecord]) -> None:
+    entries = []
+    # Children before parents: plans and reports before the projects they belong to.
+    order = {"monthlyreport": 0, "annualplan": 1, "project": 2}
+    for record in sorted(records, key=lambda r: (order.get(r.content_type.model, 3), -r.id)):
+        model = UNDO_MODELS.get(record.content_type.model)
+        if model is None:
+            continue
+        instance = model.objects.filter(pk=record.object_id).first()
+        if instance is None:
+            continue
+        current = snapshot(instance)
+        if record.action == ChangeAction.CREATE:
+            instance.delete()
+            instance.pk = record.object_id
+            entries.append((ChangeAction.DELETE, instance, current, None, record.project_id))
+            continue
+        partner_ids = None
+        for name, value in (record.before or {}).items():
+            field = model._meta.get_field(name)
+            if field.many_to_many:
+                partner_ids = value
+            else:
+                setattr(instance, field.attname, field.to_python(value) if value is not None else None)
+        if hasattr(instance, "version"):
+            instance.version = current.get("version", 0) + 1
+        instance.save()
+        if partner_ids is not None:
+            instance.partner_units.set(partner_ids)
+        entries.append((ChangeAction.UPDATE, instance, current, snapshot(instance), record.project_id))
+    change_records_write_bulk(actor=actor, entries=entries)

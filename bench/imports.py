@@ -1,0 +1,408 @@
+"""Import a generated 50,000-row plan workbook four ways in one run; see bench/README.md.
+
+    .venv/bin/python bench/imports.py            # build (cached) and measure all contenders
+    .venv/bin/python bench/imports.py --rows 5000
+
+Each contender runs in its own process on its own copy of one seeded SQLite database (the
+demo city: its regions, units and leaders are what the sheet names), so peak memory
+(ru_maxrss) is that contender's alone:
+
+- keyprojects: `import_batch_commit` — reads the file with calamine, finds the layout,
+  validates every row with the models' rules, matches existing projects, writes projects,
+  annual plans and one change record per object in one transaction;
+- iex-default: django-import-export 4 (ModelResource, the same columns through its widgets,
+  the file loaded by its own xlsx format), default settings;
+- iex-tuned: the same with use_bulk, skip_diff and force_init_instance;
+- floor: a bare calamine read and bulk_create of the same projects and plans, no checks.
+
+django-import-export writes projects only (its resources import one model), which flatters it.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DIR = ROOT / "var" / "bench" / "imports"
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keyprojects.settings")
+
+HEADER = [
+    "序号",
+    "项目名称",
+    "项目代码",
+    "所在县区",
+    "项目级别",
+    "项目类别",
+    "投资主体",
+    "建设性质",
+    "建设内容及规模",
+    "计划开工日期",
+    "计划竣工日期",
+    "总投资",
+    "2026年计划投资",
+    "包抓领导",
+    "牵头单位",
+    "建设单位",
+]
+TARGETS = {"iex-default": 6.0, "iex-tuned": 2.0}  # KeyProjects at least this many times faster
+FLOOR_TARGET = 2.0  # KeyProjects within this many times of the floor
+MEMORY_TARGET_MB = 400
+CATEGORY = {
+    "基础设施": "infrastructure",
+    "产业": "industry",
+    "社会民生": "social",
+    "新型城镇化": "urbanisation",
+    "生态环保": "ecology",
+}
+INVESTOR = {"政府投资": "government", "企业投资": "enterprise", "民间投资": "private"}
+LEVEL = {"省级重点": "provincial", "市级重点": "municipal", "县级重点": "county"}
+
+
+def run(command: list[str], env: dict | None = None) -> str:
+    result = subprocess.run(command, cwd=ROOT, env={**os.environ, **(env or {})}, capture_output=True, text=True)
+    if result.returncode:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"bench/imports.py: {' '.join(command[:3])} failed")
+    return result.stdout
+
+
+def build(rows: int) -> tuple[Path, Path]:
+    """The seeded template database and the workbook, built once per row count."""
+    DIR.mkdir(parents=True, exist_ok=True)
+    template = DIR / "template.sqlite3"
+    workbook = DIR / f"plan-{rows}.xlsx"
+    key = (ROOT / "apps/projects/demo.py").read_bytes() + (ROOT / "bench/imports.py").read_bytes()
+    marker = DIR / "built"
+    stamp = f"{hash_bytes(key)} rows={rows}"
+    if template.exists() and workbook.exists() and marker.exists() and marker.read_text() == stamp:
+        return template, workbook
+    template.unlink(missing_ok=True)
+    url = {"DATABASE_URL": f"sqlite:///{template}"}
+    print("== building the template database (migrate, seed_demo --projects 400)", flush=True)
+    run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], url)
+    run([sys.executable, "manage.py", "seed_demo", "--projects", "400"], url)
+    print(f"== writing a {rows:,}-row plan workbook", flush=True)
+    run([sys.executable, __file__, "--write-workbook", str(workbook), "--rows", str(rows)], url)
+    marker.write_text(stamp)
+    return template, workbook
+
+
+def hash_bytes(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def write_workbook(path: Path, rows: int) -> None:
+    import django
+
+    django.setup()
+    import xlsxwriter
+
+    from apps.regions.models import Organisation, Person, Region, RegionLevel
+
+    rng = random.Random(20261122)
+    counties = list(Region.objects.filter(level=RegionLevel.COUNTY).order_by("code"))
+    units = list(Organisation.objects.filter(kind="owner_unit").order_by("pk").values_list("name", flat=True))
+    departments = list(Organisation.objects.filter(kind="department").order_by("pk").values_list("name", flat=True))
+    leaders = list(Person.objects.filter(is_city_leader=True).order_by("pk").values_list("name", flat=True))
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("项目计划")
+    date = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write(0, 0, "示范市2026年重点项目计划表")
+    sheet.write(1, 0, "单位：万元")
+    for col, label in enumerate(HEADER):
+        sheet.write(2, col, label)
+    for index in range(rows):
+        county = counties[index % len(counties)]
+        start = datetime.date(2026, rng.randint(1, 12), 1)
+        total = Decimal(rng.randint(5000, 500000))
+        values = [
+            index + 1,
+            f"基准导入项目{index + 1:06d}",
+            f"2026-{county.code}-48-01-{index + 1:06d}",
+            county.name,
+            rng.choice(list(LEVEL)),
+            rng.choice(list(CATEGORY)),
+            rng.choice(list(INVESTOR)),
+            rng.choice(["新开工", "前期"]),
+            f"新建厂房及配套设施 {rng.randint(1, 90)} 万平方米",
+            start,
+            datetime.date(start.year + rng.randint(1, 3), 12, 31),
+            float(total),
+            float((total * Decimal(rng.randint(10, 60)) / 100).quantize(Decimal(1))),
+            rng.choice(leaders),
+            rng.choice(departments),
+            rng.choice(units),
+        ]
+        for col, value in enumerate(values):
+            if isinstance(value, datetime.date):
+                sheet.write_datetime(index + 3, col, value, date)
+            else:
+                sheet.write(index + 3, col, value)
+    book.close()
+
+
+# --- contenders (each in its own process) ---------------------------------------------------
+
+
+def contender(name: str, workbook: Path) -> dict:
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from apps.projects.models import AnnualPlan, Project
+
+    before = Project.objects.count()
+    started = time.perf_counter()
+    extra = CONTENDERS[name](workbook)
+    seconds = time.perf_counter() - started
+    connection.close()
+    return {
+        "name": name,
+        "seconds": seconds,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "projects": Project.objects.count() - before,
+        "plans": AnnualPlan.objects.filter(year=2026, project__name__startswith="基准导入项目").count(),
+        **(extra or {}),
+    }
+
+
+def run_keyprojects(workbook: Path) -> dict:
+    from apps.accounts.models import User
+    from apps.audit.models import ChangeRecord
+    from apps.core.context import command_context
+    from apps.imports.models import BatchStatus
+    from apps.imports.services import import_batch_commit, import_batch_create, import_batch_preview
+
+    actor = User.objects.get(username="admin")
+    with command_context("bench"):
+        batch = import_batch_create(actor=actor, kind="plan", file_name=workbook.name, content=workbook.read_bytes())
+        # The preview is what the user looks at before confirming; timed apart from the import.
+        started = time.perf_counter()
+        batch = import_batch_preview(batch_id=batch.pk)
+        preview = time.perf_counter() - started
+        assert batch.status == BatchStatus.PREVIEWED, (batch.message, batch.preview[:3])
+        batch = import_batch_commit(actor=actor, batch_id=batch.pk)
+    return {
+        "preview_seconds": preview,
+        "change_records": ChangeRecord.objects.filter(request_id=batch.request_id).count(),
+    }
+
+
+def _iex_resource(tuned: bool):
+    from import_export import fields, resources, widgets
+
+    from apps.projects.models import Project
+    from apps.regions.models import Organisation, Person, Region
+
+    class ChoiceWidget(widgets.Widget):
+        def __init__(self, mapping):
+            super().__init__()
+            self.mapping = mapping
+
+        def clean(self, value, row=None, **kwargs):
+            return self.mapping.get(value, value)
+
+    class ProjectResource(resources.ModelResource):
+        name = fields.Field(attribute="name", column_name="项目名称")
+        project_code = fields.Field(attribute="project_code", column_name="项目代码")
+        region = fields.Field(
+            attribute="region", column_name="所在县区", widget=widgets.ForeignKeyWidget(Region, "name")
+        )
+        level = fields.Field(attribute="level", column_name="项目级别", widget=ChoiceWidget(LEVEL))
+        category = fields.Field(attribute="category", column_name="项目类别", widget=ChoiceWidget(CATEGORY))
+        investor_type = fields.Field(attribute="investor_type", column_name="投资主体", widget=ChoiceWidget(INVESTOR))
+        stage = fields.Field(
+            attribute="stage",
+            column_name="建设性质",
+            widget=ChoiceWidget({"新开工": "preliminary", "前期": "preliminary"}),
+        )
+        scope = fields.Field(attribute="scope", column_name="建设内容及规模")
+        planned_start_date = fields.Field(
+            attribute="planned_start_date", column_name="计划开工日期", widget=widgets.DateWidget()
+        )
+        planned_end_date = fields.Field(
+            attribute="planned_end_date", column_name="计划竣工日期", widget=widgets.DateWidget()
+        )
+        total_investment = fields.Field(
+            attribute="total_investment", column_name="总投资", widget=widgets.DecimalWidget()
+        )
+        lead_official = fields.Field(
+            attribute="lead_official", column_name="包抓领导", widget=widgets.ForeignKeyWidget(Person, "name")
+        )
+        lead_department = fields.Field(
+            attribute="lead_department", column_name="牵头单位", widget=widgets.ForeignKeyWidget(Organisation, "name")
+        )
+        owner_unit = fields.Field(
+            attribute="owner_unit", column_name="建设单位", widget=widgets.ForeignKeyWidget(Organisation, "name")
+        )
+
+        class Meta:
+            model = Project
+            import_id_fields = ("project_code",)
+            fields = (
+                "name",
+                "project_code",
+                "region",
+                "level",
+                "category",
+                "investor_type",
+                "stage",
+                "scope",
+                "planned_start_date",
+                "planned_end_date",
+                "total_investment",
+                "lead_official",
+                "lead_department",
+                "owner_unit",
+            )
+            clean_model_instances = True
+            if tuned:
+                use_bulk = True
+                skip_diff = True
+                force_init_instance = True
+                batch_size = 1000
+
+    return ProjectResource()
+
+
+def _iex(workbook: Path, tuned: bool) -> dict:
+    import tablib
+
+    # Its own xlsx loader (tablib + openpyxl), as its admin import does; title rows dropped.
+    data = tablib.Dataset().load(workbook.read_bytes(), format="xlsx", headers=False)
+    dataset = tablib.Dataset(*[row for row in data][3:], headers=list(data[2]))
+    result = _iex_resource(tuned).import_data(dataset, dry_run=False, raise_errors=True)
+    return {"errors": len(result.row_errors())}
+
+
+def run_floor(workbook: Path) -> dict:
+    from python_calamine import CalamineWorkbook
+
+    from apps.projects.models import AnnualPlan, Project
+    from apps.regions.models import Organisation, Person, Region
+
+    rows = CalamineWorkbook.from_path(str(workbook)).get_sheet_by_index(0).to_python()[3:]
+    regions = dict(Region.objects.values_list("name", "pk"))
+    units = dict(Organisation.objects.values_list("name", "pk"))
+    people = dict(Person.objects.filter(is_city_leader=True).values_list("name", "pk"))
+    projects = [
+        Project(
+            name=row[1],
+            project_code=row[2],
+            region_id=regions[row[3]],
+            level=LEVEL[row[4]],
+            category=CATEGORY[row[5]],
+            investor_type=INVESTOR[row[6]],
+            stage="preliminary",
+            scope=row[8],
+            planned_start_date=row[9],
+            planned_end_date=row[10],
+            total_investment=Decimal(repr(row[11])),
+            lead_official_id=people[row[13]],
+            lead_department_id=units[row[14]],
+            owner_unit_id=units[row[15]],
+        )
+        for row in rows
+    ]
+    Project.objects.bulk_create(projects, batch_size=1000)
+    AnnualPlan.objects.bulk_create(
+        [AnnualPlan(project=p, year=2026, planned_investment=Decimal(repr(row[12]))) for p, row in zip(projects, rows)],
+        batch_size=1000,
+    )
+
+
+CONTENDERS = {
+    "keyprojects": run_keyprojects,
+    "iex-default": lambda workbook: _iex(workbook, tuned=False),
+    "iex-tuned": lambda workbook: _iex(workbook, tuned=True),
+    "floor": run_floor,
+}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=int(os.environ.get("BENCH_IMPORT_ROWS", 50000)))
+    parser.add_argument("--only", nargs="*", default=list(CONTENDERS))
+    parser.add_argument("--write-workbook")
+    parser.add_argument("--contender")
+    parser.add_argument("--workbook")
+    args = parser.parse_args()
+    if args.write_workbook:
+        write_workbook(Path(args.write_workbook), args.rows)
+        return
+    if args.contender:
+        print(json.dumps(contender(args.contender, Path(args.workbook))))
+        return
+    template, workbook = build(args.rows)
+    print(
+        f"== importing {args.rows:,} rows ({workbook.stat().st_size / 1048576:.1f} MB .xlsx), one process each",
+        flush=True,
+    )
+    results = {}
+    for name in args.only:
+        database = DIR / f"run-{name}.sqlite3"
+        shutil.copyfile(template, database)
+        output = run(
+            [sys.executable, __file__, "--contender", name, "--workbook", str(workbook)],
+            {"DATABASE_URL": f"sqlite:///{database}"},
+        )
+        results[name] = json.loads(output.strip().splitlines()[-1])
+        database.unlink()
+        print(f"   {name:12s} {results[name]['seconds']:8.2f} s  peak {results[name]['peak_mb']:6.0f} MB", flush=True)
+    report(results, args.rows)
+
+
+def report(results: dict, rows: int) -> None:
+    ours = results.get("keyprojects")
+    print()
+    print(
+        f"{'contender':12s} {'seconds':>9s} {'rows/s':>9s} {'peak MB':>8s} {'projects':>9s} {'plans':>7s}  vs KeyProjects"
+    )
+    for name, result in results.items():
+        ratio = f"{result['seconds'] / ours['seconds']:.2f}x" if ours else ""
+        print(
+            f"{name:12s} {result['seconds']:9.2f} {rows / result['seconds']:9.0f} {result['peak_mb']:8.0f} "
+            f"{result['projects']:9d} {result['plans']:7d}  {ratio}"
+        )
+    if not ours:
+        return
+    print()
+    print(
+        f"KeyProjects preview (read + check, nothing written): {ours['preview_seconds']:.2f} s; "
+        f"change records written: {ours['change_records']:,}"
+    )
+    verdicts = []
+    for name, target in TARGETS.items():
+        if name in results:
+            speedup = results[name]["seconds"] / ours["seconds"]
+            verdicts.append(
+                f"{speedup:.1f}x faster than {name} (target >= {target}x): {'met' if speedup >= target else 'NOT met'}"
+            )
+    if "floor" in results:
+        slower = ours["seconds"] / results["floor"]["seconds"]
+        verdicts.append(
+            f"{slower:.2f}x the floor (target <= {FLOOR_TARGET}x): {'met' if slower <= FLOOR_TARGET else 'NOT met'}"
+        )
+    verdicts.append(
+        f"peak memory {ours['peak_mb']:.0f} MB (target <= {MEMORY_TARGET_MB} MB): "
+        f"{'met' if ours['peak_mb'] <= MEMORY_TARGET_MB else 'NOT met'}"
+    )
+    for line in verdicts:
+        print("  " + line)
+
+
+if __name__ == "__main__":
+    main()
