@@ -12,6 +12,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _imports_inline(settings):
+    # Previews and commits run in the request under test; the thread only adds timing.
+    settings.IMPORTS_RUN_INLINE = True
+
+
 @pytest.fixture
 def world(db):
     """Two counties, each with projects; one user per role anchored in the first county."""

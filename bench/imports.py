@@ -319,7 +319,10 @@ def run_floor(workbook: Path) -> dict:
     ]
     Project.objects.bulk_create(projects, batch_size=1000)
     AnnualPlan.objects.bulk_create(
-        [AnnualPlan(project=p, year=2026, planned_investment=Decimal(repr(row[12]))) for p, row in zip(projects, rows)],
+        [
+            AnnualPlan(project=p, year=2026, planned_investment=Decimal(repr(row[12])))
+            for p, row in zip(projects, rows, strict=True)
+        ],
         batch_size=1000,
     )
 

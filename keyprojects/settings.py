@@ -117,3 +117,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Imports (apps/imports): limits checked before a file is parsed, and whether previews and
+# commits run in a background thread (the page polls progress) or within the request.
+IMPORT_MAX_BYTES = int(os.environ.get("KP_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+IMPORT_MAX_ROWS = int(os.environ.get("KP_IMPORT_MAX_ROWS", 100_000))
+IMPORTS_RUN_INLINE = False

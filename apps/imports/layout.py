@@ -51,6 +51,9 @@ SYNONYMS = {
     "建设年限": "period",
     "起止年限": "period",
     "计划开工日期": "planned_start_date",
+    "计划开工": "planned_start_date",
+    "计划竣工": "planned_end_date",
+    "实际开工": "actual_start_date",
     "计划开工时间": "planned_start_date",
     "计划竣工日期": "planned_end_date",
     "计划竣工时间": "planned_end_date",
@@ -287,7 +290,9 @@ def row_kind(row: list, layout: Layout) -> str:
         return FOOTNOTE
     if any(_GROUP.match(text) for text in leading) and not _has_code(row, layout):
         return GROUP
-    if (not name or _is_small_int(row[name_col])) and all(_is_small_int(cell) for cell in row if cell not in ("", None)):
+    if (not name or _is_small_int(row[name_col])) and all(
+        _is_small_int(cell) for cell in row if cell not in ("", None)
+    ):
         return NUMBERING
     return DATA
 

@@ -92,34 +92,34 @@ GROUP_CATEGORY_WORDS = (
 )
 
 FIELD_LABELS = {
-    "name": _("项目名称"),
-    "project_code": _("项目代码"),
-    "region": _("所在县区"),
-    "location": _("建设地点"),
-    "level": _("项目级别"),
-    "category": _("项目类别"),
-    "investor_type": _("投资主体"),
-    "stage": _("项目阶段"),
-    "scope": _("建设内容及规模"),
-    "total_investment": _("总投资"),
-    "planned_start_date": _("计划开工日期"),
-    "planned_end_date": _("计划竣工日期"),
-    "actual_start_date": _("实际开工日期"),
-    "actual_end_date": _("实际竣工日期"),
-    "lead_official": _("包抓领导"),
-    "lead_department": _("牵头单位"),
-    "owner_unit": _("建设单位"),
-    "partner_units": _("协作单位"),
-    "planned_investment": _("年度计划投资"),
-    "goal": _("年度建设目标"),
-    "completed_investment": _("本月完成"),
-    "completed_ytd": _("1-X月完成投资"),
-    "physical_progress": _("形象进度"),
-    "percent_complete": _("完成比例"),
-    "problems": _("存在问题"),
-    "next_steps": _("下步措施"),
-    "notes": _("质量、安全、进度情况"),
-    "period": _("建设起止年限"),
+    "name": gettext_lazy("项目名称"),
+    "project_code": gettext_lazy("项目代码"),
+    "region": gettext_lazy("所在县区"),
+    "location": gettext_lazy("建设地点"),
+    "level": gettext_lazy("项目级别"),
+    "category": gettext_lazy("项目类别"),
+    "investor_type": gettext_lazy("投资主体"),
+    "stage": gettext_lazy("项目阶段"),
+    "scope": gettext_lazy("建设内容及规模"),
+    "total_investment": gettext_lazy("总投资"),
+    "planned_start_date": gettext_lazy("计划开工日期"),
+    "planned_end_date": gettext_lazy("计划竣工日期"),
+    "actual_start_date": gettext_lazy("实际开工日期"),
+    "actual_end_date": gettext_lazy("实际竣工日期"),
+    "lead_official": gettext_lazy("包抓领导"),
+    "lead_department": gettext_lazy("牵头单位"),
+    "owner_unit": gettext_lazy("建设单位"),
+    "partner_units": gettext_lazy("协作单位"),
+    "planned_investment": gettext_lazy("年度计划投资"),
+    "goal": gettext_lazy("年度建设目标"),
+    "completed_investment": gettext_lazy("本月完成"),
+    "completed_ytd": gettext_lazy("1-X月完成投资"),
+    "physical_progress": gettext_lazy("形象进度"),
+    "percent_complete": gettext_lazy("完成比例"),
+    "problems": gettext_lazy("存在问题"),
+    "next_steps": gettext_lazy("下步措施"),
+    "notes": gettext_lazy("质量、安全、进度情况"),
+    "period": gettext_lazy("建设起止年限"),
 }
 TEXT_LIMITS = {"name": 200, "location": 200}
 # What a name column names, for its error message (translated only when an error is shown).
@@ -204,7 +204,7 @@ def iter_rows(workbook: Workbook, *, required: set[str], warnings: list[str]):
         layout = L.find_layout(sheet)
         if layout is None:
             continue
-        missing = [FIELD_LABELS.get(key, key) for key in sorted(required) if key not in layout.columns]
+        missing = [str(FIELD_LABELS.get(key, key)) for key in sorted(required) if key not in layout.columns]
         if missing:
             raise ImportRefused(
                 _("工作表“%(sheet)s”缺少必需的列：%(columns)s。") % {"sheet": sheet.name, "columns": "、".join(missing)}
@@ -277,6 +277,7 @@ class _Totals:
             )
         self.group = defaultdict(Decimal)
         self.group_rows = 0
+        self.group_expected = None
 
 
 def sheet_rows(workbook: Workbook, *, required: set[str], warnings: list[str]):
@@ -353,7 +354,9 @@ class References:
             "region": {region.pk: region.name for region in regions},
             "owner_unit": unit_names,
             "lead_department": unit_names,
-            "lead_official": {person.pk: person.name for person in self.leaders.values() if person is not self.AMBIGUOUS},
+            "lead_official": {
+                person.pk: person.name for person in self.leaders.values() if person is not self.AMBIGUOUS
+            },
         }
 
     def _index(self, pairs) -> dict:
@@ -400,7 +403,7 @@ class RowReader:
     def error(self, key: str, message: str):
         column = self.layout.columns.get(key)
         self.outcome.errors.append(
-            RowError(column=column.letter if column else "", field=FIELD_LABELS.get(key, key), message=message)
+            RowError(column=column.letter if column else "", field=str(FIELD_LABELS.get(key, key)), message=message)
         )
 
     def has(self, key: str) -> bool:
@@ -468,7 +471,7 @@ def _display(value) -> str:
 
 def _diff(before: dict, after: dict, names) -> dict:
     return {
-        name: [_display(before.get(name)), _display(after.get(name))]
+        str(FIELD_LABELS.get(name, name)): [_display(before.get(name)), _display(after.get(name))]
         for name in names
         if before.get(name) != after.get(name)
     }
@@ -759,7 +762,7 @@ def _plan_row(
             values.setdefault("investor_type", default_investor)
         for key in NEW_PROJECT_REQUIRED:
             if key != "region" and values.get(key) in (None, ""):
-                reader.error(key, _("新项目必须填写%(field)s") % {"field": FIELD_LABELS[key]})
+                reader.error(key, _("新项目必须填写%(field)s") % {"field": str(FIELD_LABELS[key])})
         if outcome.errors:
             return None
         project = Project(**{key: value for key, value in values.items()})

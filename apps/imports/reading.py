@@ -232,7 +232,7 @@ def _calamine(content: bytes, file_format: str) -> Workbook:
             sheet = workbook.get_sheet_by_name(meta.name)
             if sheet.total_height > max_rows() + 100:
                 raise FileRefused(
-                    _("工作表“%(sheet)s”行数 %(rows)d 超过上限 %(limit)d 行。")
+                    _("工作表“%(sheet)s”行数超过上限 %(limit)d 行（共 %(rows)d 行）。")
                     % {"sheet": meta.name, "rows": sheet.total_height, "limit": max_rows()}
                 )
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]

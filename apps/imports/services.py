@@ -313,6 +313,7 @@ def _revert(*, actor: User, records: list[ChangeRecord]) -> None:
         if instance is None:
             continue
         current = snapshot(instance)
+        str(instance)  # loads what its name needs (a plan's project) before the parent goes too
         if record.action == ChangeAction.CREATE:
             instance.delete()
             instance.pk = record.object_id

@@ -1,0 +1,71 @@
+"""Import endpoints (/api/v1/imports): upload and preview, commit, undo. The preview runs
+within the request here (an API client waits for its answer); errors become JSON in
+keyprojects/api.py."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from apps.projects.schemas import ErrorOut
+
+from . import selectors, services
+from .reading import max_bytes
+from .schemas import BatchDetailOut, BatchOut
+
+router = Router(tags=["数据导入"])
+
+READ_ERRORS = {401: ErrorOut, 404: ErrorOut}
+WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class ImportParams(Schema):
+    kind: str
+    year: int | None = None
+    month: int | None = None
+    level: str | None = None
+    investor_type: str | None = None
+    submit: bool = False
+
+
+@router.get("", response=list[BatchOut], summary="导入批次列表")
+def batch_list(request, limit: int = 50, offset: int = 0):
+    limit = max(1, min(limit, 200))
+    return list(selectors.import_batch_list(user=request.auth)[offset : offset + limit])
+
+
+@router.post("", response={201: BatchDetailOut, **WRITE_ERRORS}, summary="上传文件并预览（不写入业务数据）")
+def batch_create(request, params: Form[ImportParams], file: File[UploadedFile]):
+    if params.kind not in selectors.import_kinds_for(user=request.auth):
+        raise PermissionDenied(_("您的角色不能导入该类型的数据。"))
+    if file.size > max_bytes():
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"file": _("文件大小超过上限 %(limit)d MB。") % {"limit": max_bytes() // 1048576}})
+    batch = services.import_batch_create(
+        actor=request.auth,
+        kind=params.kind,
+        file_name=file.name or "upload",
+        content=file.read(),
+        parameters=params.model_dump(exclude={"kind"}),
+    )
+    return 201, services.import_batch_preview(batch_id=batch.pk)
+
+
+@router.get("/{batch_id}", response={200: BatchDetailOut, **READ_ERRORS}, summary="导入批次及预览")
+def batch_detail(request, batch_id: int):
+    return selectors.import_batch_get(user=request.auth, batch_id=batch_id)
+
+
+@router.post(
+    "/{batch_id}/commit", response={200: BatchDetailOut, **WRITE_ERRORS}, summary="确认导入（全部写入或全部不写）"
+)
+def batch_commit(request, batch_id: int):
+    selectors.import_batch_get(user=request.auth, batch_id=batch_id)
+    return services.import_batch_commit(actor=request.auth, batch_id=batch_id)
+
+
+@router.post("/{batch_id}/undo", response={200: BatchOut, **WRITE_ERRORS}, summary="撤销已导入的批次")
+def batch_undo(request, batch_id: int):
+    selectors.import_batch_get(user=request.auth, batch_id=batch_id)
+    return services.import_batch_undo(actor=request.auth, batch_id=batch_id)

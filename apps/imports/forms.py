@@ -1,0 +1,44 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.projects.models import InvestorType, Level
+
+from .models import ImportKind
+from .reading import max_bytes
+
+ACCEPT = ".xlsx,.xls,.ods,.csv"
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("导入类型"), choices=ImportKind.choices)
+    file = forms.FileField(
+        label=_("文件"),
+        help_text=_("支持 .xlsx、.xls、.ods、.csv（UTF-8、GBK/GB18030、UTF-16）"),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+    year = forms.IntegerField(
+        label=_("年度"), required=False, min_value=2000, max_value=2100, help_text=_("不填则从表头或标题识别")
+    )
+    month = forms.IntegerField(
+        label=_("月份"), required=False, min_value=1, max_value=12, help_text=_("月度进展表用；不填则从标题识别")
+    )
+    level = forms.ChoiceField(label=_("默认项目级别"), required=False, choices=[("", _("从标题识别")), *Level.choices])
+    investor_type = forms.ChoiceField(
+        label=_("默认投资主体"), required=False, choices=[("", _("以表格为准")), *InvestorType.choices]
+    )
+    submit = forms.BooleanField(label=_("导入后直接报送月报"), required=False)
+
+    def __init__(self, *args, kinds: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [choice for choice in ImportKind.choices if choice[0] in kinds]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # Refused before a byte is parsed: the reader checks again on the stored content.
+        if upload.size > max_bytes():
+            raise forms.ValidationError(_("文件大小超过上限 %(limit)d MB。") % {"limit": max_bytes() // 1048576})
+        return upload
+
+    def parameters(self) -> dict:
+        data = self.cleaned_data
+        return {key: data.get(key) for key in ("year", "month", "level", "investor_type", "submit")}

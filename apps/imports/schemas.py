@@ -1,0 +1,54 @@
+import datetime
+
+from ninja import Schema
+
+
+class RowErrorOut(Schema):
+    column: str
+    field: str
+    message: str
+
+
+class RowOut(Schema):
+    sheet: str
+    row: int
+    label: str
+    status: str
+    changes: dict[str, list[str]]
+    errors: list[RowErrorOut]
+
+
+class BatchOut(Schema):
+    id: int
+    kind: str
+    status: str
+    user: str
+    created_at: datetime.datetime
+    committed_at: datetime.datetime | None
+    undone_at: datetime.datetime | None
+    file_name: str
+    file_size: int
+    sha256: str
+    file_format: str
+    encoding: str
+    parameters: dict
+    rows_total: int
+    rows_new: int
+    rows_changed: int
+    rows_unchanged: int
+    rows_error: int
+    warnings: list[str]
+    message: str
+
+    @staticmethod
+    def resolve_user(batch) -> str:
+        return batch.user.display_name
+
+
+class BatchDetailOut(BatchOut):
+    rows: list[RowOut]
+
+    @staticmethod
+    def resolve_rows(batch) -> list[dict]:
+        # Errors first, then changes; unchanged rows are only counted.
+        return batch.preview
