@@ -4,7 +4,7 @@ keyprojects/api.py."""
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from apps.projects.schemas import ErrorOut
@@ -49,7 +49,7 @@ def batch_create(request, params: Form[ImportParams], file: File[UploadedFile]):
         content=file.read(),
         parameters=params.model_dump(exclude={"kind"}),
     )
-    return 201, services.import_batch_preview(batch_id=batch.pk)
+    return Status(201, services.import_batch_preview(batch_id=batch.pk))
 
 
 @router.get("/{batch_id}", response={200: BatchDetailOut, **READ_ERRORS}, summary="导入批次及预览")

@@ -1,0 +1,116 @@
+"""The import pages, API and command: same scope and rules as the services."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from apps.accounts.models import APIToken, Role
+from apps.imports.models import BatchStatus, ImportBatch
+from apps.projects.models import Project
+
+from .test_plan_import import CODE, row
+from .workbooks import PLAN_HEADER, xlsx
+
+
+def upload(client, content, kind="plan", name="plan.xlsx"):
+    file = io.BytesIO(content)
+    file.name = name
+    return client.post(reverse("imports:list"), {"kind": kind, "file": file})
+
+
+def test_upload_preview_commit_through_the_pages(client, people, admin):
+    client.force_login(admin)
+    response = upload(client, xlsx([PLAN_HEADER, row()]))
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("imports:detail", args=[batch.pk])
+    page = client.get(response["Location"])
+    assert "新增 1" in page.content.decode() and batch.status == BatchStatus.PREVIEWED
+    client.post(reverse("imports:commit", args=[batch.pk]))
+    assert Project.objects.filter(project_code=CODE).exists()
+    client.post(reverse("imports:undo", args=[batch.pk]))
+    assert not Project.objects.filter(project_code=CODE).exists()
+
+
+def test_batches_are_their_uploaders(client, people, admin, county_user):
+    client.force_login(admin)
+    upload(client, xlsx([PLAN_HEADER, row()]))
+    batch = ImportBatch.objects.get()
+    client.force_login(county_user)
+    for name in ("imports:detail", "imports:file", "imports:progress"):
+        assert client.get(reverse(name, args=[batch.pk])).status_code == 404
+    assert client.post(reverse("imports:commit", args=[batch.pk])).status_code == 404
+    assert batch.file_name not in client.get(reverse("imports:list")).content.decode()
+    client.force_login(people.users[Role.AUDITOR])
+    assert client.get(reverse("imports:detail", args=[batch.pk])).status_code == 200
+    assert client.get(reverse("imports:file", args=[batch.pk])).content == bytes(batch.content)
+
+
+def test_roles_without_imports_get_403_and_anonymous_the_login(client, people):
+    client.force_login(people.users[Role.DEPARTMENT_USER])
+    assert upload(client, xlsx([PLAN_HEADER, row()])).status_code == 403
+    client.logout()
+    assert client.get(reverse("imports:list")).status_code == 302
+
+
+def test_the_list_and_detail_pages_do_not_grow_queries_with_rows(client, people, admin, django_assert_max_num_queries):
+    client.force_login(admin)
+    rows = [PLAN_HEADER] + [
+        row(n, f"项目{n}", f"2026-610302-48-01-9{n:05d}", **{"建设单位": "无名"}) for n in range(1, 60)
+    ]
+    upload(client, xlsx(rows))
+    batch = ImportBatch.objects.get()
+    with django_assert_max_num_queries(8):
+        client.get(reverse("imports:detail", args=[batch.pk]))
+    with django_assert_max_num_queries(8):
+        client.get(reverse("imports:list"))
+
+
+def test_api_preview_commit_and_errors(client, people, admin):
+    _token, raw = APIToken.issue(user=admin, name="import")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    file = io.BytesIO(xlsx([PLAN_HEADER, row()]))
+    file.name = "plan.xlsx"
+    response = client.post("/api/v1/imports", {"kind": "plan", "file": file}, **headers)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["status"], body["rows_new"], body["rows"][0]["status"]) == ("previewed", 1, "new")
+    committed = client.post(f"/api/v1/imports/{body['id']}/commit", **headers)
+    assert committed.status_code == 200 and committed.json()["status"] == "committed"
+    assert Project.objects.filter(project_code=CODE).exists()
+    again = client.post(f"/api/v1/imports/{body['id']}/commit", **headers)
+    assert again.status_code == 422 and "待确认" in json.dumps(again.json(), ensure_ascii=False)
+
+
+def test_api_scope_and_roles(client, people, admin, county_user):
+    client.force_login(admin)
+    file = io.BytesIO(xlsx([PLAN_HEADER, row()]))
+    file.name = "plan.xlsx"
+    batch_id = client.post("/api/v1/imports", {"kind": "plan", "file": file}).json()["id"]
+    client.force_login(county_user)
+    assert client.get(f"/api/v1/imports/{batch_id}").status_code == 404
+    assert client.post(f"/api/v1/imports/{batch_id}/commit").status_code == 404
+    client.force_login(people.users[Role.OWNER_REPORTER])
+    file.seek(0)
+    assert client.post("/api/v1/imports", {"kind": "plan", "file": file}).status_code == 403
+
+
+def test_command_previews_then_commits(people, tmp_path, capsys):
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(xlsx([PLAN_HEADER, row()]))
+    call_command("import_workbook", str(path), kind="plan", user="admin")
+    assert "新增 1" in capsys.readouterr().out and not Project.objects.filter(project_code=CODE).exists()
+    call_command("import_workbook", str(path), kind="plan", user="admin", commit=True)
+    assert Project.objects.filter(project_code=CODE).exists()
+
+
+def test_command_reports_errors_and_writes_nothing(people, tmp_path):
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(xlsx([PLAN_HEADER, row(**{"建设单位": "无名"})]))
+    with pytest.raises(CommandError):
+        call_command("import_workbook", str(path), kind="plan", user="admin", commit=True)
+    assert not Project.objects.filter(project_code=CODE).exists()
