@@ -47,6 +47,7 @@ seed: $(VENV)/.runtime
 clean:
 	rm -rf $(VENV) var/db.sqlite3* staticfiles .pytest_cache .ruff_cache
 
-## bench: province-scale benchmark of indicators_compute on SQLite and PostgreSQL kp_bench (see bench/README.md)
-bench: $(VENV)/.runtime
+## bench: indicators_compute at province scale (SQLite, PostgreSQL) and the 50,000-row Excel import (see bench/README.md)
+bench: $(VENV)/.dev
 	bash bench/run
+	$(BIN)/python bench/imports.py

@@ -215,6 +215,23 @@ def iter_rows(workbook: Workbook, *, required: set[str], warnings: list[str]):
         raise ImportRefused(_("没有找到表头（需要含“项目名称”等列的表头行）。请检查文件是否为项目计划表或月度进展表。"))
 
 
+def _data_rows(workbook: Workbook, warnings: list[str]) -> list:
+    """Every data row, read off the sheets; the sheets' cells are let go (a 50,000-row file
+    would otherwise be held twice)."""
+    rows = list(sheet_rows(workbook, required={"name"}, warnings=warnings))
+    for sheet in workbook.sheets:
+        sheet.rows = []
+    return rows
+
+
+def _consume(rows: list):
+    """(position, row) pairs, each row released once it has been prepared."""
+    for position in range(len(rows)):
+        item = rows[position]
+        rows[position] = None
+        yield position, item
+
+
 MONEY_KEYS = ("total_investment", "planned_investment", "completed_investment", "completed_ytd")
 
 
@@ -578,7 +595,7 @@ def prepare_plan(workbook: Workbook, *, actor: User, parameters: dict, progress:
     if actor.role not in (Role.CITY_ADMIN, Role.COUNTY_USER):
         raise ImportRefused(_("只有市发改委管理员和县区用户可以导入项目计划表。"))
     warnings = list(workbook.warnings)
-    rows = list(sheet_rows(workbook, required={"name"}, warnings=warnings))
+    rows = _data_rows(workbook, warnings)
     layouts = list({id(layout): layout for layout, _row in rows}.values())
     year = _plan_year(layouts, parameters)
     references = References(actor)
@@ -602,7 +619,7 @@ def prepare_plan(workbook: Workbook, *, actor: User, parameters: dict, progress:
     seen_codes: dict[str, int] = {}
     seen_names: dict[tuple, int] = {}
     total = len(rows)
-    for position, (layout, row) in enumerate(rows):
+    for position, (layout, row) in _consume(rows):
         if progress and position % 500 == 0:
             progress(position, total)
         outcome = RowOutcome(sheet=row.sheet, row=row.number, label=L.cell_text(row.values.get("name")))
@@ -911,7 +928,7 @@ def prepare_progress(
     if actor.role not in REPORTER_ROLES:
         raise ImportRefused(_("您的角色不能导入月度进展表。"))
     warnings = list(workbook.warnings)
-    rows = list(sheet_rows(workbook, required={"name"}, warnings=warnings))
+    rows = _data_rows(workbook, warnings)
     layouts = list({id(layout): layout for layout, _row in rows}.values())
     year, month = _progress_period(layouts, parameters)
     if not ReportingPeriod.objects.filter(year=year, month=month, status=PeriodStatus.OPEN).exists():
@@ -947,7 +964,7 @@ def prepare_progress(
 
     outcomes, writes, seen = [], [], {}
     total = len(rows)
-    for position, (layout, row) in enumerate(rows):
+    for position, (layout, row) in _consume(rows):
         if progress and position % 500 == 0:
             progress(position, total)
         outcome = RowOutcome(sheet=row.sheet, row=row.number, label=L.cell_text(row.values.get("name")))
