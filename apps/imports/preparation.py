@@ -224,12 +224,26 @@ def _data_rows(workbook: Workbook, warnings: list[str]) -> list:
     return rows
 
 
-def _consume(rows: list):
-    """(position, row) pairs, each row released once it has been prepared."""
-    for position in range(len(rows)):
-        item = rows[position]
+def _prepare_rows(rows: list, progress: Progress | None, prepare_row) -> tuple[list, list]:
+    """Outcomes and writes of every row; `prepare_row(reader)` returns the row's write or None.
+    Each row is released once prepared (a 50,000-row file is otherwise held twice)."""
+    outcomes, writes = [], []
+    total = len(rows)
+    for position in range(total):
+        layout, row = rows[position]
         rows[position] = None
-        yield position, item
+        if progress and position % 500 == 0:
+            progress(position, total)
+        outcome = RowOutcome(sheet=row.sheet, row=row.number, label=L.cell_text(row.values.get("name")))
+        outcomes.append(outcome)
+        write = prepare_row(RowReader(layout, row, outcome))
+        if outcome.errors:
+            outcome.status = ERROR
+        elif write is not None:
+            writes.append(write)
+    if progress:
+        progress(total, total)
+    return outcomes, writes
 
 
 MONEY_KEYS = ("total_investment", "planned_investment", "completed_investment", "completed_ytd")
@@ -502,24 +516,6 @@ def _errors_from_validation(reader: RowReader, exc: ValidationError):
 
 # --- plan sheets -------------------------------------------------------------------
 
-PLAN_PROJECT_FIELDS = (
-    "name",
-    "project_code",
-    "region",
-    "location",
-    "level",
-    "category",
-    "investor_type",
-    "stage",
-    "scope",
-    "total_investment",
-    "planned_start_date",
-    "planned_end_date",
-    "actual_start_date",
-    "lead_official",
-    "lead_department",
-    "owner_unit",
-)
 NEW_PROJECT_REQUIRED = ("region", "category", "investor_type", "owner_unit", "total_investment")
 
 
@@ -615,17 +611,12 @@ def prepare_plan(workbook: Workbook, *, actor: User, parameters: dict, progress:
     )
     partners = _partner_map(existing_ids)
 
-    outcomes, writes = [], []
     seen_codes: dict[str, int] = {}
     seen_names: dict[tuple, int] = {}
-    total = len(rows)
-    for position, (layout, row) in _consume(rows):
-        if progress and position % 500 == 0:
-            progress(position, total)
-        outcome = RowOutcome(sheet=row.sheet, row=row.number, label=L.cell_text(row.values.get("name")))
-        outcomes.append(outcome)
-        reader = RowReader(layout, row, outcome)
-        write = _plan_row(
+    outcomes, writes = _prepare_rows(
+        rows,
+        progress,
+        lambda reader: _plan_row(
             reader,
             year=year,
             references=references,
@@ -638,13 +629,8 @@ def prepare_plan(workbook: Workbook, *, actor: User, parameters: dict, progress:
             partners=partners,
             seen_codes=seen_codes,
             seen_names=seen_names,
-        )
-        if outcome.errors:
-            outcome.status = ERROR
-        elif write is not None:
-            writes.append(write)
-    if progress:
-        progress(total, total)
+        ),
+    )
     return Prepared(
         kind=ImportKind.PLAN,
         outcomes=outcomes,
@@ -962,15 +948,11 @@ def prepare_progress(
         .values_list("project_id", "total")
     )
 
-    outcomes, writes, seen = [], [], {}
-    total = len(rows)
-    for position, (layout, row) in _consume(rows):
-        if progress and position % 500 == 0:
-            progress(position, total)
-        outcome = RowOutcome(sheet=row.sheet, row=row.number, label=L.cell_text(row.values.get("name")))
-        outcomes.append(outcome)
-        reader = RowReader(layout, row, outcome)
-        write = _progress_row(
+    seen: dict[int, int] = {}
+    outcomes, writes = _prepare_rows(
+        rows,
+        progress,
+        lambda reader: _progress_row(
             reader,
             year=year,
             month=month,
@@ -982,13 +964,8 @@ def prepare_progress(
             seen=seen,
             submit=submit,
             actor=actor,
-        )
-        if outcome.errors:
-            outcome.status = ERROR
-        elif write is not None:
-            writes.append(write)
-    if progress:
-        progress(total, total)
+        ),
+    )
     return Prepared(
         kind=ImportKind.PROGRESS,
         outcomes=outcomes,
