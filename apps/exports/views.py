@@ -5,17 +5,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from . import selectors, services
 from .models import ExportFormat, ExportKind
 
 
-def file_response(export) -> FileResponse:
-    return FileResponse(export.file, as_attachment=True, filename=export.file_name, content_type=export.content_type)
+def file_response(export) -> HttpResponse:
+    """The file as an attachment: from memory when small, streamed from disk when large."""
+    if export.record.size > services.SPOOL_BYTES:
+        return FileResponse(
+            export.file, as_attachment=True, filename=export.file_name, content_type=export.content_type
+        )
+    with export.file:
+        response = HttpResponse(export.file.read(), content_type=export.content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=export.file_name)
+    return response
 
 
 def _refused(request, error: ValidationError, fallback: str):
