@@ -216,9 +216,9 @@ def _write_header(sheet, table: Table, formats: _Formats, top: int) -> int:
             sheet.write_string(top, index, column.label, style[column.fill and table.template])
         _header_messages(sheet, table, top)
         return top
-    # constant_memory writes rows in order: first the whole top row (single labels and the
-    # merged group labels), then the vertical merges (whose first cells are already written),
-    # then the leaf labels of the second row.
+    # constant_memory writes rows strictly in order, and merge_range would write into the top
+    # row again after the second row has begun. So: the whole top row first, then the second
+    # row, registering each vertical merge (label above, blank below) as the writer does.
     spans, index = [], 0
     while index < len(columns):
         end = index
@@ -235,7 +235,8 @@ def _write_header(sheet, table: Table, formats: _Formats, top: int) -> int:
     for first, _last in spans:
         column = columns[first]
         if not column.group:
-            sheet.merge_range(top, first, top + 1, first, column.label, style[column.fill and table.template])
+            sheet.merge.append([top, first, top + 1, first])
+            sheet.write_blank(top + 1, first, None, style[column.fill and table.template])
     for index, column in enumerate(columns):
         if column.group:
             sheet.write_string(top + 1, index, column.label, style[column.fill and table.template])
