@@ -88,9 +88,10 @@ class Table:
         return any(column.group for column in self.columns)
 
 
-def _number(value) -> float:
+def _number(value) -> int | float:
     # Amounts are exact Decimals with at most 4 places; the float's shortest repr is the same number.
-    return float(value)
+    value = Decimal(value)
+    return int(value) if value == value.to_integral() else float(value)
 
 
 class _Formats:
