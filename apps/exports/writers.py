@@ -361,7 +361,8 @@ def _csv_value(column: Column, record: dict, sequence: int):
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return decimal_str(value)
+        # Shares keep their one decimal ("6.0"); amounts their shortest spelling ("1200.5").
+        return format(value, "f") if column.ratio else decimal_str(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
     return safe_text(str(value))

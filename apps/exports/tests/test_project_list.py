@@ -2,7 +2,6 @@
 
 import datetime
 import hashlib
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -150,10 +149,10 @@ def _queries(client, user, **params) -> int:
 
 def test_query_count_does_not_grow_with_projects(client, city):
     admin = city.users[Role.CITY_ADMIN]
-    for n in range(6):
+    for _n in range(6):
         f.ProjectFactory(region=city.county_a, owner_unit=city.owner, partner_units=[city.dept, city.other_dept])
     small = _queries(client, admin)
-    for n in range(40):
+    for _n in range(40):
         project = f.ProjectFactory(region=city.county_b, owner_unit=city.other_owner, partner_units=[city.dept])
         f.AnnualPlanFactory(project=project, year=2026)
     assert _queries(client, admin) == small
