@@ -143,7 +143,9 @@ def test_record_list_for_the_auditor_and_own_records_for_others(client, city):
 def _queries(client, user, **params) -> int:
     client.force_login(user)
     with CaptureQueriesContext(connection) as captured:
-        assert client.get(reverse("exports:projects", args=["xlsx"]), {"group": "category", **params}).status_code == 200
+        assert (
+            client.get(reverse("exports:projects", args=["xlsx"]), {"group": "category", **params}).status_code == 200
+        )
     return len(captured)
 
 
