@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from apps.core.api_auth import API_AUTH
 from apps.core.exceptions import ConcurrentEditError
+from apps.exports.api import router as exports_router
 from apps.imports.api import router as imports_router
 from apps.projects.api import router as projects_router
 from apps.regions.api import router as regions_router
@@ -105,5 +106,6 @@ def http_error(request: HttpRequest, exc: HttpError):
 api.add_router("/projects", projects_router)
 api.add_router("/reports", reporting_router)
 api.add_router("/imports", imports_router)
+api.add_router("/exports", exports_router)
 api.add_router("/", regions_router)
 api.add_router("/", statistics_router)

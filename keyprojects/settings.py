@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "apps.statistics",
     "apps.dashboard",
     "apps.imports",
+    "apps.exports",
 ]
 
 MIDDLEWARE = [

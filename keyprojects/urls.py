@@ -15,6 +15,7 @@ urlpatterns = [
     path("dashboard/", include("apps.dashboard.urls")),
     path("reports/", include("apps.reporting.urls")),
     path("imports/", include("apps.imports.urls")),
+    path("exports/", include("apps.exports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -16,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from apps.projects.exports import projects_csv, projects_xlsx
+from apps.exports import services as export_services
+from apps.exports import views as export_views
 from apps.projects.selectors import project_totals
 from apps.statistics import selectors as statistics_selectors
 from apps.statistics.indicators import IndicatorReport
@@ -315,17 +317,16 @@ def drilldown_export(request, fmt: str):
     projects = selectors.drilldown_projects(
         user=request.user, project_ids=figure.project_ids, sort=request.GET.get("sort", "")
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if fmt == "csv":
-        response = HttpResponse(projects_csv(projects), content_type="text/csv; charset=utf-8")
-    else:
-        heading = f"{query.region.name}{query.period_label}{title}项目清单"
-        response = HttpResponse(
-            projects_xlsx(projects, title=heading),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    params = request.GET.copy()
+    params["format"] = fmt
+    heading = f"{query.region.name}{query.period_label}{title}项目清单"
+    try:
+        export = export_services.project_list_export(
+            actor=request.user, params=params, queryset=projects, title=heading
         )
-    response["Content-Disposition"] = f'attachment; filename="indicator-projects-{stamp}.{fmt}"'
-    return response
+    except ValidationError as error:
+        raise Http404(" ".join(error.messages)) from error
+    return export_views.file_response(export)
 
 
 def _filled_speeches(request, query: DashboardQuery):

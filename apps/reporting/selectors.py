@@ -84,6 +84,18 @@ def with_totals(queryset):
     )
 
 
+def with_period_totals(projects, *, year: int, month: int):
+    """Projects annotated with their counted amounts for (year, month): `ytd_before`
+    (January to the month before), `ytd` (January to the month) and `since_start`
+    (every month up to and including it). For exports of the monthly progress table."""
+    ref = OuterRef("pk")
+    return projects.annotate(
+        ytd_before=_amount_sum(project=ref, year=year, month=month, inclusive=False, year_to_date=True),
+        ytd=_amount_sum(project=ref, year=year, month=month, inclusive=True, year_to_date=True),
+        since_start=_amount_sum(project=ref, year=year, month=month, inclusive=True, year_to_date=False),
+    )
+
+
 # --- periods --------------------------------------------------------------------
 
 
