@@ -25,6 +25,7 @@ from apps.core.money import decimal_str
 from apps.projects.models import AnnualPlan, Category, InvestorType, Level, Project, Stage, validate_project_code
 from apps.regions.models import Organisation, OrganisationKind, Person, Region
 from apps.reporting.models import MonthlyReport, PeriodStatus, ReportingPeriod, ReportStatus
+from apps.reporting.selectors import COUNTED
 
 from . import layout as L
 from .models import ImportKind
@@ -942,7 +943,7 @@ def prepare_progress(
         r.project_id: r for r in MonthlyReport.objects.filter(year=year, month=month, project_id__in=list(project_ids))
     }
     earlier = dict(
-        MonthlyReport.objects.filter(year=year, month__lt=month, project_id__in=list(project_ids))
+        MonthlyReport.objects.filter(year=year, month__lt=month, project_id__in=list(project_ids), status__in=COUNTED)
         .values("project_id")
         .annotate(total=Sum("completed_investment"))
         .values_list("project_id", "total")
@@ -1006,6 +1007,11 @@ def _progress_row(reader, *, year, month, references, by_code, by_name, reports,
     before_total = earlier.get(project.pk) or Decimal(0)
     if ytd is not None:
         derived = ytd - before_total
+        if monthly is None and derived == 0 and project.pk not in reports:
+            # The progress table lists projects that have not reported with their earlier
+            # months' total: a blank month with nothing added is "not reported", not a zero report.
+            outcome.status = UNCHANGED
+            return None
         if monthly is None:
             if derived < 0:
                 reader.error(
