@@ -130,7 +130,8 @@ def write_workbook(path: Path, rows: int) -> None:
         values = [
             index + 1,
             f"基准导入项目{index + 1:06d}",
-            f"2026-{county.code}-48-01-{index + 1:06d}",
+            # Serial numbers above any the demo city uses, so every row is a new project.
+            f"2026-{county.code}-48-01-{900000 + index:06d}",
             county.name,
             rng.choice(list(LEVEL)),
             rng.choice(list(CATEGORY)),
