@@ -121,25 +121,30 @@ def change_records_write_bulk(*, actor, entries, batch_size: int = 2000) -> int:
         ", ".join(connection.ops.quote_name(fields[name].column) for name in names),
         ", ".join(["%s"] * len(names)),
     )
+    written = 0
     rows = []
-    for action, instance, before, after, project_id in entries:
-        if action == ChangeAction.UPDATE and before == after:
-            continue
-        model = type(instance)
-        if model not in content_types:
-            content_types[model] = ContentType.objects.get_for_model(model).pk
-        values = {
-            **constant,
-            "action": str(action),
-            "content_type": content_types[model],
-            "object_id": instance.pk,
-            "object_repr": str(instance)[:200],
-            "project_id": project_id,
-            "before": prep["before"](before, connection),
-            "after": prep["after"](after, connection),
-        }
-        rows.append([values[name] for name in names])
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch_size):
-            cursor.executemany(sql, rows[start : start + batch_size])
-    return len(rows)
+        for action, instance, before, after, project_id in entries:
+            if action == ChangeAction.UPDATE and before == after:
+                continue
+            model = type(instance)
+            if model not in content_types:
+                content_types[model] = ContentType.objects.get_for_model(model).pk
+            values = {
+                **constant,
+                "action": str(action),
+                "content_type": content_types[model],
+                "object_id": instance.pk,
+                "object_repr": str(instance)[:200],
+                "project_id": project_id,
+                "before": prep["before"](before, connection),
+                "after": prep["after"](after, connection),
+            }
+            rows.append([values[name] for name in names])
+            # Written a batch at a time: 100,000 records' JSON need not be held at once.
+            if len(rows) == batch_size:
+                cursor.executemany(sql, rows)
+                written, rows = written + len(rows), []
+        if rows:
+            cursor.executemany(sql, rows)
+    return written + len(rows)
