@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "apps.reporting",
     "apps.statistics",
     "apps.dashboard",
+    "apps.problems",
 ]
 
 MIDDLEWARE = [
