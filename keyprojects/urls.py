@@ -14,6 +14,7 @@ urlpatterns = [
     path("changes/", include("apps.audit.urls")),
     path("dashboard/", include("apps.dashboard.urls")),
     path("reports/", include("apps.reporting.urls")),
+    path("problems/", include("apps.problems.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
