@@ -271,9 +271,9 @@ def test_detail_pages_cost_a_fixed_number_of_queries(client, world, admin, town,
         reverse("problems:detail", args=[problem.pk]),
         reverse("problems:timeline", args=[world.p_a.pk]),
         reverse("problems:meeting", args=[town["meeting"].pk]),
-        f"/api/v1/problems?limit=100",
-        f"/api/v1/supervised-actions?limit=100",
-        f"/api/v1/meetings/agenda?kind=monthly_dispatch",
+        "/api/v1/problems?limit=100",
+        "/api/v1/supervised-actions?limit=100",
+        "/api/v1/meetings/agenda?kind=monthly_dispatch",
     ]
     for url in urls:
         client.get(url)
