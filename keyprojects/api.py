@@ -15,6 +15,7 @@ from apps.core.api_auth import API_AUTH
 from apps.core.exceptions import ConcurrentEditError
 from apps.exports.api import router as exports_router
 from apps.imports.api import router as imports_router
+from apps.problems.api import actions_router, letters_router, meetings_router, problems_router
 from apps.projects.api import router as projects_router
 from apps.regions.api import router as regions_router
 from apps.reporting.api import router as reporting_router
@@ -107,5 +108,9 @@ api.add_router("/projects", projects_router)
 api.add_router("/reports", reporting_router)
 api.add_router("/imports", imports_router)
 api.add_router("/exports", exports_router)
+api.add_router("/problems", problems_router)
+api.add_router("/letters", letters_router)
+api.add_router("/meetings", meetings_router)
+api.add_router("/supervised-actions", actions_router)
 api.add_router("/", regions_router)
 api.add_router("/", statistics_router)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "apps.dashboard",
     "apps.imports",
     "apps.exports",
+    "apps.problems",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/", include("apps.reporting.urls")),
     path("imports/", include("apps.imports.urls")),
     path("exports/", include("apps.exports.urls")),
+    path("problems/", include("apps.problems.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

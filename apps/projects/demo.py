@@ -207,6 +207,9 @@ def generate_demo(
 
             summary.reporting = generate_reporting(seed=seed, today=today, report_years=report_years)
             summary.regions += summary.reporting.peer_cities
+        from apps.problems.demo import generate_problems_if_small
+
+        summary.problems = generate_problems_if_small(projects=projects, seed=seed, today=today)
         return summary
 
 

@@ -54,6 +54,11 @@ def digest() -> str:
 
 
 def wipe():
+    from apps.problems.models import LetterCounter, Meeting, Problem
+
+    Meeting.objects.all().delete()
+    Problem.objects.all().delete()
+    LetterCounter.objects.all().delete()
     MonthlyReport.objects.all().delete()
     ReportingPeriod.objects.all().delete()
     RegionStat.objects.all().delete()
