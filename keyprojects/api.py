@@ -13,10 +13,12 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from apps.core.api_auth import API_AUTH
 from apps.core.exceptions import ConcurrentEditError
+from apps.approvals.api import router as approvals_router
 from apps.projects.api import router as projects_router
 from apps.regions.api import router as regions_router
 from apps.reporting.api import router as reporting_router
 from apps.statistics.api import router as statistics_router
+from apps.workdays.api import router as workdays_router
 
 api = NinjaAPI(
     title="KeyProjects API",
@@ -105,3 +107,5 @@ api.add_router("/projects", projects_router)
 api.add_router("/reports", reporting_router)
 api.add_router("/", regions_router)
 api.add_router("/", statistics_router)
+api.add_router("/approvals", approvals_router)
+api.add_router("/workdays", workdays_router)

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "apps.reporting",
     "apps.statistics",
     "apps.dashboard",
+    "apps.workdays",
+    "apps.approvals",
 ]
 
 MIDDLEWARE = [

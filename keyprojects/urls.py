@@ -14,6 +14,8 @@ urlpatterns = [
     path("changes/", include("apps.audit.urls")),
     path("dashboard/", include("apps.dashboard.urls")),
     path("reports/", include("apps.reporting.urls")),
+    path("workdays/", include("apps.workdays.urls")),
+    path("approvals/", include("apps.approvals.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
