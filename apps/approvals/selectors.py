@@ -72,6 +72,19 @@ def item_can(*, user, item: ApprovalItem, action: str) -> bool:
     return item_queryset(user=user, action=action).filter(pk=item.pk).exists()
 
 
+def item_history(*, user, item: ApprovalItem):
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.audit.models import ChangeRecord
+
+    return (
+        ChangeRecord.objects.restrict(user)
+        .filter(content_type=ContentType.objects.get_for_model(ApprovalItem), object_id=item.pk)
+        .select_related("content_type")
+        .order_by("-time", "-id")
+    )
+
+
 def item_type_list(*, user):
     return ApprovalItemType.objects.restrict(user).select_related("authority").prefetch_related("prerequisites")
 

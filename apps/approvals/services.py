@@ -648,9 +648,9 @@ def commitment_clock_run(*, today: datetime.date | None = None, queryset=None, f
             % {"project": item.project.name, "item": item.item_type, "due": item.due_date.isoformat()},
             link=_item_link(item),
         )
-    overdue = items.filter(status__in=CLOCK_STATUSES, due_date__lt=today).select_related("project", "item_type")
-    result.overdue = overdue.count()
     if full:
+        overdue = items.filter(status__in=CLOCK_STATUSES, due_date__lt=today).select_related("project", "item_type")
+        result.overdue = overdue.count()
         for item in overdue:
             result.reminded += _notify(
                 users=_department_users(item.department_id),
@@ -729,3 +729,34 @@ def factor_need_delete(*, actor: User, need_id: int) -> None:
         raise PermissionDenied(_("您无权删除该要素需求。"))
     _record(actor=actor, action=ChangeAction.DELETE, instance=need, before=snapshot(need), project_id=need.project_id)
     need.delete()
+
+
+# --- the catalogue -------------------------------------------------------------------------
+
+ITEM_TYPE_FIELDS = ("name", "authority", "committed_workdays", "commitment_applies", "is_active", "prerequisites")
+
+
+@transaction.atomic
+def item_type_update(*, actor: User, item_type_id: int, fields: dict) -> ApprovalItemType:
+    """The city administrator edits a catalogue entry (existing checklists keep their copies)."""
+    item_type = ApprovalItemType.objects.restrict(actor, "change").select_for_update().filter(pk=item_type_id).first()
+    if item_type is None:
+        raise PermissionDenied(_("只有市发改委管理员可以维护审批事项目录。"))
+    unknown = sorted(set(fields) - set(ITEM_TYPE_FIELDS))
+    if unknown:
+        raise ValidationError({name: _("不支持修改该字段。") for name in unknown})
+    before = snapshot(item_type)
+    prerequisites = fields.get("prerequisites")
+    for name, value in fields.items():
+        if name != "prerequisites":
+            setattr(item_type, name, value)
+    item_type.full_clean(exclude=["prerequisites"])
+    item_type.save()
+    if prerequisites is not None:
+        if any(p.pk == item_type.pk for p in prerequisites):
+            raise ValidationError({"prerequisites": _("事项不能以自身为前置事项。")})
+        item_type.prerequisites.set(prerequisites)
+    change_record_write(
+        actor=actor, action=ChangeAction.UPDATE, instance=item_type, before=before, after=snapshot(item_type)
+    )
+    return item_type
