@@ -111,7 +111,9 @@ def test_intake_routes_parallel_items_at_once(world, chain):
     assert (b.status, b.submitted_on, b.intake_id) == (ItemStatus.SUBMITTED, D(2026, 9, 21), intake.pk)
     assert intake.number == f"JJ20260921-{intake.pk:05d}"
     # Each department's users hear of their item.
-    assert Reminder.objects.filter(user=world.users[Role.DEPARTMENT_USER], message="新申报待受理：甲区快速路 · 甲事项").exists()
+    assert Reminder.objects.filter(
+        user=world.users[Role.DEPARTMENT_USER], message="新申报待受理：甲区快速路 · 甲事项"
+    ).exists()
     assert [r.action for r in records(project_id=world.p_a.pk)] == ["update", "update", "create"]
 
 
@@ -119,7 +121,9 @@ def test_a_serial_item_waits_and_the_intake_refuses_as_a_whole(world, chain):
     a, b, c = chain
     county = world.users[Role.COUNTY_USER]
     with pytest.raises(ValidationError) as error:
-        services.intake_register(actor=county, project_id=world.p_a.pk, item_ids=[b.pk, c.pk], received_on=D(2026, 9, 21))
+        services.intake_register(
+            actor=county, project_id=world.p_a.pk, item_ids=[b.pk, c.pk], received_on=D(2026, 9, 21)
+        )
     assert error.value.message_dict["items"] == ["“丙事项”须待前置事项（甲事项）批复后才能申报。"]
     b.refresh_from_db()
     assert b.status == ItemStatus.NOT_STARTED  # nothing written
@@ -130,7 +134,9 @@ def test_a_serial_item_waits_and_the_intake_refuses_as_a_whole(world, chain):
     handler = world.users[Role.DEPARTMENT_USER]
     services.item_submit(actor=county, item_id=a.pk, submitted_on=D(2026, 9, 21))
     services.item_accept(actor=handler, item_id=a.pk, accepted_on=D(2026, 9, 22))
-    services.item_decide(actor=handler, item_id=a.pk, approve=True, decided_on=D(2026, 9, 24), document_number="宝环批〔2026〕12号")
+    services.item_decide(
+        actor=handler, item_id=a.pk, approve=True, decided_on=D(2026, 9, 24), document_number="宝环批〔2026〕12号"
+    )
     services.item_submit(actor=county, item_id=c.pk, submitted_on=D(2026, 9, 25))
     c.refresh_from_db()
     assert c.status == ItemStatus.SUBMITTED
