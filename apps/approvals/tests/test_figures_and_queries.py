@@ -59,9 +59,6 @@ def history(catalogue):
     return world
 
 
-# fmt: skip
-
-
 def test_figures_per_department_and_whole_process(history):
     figures = selectors.figures(user=history.users[Role.CITY_ADMIN], today=TODAY)
     by_department = {g.label: g for g in figures.by_department}
@@ -108,9 +105,6 @@ def _many(world, n):
             commitment_applies=False,
         )
         item.depends_on.set([])
-
-
-# fmt: skip
 
 
 @pytest.mark.parametrize("n", [3, 12])
