@@ -70,7 +70,7 @@ class ApprovalItemType(models.Model):
     authority = models.ForeignKey(
         "regions.Organisation",
         verbose_name=_("审批部门"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
@@ -162,7 +162,12 @@ class Intake(models.Model):
     applicant = models.CharField(_("申请人"), max_length=100, blank=True)
     notes = models.TextField(_("备注"), blank=True)
     received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("接件人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接件人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
