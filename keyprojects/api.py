@@ -11,9 +11,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from apps.approvals.api import router as approvals_router
 from apps.core.api_auth import API_AUTH
 from apps.core.exceptions import ConcurrentEditError
-from apps.approvals.api import router as approvals_router
 from apps.projects.api import router as projects_router
 from apps.regions.api import router as regions_router
 from apps.reporting.api import router as reporting_router
