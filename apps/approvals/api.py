@@ -89,7 +89,7 @@ def _listed(request, queryset, params):
 
 
 def _tick(request):
-    services.commitment_clock_run(queryset=selectors.item_queryset(user=request.auth), full=False)
+    services.commitment_clock_on_page(queryset=selectors.item_queryset(user=request.auth))
 
 
 # --- catalogue ------------------------------------------------------------------------------

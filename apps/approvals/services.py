@@ -671,6 +671,15 @@ def commitment_clock_run(*, today: datetime.date | None = None, queryset=None, f
     return result
 
 
+def commitment_clock_on_page(*, queryset) -> None:
+    """The cheap part of the clock for a page or API read: deemed approvals among `queryset`
+    (the user's visible items). One query when there is nothing to do, and no write
+    transaction then (SQLite takes its write lock when a transaction begins)."""
+    today = timezone.localdate()
+    if queryset.filter(status=ItemStatus.ACCEPTED, commitment_applies=True, due_date__lt=today).exists():
+        commitment_clock_run(today=today, queryset=queryset, full=False)
+
+
 # --- factor needs --------------------------------------------------------------------------
 
 

@@ -37,7 +37,7 @@ PAGE_SIZE = settings.PROJECTS_PAGE_SIZE
 
 
 def _tick(user) -> None:
-    services.commitment_clock_run(queryset=selectors.item_queryset(user=user), full=False)
+    services.commitment_clock_on_page(queryset=selectors.item_queryset(user=user))
 
 
 def _calendar_warning(request, outcome) -> None:
