@@ -70,7 +70,8 @@ def generate_approvals(*, seed: int, today: datetime.date, password: str) -> App
     types = list(ApprovalItemType.objects.prefetch_related("prerequisites").order_by("sequence", "pk"))
     admin = User.objects.filter(role=Role.CITY_ADMIN).order_by("pk").first()
     _users(password)
-    preliminary = list(Project.objects.filter(stage=Stage.PRELIMINARY).order_by("pk")[:DEMO_CHECKLISTS])
+    projects = Project.objects.select_related("owner_unit").order_by("pk")
+    preliminary = list(projects.filter(stage=Stage.PRELIMINARY)[:DEMO_CHECKLISTS])
     started = list(
         Project.objects.filter(
             stage=Stage.UNDER_CONSTRUCTION, actual_start_date__gte=today - datetime.timedelta(days=400)
@@ -93,7 +94,10 @@ def generate_approvals(*, seed: int, today: datetime.date, password: str) -> App
 def _users(password: str) -> None:
     departments = list(Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT).values_list("pk", "name"))
     existing = set(User.objects.filter(username__in=[u for u, _, _ in DEMO_USERS]).values_list("username", flat=True))
-    hashed = make_password(password)
+    # The demo users share one password: reuse the hash of the admin this demo created
+    # (hashing costs half a second).
+    hashed = User.objects.filter(email="admin@demo.example.cn").values_list("password", flat=True).first()
+    hashed = hashed or make_password(password)
     users = []
     for username, keyword, name in DEMO_USERS:
         organisation = next((pk for pk, org_name in departments if keyword in org_name), None)
