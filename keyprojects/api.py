@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from apps.approvals.api import router as approvals_router
 from apps.core.api_auth import API_AUTH
 from apps.core.exceptions import ConcurrentEditError
 from apps.exports.api import router as exports_router
@@ -20,6 +21,7 @@ from apps.projects.api import router as projects_router
 from apps.regions.api import router as regions_router
 from apps.reporting.api import router as reporting_router
 from apps.statistics.api import router as statistics_router
+from apps.workdays.api import router as workdays_router
 
 api = NinjaAPI(
     title="KeyProjects API",
@@ -114,3 +116,5 @@ api.add_router("/meetings", meetings_router)
 api.add_router("/supervised-actions", actions_router)
 api.add_router("/", regions_router)
 api.add_router("/", statistics_router)
+api.add_router("/approvals", approvals_router)
+api.add_router("/workdays", workdays_router)

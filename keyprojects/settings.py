@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "apps.imports",
     "apps.exports",
     "apps.problems",
+    "apps.workdays",
+    "apps.approvals",
 ]
 
 MIDDLEWARE = [

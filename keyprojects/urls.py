@@ -17,6 +17,8 @@ urlpatterns = [
     path("imports/", include("apps.imports.urls")),
     path("exports/", include("apps.exports.urls")),
     path("problems/", include("apps.problems.urls")),
+    path("workdays/", include("apps.workdays.urls")),
+    path("approvals/", include("apps.approvals.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -32,6 +32,7 @@ DEFAULT_PROJECTS = 400
 DEFAULT_SEED = 20261121
 DEFAULT_REPORT_YEARS = 2
 DEMO_PASSWORD = "demo12345"
+APPROVALS_DEMO_MAX_PROJECTS = 5000
 
 PROVINCE = ("610000", "示范省")
 CITY = ("610300", "示范市")
@@ -210,6 +211,10 @@ def generate_demo(
         from apps.problems.demo import generate_problems_if_small
 
         summary.problems = generate_problems_if_small(projects=projects, seed=seed, today=today)
+        if projects <= APPROVALS_DEMO_MAX_PROJECTS:  # the province-scale benchmark set has none
+            from apps.approvals.demo import generate_approvals
+
+            summary.approvals = generate_approvals(seed=seed, today=today, password=DEMO_PASSWORD)
         return summary
 
 
