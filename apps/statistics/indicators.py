@@ -651,6 +651,12 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
     )
 
     def not_started_rows(limit: int | None) -> list[dict]:
+        rows = not_started
+        if limit is not None:
+            # The first rows chosen first, then the latest problems of those alone (SQLite
+            # would look them up for every row before sorting).
+            head = key_projects.filter(when["not_started"]).order_by("planned_start_date", "pk").values("pk")
+            rows = not_started.filter(pk__in=head[:limit])
         return [
             {
                 "project_id": pk,
@@ -659,9 +665,7 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
                 "planned_start_date": planned_start,
                 "problems": problems or "",
             }
-            for pk, name, region_name, planned_start, problems in (
-                not_started if limit is None else not_started[:limit]
-            )
+            for pk, name, region_name, planned_start, problems in rows
         ]
 
     report.not_started = LazyRows(every["n_not_started"], not_started_rows)
