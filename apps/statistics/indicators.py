@@ -12,16 +12,16 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache, cached_property, partial
+from functools import cached_property, partial
 from itertools import compress
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.money import WAN_PER_YI
 from apps.projects.models import Category, InvestorType, Level, Project
-from apps.regions.models import Person, Region, RegionLevel
+from apps.regions.models import Region, RegionLevel
 from apps.reporting.models import COUNTED_REPORT_STATUSES, MONTH_COLUMNS, MonthlyReport
 
 from .models import ProvinceListTotal, RegionStat, RegionTarget, StatisticsSettings
@@ -341,7 +341,7 @@ class _KeyProjects:
 
     FIELDS = (
         "pk",
-        "region__code",
+        "region_id",
         "level",
         "category",
         "investor_type",
@@ -350,12 +350,12 @@ class _KeyProjects:
         "actual_start_date",
     )
 
-    def __init__(self, queryset, *, year: int, end: datetime.date, child_of_code):
+    def __init__(self, queryset, *, year: int, end: datetime.date, child_of_region: dict[int, int | None]):
         self.queryset = queryset
         self.year_start = datetime.date(year, 1, 1)
         self.year = year
         self.end = end
-        self.child_of_code = child_of_code
+        self.child_of_region = child_of_region
 
     @cached_property
     def columns(self) -> _Columns:
@@ -379,7 +379,7 @@ class _KeyProjects:
 
     @cached_property
     def child(self) -> list[int | None]:
-        return [self.child_of_code(code) for code in self.columns.region__code]
+        return [self.child_of_region.get(region_id) for region_id in self.columns.region_id]
 
     def ids(self, *flags: str, **equal) -> tuple[int, ...]:
         """Ids of the key projects with every flag in `flags` (started, planned_new, leader)
@@ -448,7 +448,6 @@ def _conditions(*, year: int, end: datetime.date, threshold: Decimal) -> dict[st
         # Planned to start this year and not started before it (a project started last year is 续建).
         "planned_new": Q(planned_start_date__gte=year_start, planned_start_date__lte=datetime.date(year, 12, 31))
         & (Q(actual_start_date__isnull=True) | Q(actual_start_date__gte=year_start)),
-        "leader": Q(lead_official__isnull=False),
         "not_started": Q(planned_start_date__gte=year_start, planned_start_date__lte=end) & not_started_by_end,
         # Every project of the set, not only key projects.
         "candidate": Q(actual_start_date__lte=end, total_investment__gte=threshold, in_statistics=False)
@@ -462,13 +461,11 @@ GROUP_COUNTS = {
     "n_started": ("started",),
     "n_planned_new": ("planned_new",),
     "n_new_started": ("planned_new", "started"),
-    "n_leader": ("leader",),
-    "n_leader_started": ("leader", "started"),
-    "n_leader_planned_new": ("leader", "planned_new"),
-    "n_leader_new_started": ("leader", "planned_new", "started"),
     "n_not_started": ("not_started",),
 }
-GROUP_FIELDS = ("region__code", "level", "category", "investor_type")
+# By leader too: the distinct leaders are the groups' leaders (a distinct aggregate would make
+# PostgreSQL sort every project instead of hashing the groups), and leader figures their sums.
+GROUP_FIELDS = ("region_id", "level", "category", "investor_type", "lead_official_id")
 
 
 @dataclass
@@ -496,13 +493,13 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
 
     Projects always come from the user's scope (`Project.objects.restrict(user, "view")`),
     so two users asking the same question may get different figures. The work is a fixed
-    handful of queries whatever the number of projects (eight): the settings; ONE grouped
-    statement over the key projects with their plan and their completed investment of the
-    year by month (CompletedInvestmentYear: the counted reports summed per project and
-    month, kept in step with every saved report), counting and summing every key-project
-    figure and the completed investment by month, county, category and investor type (one
-    row per county, level, category and investor type: a few hundred at most); the regions
-    of the subtree; the statistics candidates (count and sum); the distinct leaders; the
+    handful of queries whatever the number of projects (seven): the settings; the regions of
+    the subtree; ONE grouped statement over the key projects with their plan and their
+    completed investment of the year by month (CompletedInvestmentYear: the counted reports
+    summed per project and month, kept in step with every saved report), counting and
+    summing every key-project figure and the completed investment by month, county,
+    category and investor type (one row per county, level, category, investor type and
+    leader: a few thousand at most); the statistics candidates (count and sum); the
     official figures (FAI of the region, its peers and its sub-regions; target; province list).
 
     Read when first used, so a caller pays only for what it reads: the ids behind each
@@ -528,10 +525,14 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
 
     settings = StatisticsSettings.current()
     when = _conditions(year=year, end=end, threshold=settings.statistics_threshold)
+    # The region with its sub-regions, as ids: the planners then walk the projects' region
+    # index for a county (PostgreSQL scanned every project to join the region codes; SQLite
+    # walked total_investment's index for the candidates, which nearly every project passes).
+    subtree = list(Region.objects.filter(code__startswith=region.code_prefix).order_by("code"))
+    children = [item for item in subtree if item.parent_id == region.pk]
+    in_region = Project.objects.restrict(user, "view").filter(region_id__in=[item.pk for item in subtree])
     projects = (
-        Project.objects.restrict(user, "view")
-        .filter(region__code__startswith=region.code_prefix)
-        .filter(set_q)
+        in_region.filter(set_q)
         .annotate(plan=FilteredRelation("annual_plans", condition=Q(annual_plans__year=year)))
         .order_by()
     )
@@ -559,28 +560,11 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
     )
 
     # 2. Statistics candidates: every project of the set in the region, not only key projects.
-    # The region as a list of ids here: SQLite then walks the region index instead of the
-    # total_investment one (which nearly every project passes), 30x faster for a county.
-    subtree = list(Region.objects.filter(code__startswith=region.code_prefix).order_by("code"))
-    candidate_projects = (
-        Project.objects.restrict(user, "view")
-        .filter(region_id__in=[item.pk for item in subtree])
-        .filter(set_q)
-        .filter(when["candidate"])
-        .order_by()
-    )
+    candidate_projects = in_region.filter(set_q).filter(when["candidate"]).order_by()
     candidates = candidate_projects.aggregate(n=Count("pk"), total=Sum("total_investment"))
 
-    # 3. The leaders of key projects: a probe per person (a handful) down the projects'
-    #    lead_official index, rather than a distinct aggregate (which would make the grouped
-    #    statement sort every project).
-    leaders_count = (
-        Person.objects.filter(Exists(key_projects.filter(lead_official_id=OuterRef("pk")))).order_by().count()
-    )
-
-    # 4. Official figures: FAI of the region, its peers and its sub-regions; last year's;
+    # 3. Official figures: FAI of the region, its peers and its sub-regions; last year's;
     #    the target; the province's list. January has no FAI figure of its own.
-    children = [item for item in subtree if item.parent_id == region.pk]
     stat_q = Q(region_id=region.pk, year=year - 1, month=12)
     if month >= 2:
         peers_q = Q(region__parent_id=region.parent_id, region__level=region.level)
@@ -605,18 +589,22 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
         .values_list("list_name", "project_count")
     )
 
-    # Each region code to the sub-region whose code prefix it carries (None: none of them).
+    # Each region of the subtree to the sub-region whose code prefix its code carries (None: none).
     child_by_prefix = {child.code_prefix: child.pk for child in children}
     prefix_lengths = sorted({len(prefix) for prefix in child_by_prefix})
+    child_of_region = {
+        item.pk: next(
+            (child_by_prefix[item.code[:n]] for n in prefix_lengths if item.code[:n] in child_by_prefix), None
+        )
+        for item in subtree
+    }
 
-    @cache
-    def child_of_code(code: str) -> int | None:
-        return next((child_by_prefix[code[:n]] for n in prefix_lengths if code[:n] in child_by_prefix), None)
-
-    ids = _KeyProjects(key_projects, year=year, end=end, child_of_code=child_of_code)
+    ids = _KeyProjects(key_projects, year=year, end=end, child_of_region=child_of_region)
 
     # --- tallies of the groups ----------------------------------------------------
     every = _Tally()
+    by_leaders = _Tally()  # the leader-responsible (包抓) key projects
+    leaders: set[int] = set()
     by_level: dict[str, _Tally] = defaultdict(_Tally)
     by_value: dict[tuple[str, str], _Tally] = defaultdict(_Tally)  # ("category" | "investor_type", value)
     by_child: dict[int | None, _Tally] = defaultdict(_Tally)
@@ -625,16 +613,19 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
         months = [row[column] or ZERO for column in month_columns]
         row["completed"] = sum(months, ZERO)
         completed_by_month = [done + more for done, more in zip(completed_by_month, months, strict=True)]
+        if row["lead_official_id"] is not None:
+            leaders.add(row["lead_official_id"])
+            by_leaders.add(row)
         for tally in (
             every,
             by_level[row["level"]],
             by_value["category", row["category"]],
             by_value["investor_type", row["investor_type"]],
-            by_child[child_of_code(row["region__code"])],
+            by_child[child_of_region.get(row["region_id"])],
         ):
             tally.add(row)
 
-    # 5. Read when used: key projects planned to start by the end of the period and not
+    # 4. Read when used: key projects planned to start by the end of the period and not
     #    started by then, with the latest problems reported up to the period.
     latest_problems = Subquery(
         MonthlyReport.objects.filter(project_id=OuterRef("pk"), status__in=COUNTED_REPORT_STATUSES)
@@ -678,9 +669,9 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
     put("key_projects_count", key_count, all_projects)
     put("key_projects_total_investment", to_yi(every.total_investment), all_projects)
     put("annual_planned_investment", to_yi(annual_planned), all_projects)
-    leader_projects = ids.lazy(every["n_leader"], "leader")
-    put("leader_projects_count", every["n_leader"], leader_projects)
-    put("leaders_count", leaders_count, leader_projects)
+    leader_projects = ids.lazy(by_leaders["n_key"], "leader")
+    put("leader_projects_count", by_leaders["n_key"], leader_projects)
+    put("leaders_count", len(leaders), leader_projects)
     put("started_count", every["n_started"], ids.lazy(every["n_started"], "started"))
     planned_new_projects = ids.lazy(every["n_planned_new"], "planned_new")
     put("planned_new_starts", every["n_planned_new"], planned_new_projects)
@@ -692,13 +683,13 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
     put("start_rate", percent(every["n_new_started"], every["n_planned_new"]), planned_new_projects)
     put(
         "leader_started_count",
-        every["n_leader_started"],
-        ids.lazy(every["n_leader_started"], "leader", "started"),
+        by_leaders["n_started"],
+        ids.lazy(by_leaders["n_started"], "leader", "started"),
     )
     put(
         "leader_start_rate",
-        percent(every["n_leader_new_started"], every["n_leader_planned_new"]),
-        ids.lazy(every["n_leader_planned_new"], "leader", "planned_new"),
+        percent(by_leaders["n_new_started"], by_leaders["n_planned_new"]),
+        ids.lazy(by_leaders["n_planned_new"], "leader", "planned_new"),
     )
     # With a counted report in the period, even of 0 万元.
     with_reports = key_projects.filter(
