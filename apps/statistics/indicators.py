@@ -15,13 +15,24 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property, partial
 from itertools import compress
 
-from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.money import WAN_PER_YI
 from apps.projects.models import Category, InvestorType, Level, Project
-from apps.regions.models import Region, RegionLevel
+from apps.regions.models import Person, Region, RegionLevel
 from apps.reporting.models import COUNTED_REPORT_STATUSES, MONTH_COLUMNS, MonthlyReport
 
 from .models import ProvinceListTotal, RegionStat, RegionTarget, StatisticsSettings
@@ -463,9 +474,8 @@ GROUP_COUNTS = {
     "n_new_started": ("planned_new", "started"),
     "n_not_started": ("not_started",),
 }
-# By leader too: the distinct leaders are the groups' leaders (a distinct aggregate would make
-# PostgreSQL sort every project instead of hashing the groups), and leader figures their sums.
-GROUP_FIELDS = ("region_id", "level", "category", "investor_type", "lead_official_id")
+# is_leader: has a 包抓 leader (the leader figures are the sums of those groups).
+GROUP_FIELDS = ("region_id", "level", "category", "investor_type", "is_leader")
 
 
 @dataclass
@@ -493,14 +503,15 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
 
     Projects always come from the user's scope (`Project.objects.restrict(user, "view")`),
     so two users asking the same question may get different figures. The work is a fixed
-    handful of queries whatever the number of projects (seven): the settings; the regions of
+    handful of queries whatever the number of projects (eight): the settings; the regions of
     the subtree; ONE grouped statement over the key projects with their plan and their
     completed investment of the year by month (CompletedInvestmentYear: the counted reports
     summed per project and month, kept in step with every saved report), counting and
     summing every key-project figure and the completed investment by month, county,
     category and investor type (one row per county, level, category, investor type and
-    leader: a few thousand at most); the statistics candidates (count and sum); the
-    official figures (FAI of the region, its peers and its sub-regions; target; province list).
+    leader or not: about a thousand at most); the statistics candidates (count and sum);
+    the distinct leaders; the official figures (FAI of the region, its peers and its
+    sub-regions; target; province list).
 
     Read when first used, so a caller pays only for what it reads: the ids behind each
     figure (`Indicator.project_ids`, `SeriesPoint.project_ids`; one query for all the
@@ -547,7 +558,8 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
     month_columns = MONTH_COLUMNS[:month]
     groups = list(
         key_projects.annotate(
-            done=FilteredRelation("completed_investment_years", condition=Q(completed_investment_years__year=year))
+            done=FilteredRelation("completed_investment_years", condition=Q(completed_investment_years__year=year)),
+            is_leader=ExpressionWrapper(Q(lead_official__isnull=False), output_field=BooleanField()),
         )
         .values(*GROUP_FIELDS)
         .annotate(
@@ -563,7 +575,15 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
     candidate_projects = in_region.filter(set_q).filter(when["candidate"]).order_by()
     candidates = candidate_projects.aggregate(n=Count("pk"), total=Sum("total_investment"))
 
-    # 3. Official figures: FAI of the region, its peers and its sub-regions; last year's;
+    # 3. The leaders of key projects: a probe per person (a handful) down the projects'
+    #    lead_official index, rather than a distinct aggregate in the grouped statement
+    #    (PostgreSQL would sort every project instead of hashing the groups) or grouping by
+    #    leader too (ten times the groups).
+    leaders_count = (
+        Person.objects.filter(Exists(key_projects.filter(lead_official_id=OuterRef("pk")))).order_by().count()
+    )
+
+    # 4. Official figures: FAI of the region, its peers and its sub-regions; last year's;
     #    the target; the province's list. January has no FAI figure of its own.
     stat_q = Q(region_id=region.pk, year=year - 1, month=12)
     if month >= 2:
@@ -604,7 +624,6 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
     # --- tallies of the groups ----------------------------------------------------
     every = _Tally()
     by_leaders = _Tally()  # the leader-responsible (包抓) key projects
-    leaders: set[int] = set()
     by_level: dict[str, _Tally] = defaultdict(_Tally)
     by_value: dict[tuple[str, str], _Tally] = defaultdict(_Tally)  # ("category" | "investor_type", value)
     by_child: dict[int | None, _Tally] = defaultdict(_Tally)
@@ -613,8 +632,7 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
         months = [row[column] or ZERO for column in month_columns]
         row["completed"] = sum(months, ZERO)
         completed_by_month = [done + more for done, more in zip(completed_by_month, months, strict=True)]
-        if row["lead_official_id"] is not None:
-            leaders.add(row["lead_official_id"])
+        if row["is_leader"]:
             by_leaders.add(row)
         for tally in (
             every,
@@ -625,7 +643,7 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
         ):
             tally.add(row)
 
-    # 4. Read when used: key projects planned to start by the end of the period and not
+    # 5. Read when used: key projects planned to start by the end of the period and not
     #    started by then, with the latest problems reported up to the period.
     latest_problems = Subquery(
         MonthlyReport.objects.filter(project_id=OuterRef("pk"), status__in=COUNTED_REPORT_STATUSES)
@@ -671,7 +689,7 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
     put("annual_planned_investment", to_yi(annual_planned), all_projects)
     leader_projects = ids.lazy(by_leaders["n_key"], "leader")
     put("leader_projects_count", by_leaders["n_key"], leader_projects)
-    put("leaders_count", len(leaders), leader_projects)
+    put("leaders_count", leaders_count, leader_projects)
     put("started_count", every["n_started"], ids.lazy(every["n_started"], "started"))
     planned_new_projects = ids.lazy(every["n_planned_new"], "planned_new")
     put("planned_new_starts", every["n_planned_new"], planned_new_projects)

@@ -15,7 +15,7 @@ from .test_indicators import admin, compute, ids, town  # noqa: F401 - fixtures
 SERIES = ("by_month", "by_county", "by_category", "by_investor_type")
 
 
-def test_the_figures_take_seven_queries_and_no_id_list(town, admin):  # noqa: F811
+def test_the_figures_take_eight_queries_and_no_id_list(town, admin):  # noqa: F811
     compute(admin, town.city)  # the statistics settings row exists from here on
     with CaptureQueriesContext(connection) as computing:
         r = compute(admin, town.city)
@@ -23,8 +23,8 @@ def test_the_figures_take_seven_queries_and_no_id_list(town, admin):  # noqa: F8
         [indicator.value for indicator in r.indicators.values()]
         [(point.values, point.project_count) for name in SERIES for point in getattr(r, name)]
         len(r.not_started)
-    # settings, the regions, the grouped statement, the candidates, FAI, target, province list
-    assert len(computing) == 7
+    # settings, the regions, the grouped statement, the candidates, the leaders, FAI, target, province list
+    assert len(computing) == 8
     assert len(reading_values) == 0
 
 
