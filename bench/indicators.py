@@ -303,8 +303,8 @@ def table(args) -> None:
                 f"{row['ratio']:.1f}" if row["ratio"] is not None else "-",
                 target_text,
                 verdict(row),
-                f"{row['ids_p50']:.0f}/{row['ids_p95']:.0f}",
-                f"{row['hand_totals_p50']:.1f}",
+                f"{row['ids_p50']:.0f}/{row['ids_p95']:.0f}" if "ids_p50" in row else "-",  # older results: no such run
+                f"{row['hand_totals_p50']:.1f}" if "hand_totals_p50" in row else "-",
                 f"{row['ratio_totals']:.1f}" if row.get("ratio_totals") is not None else "-",
             ]
         )
