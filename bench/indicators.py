@@ -4,11 +4,16 @@
     .venv/bin/python bench/indicators.py table var/bench/sqlite.json var/bench/pg.json
 
 `measure` acts as the city administrator (role city_admin) for the last ended month and
-times, per scope, 20 calls after 2 warm-ups (p50, p95, max), then ONE hand-written SQL
-statement computing the same completed_ytd (joins and SUM through connection.cursor()),
-asserts both give the same figure, and records the slowest queries of one captured call.
-The ratio compares the whole indicators call (a handful of queries and all its figures)
-with that single aggregate.
+times, per scope, 20 calls after 2 warm-ups (p50, p95, max) of `indicators_compute` with
+everything the dashboard reads from it (every value, every chart point and its project
+count, the first rows and the length of the not-started list), then the same call with
+everything the API reads by default (ids=true: every id list, the whole not-started list),
+then ONE hand-written SQL statement computing the same completed_ytd from the reports
+(joins and SUM through connection.cursor()), asserts both give the same figure, and records
+the slowest queries of one captured call. The ratio compares the dashboard's call (a
+handful of queries and all its figures) with that single aggregate. For transparency a
+second hand-written statement sums the same figure from CompletedInvestmentYear, the
+per-project totals the call reads, and a second ratio compares with that one.
 
 Scopes: the county whose project count is nearest 5,000 (a city-sized set inside the
 province-scale database), the county with the most projects, and the whole city (every
@@ -67,6 +72,52 @@ def hand_written_sql() -> str:
     """
 
 
+def hand_written_totals_sql(month: int) -> str:
+    """The same figure from the per-project totals the call reads (not from the reports)."""
+    from apps.projects.models import AnnualPlan, Project
+    from apps.regions.models import Region
+    from apps.reporting.models import MONTH_COLUMNS, CompletedInvestmentYear
+
+    months = " + ".join(f"t.{column}" for column in MONTH_COLUMNS[:month])
+    return f"""
+        SELECT SUM({months})
+        FROM {CompletedInvestmentYear._meta.db_table} t
+        JOIN {Project._meta.db_table} p ON p.id = t.project_id
+        JOIN {Region._meta.db_table} g ON g.id = p.region_id
+        JOIN {AnnualPlan._meta.db_table} a ON a.project_id = p.id AND a.year = %s
+        WHERE t.year = %s AND g.code LIKE %s AND g.code LIKE %s
+    """
+
+
+def read_as_dashboard(report, shown: int = 10):
+    """What the dashboard page reads of a report (apps/dashboard/views.py): every value, every
+    chart point's values and project count, the first rows of the not-started list and its
+    length. The id lists are not read: a drill-down asks for one figure's."""
+    values = [indicator.value for indicator in report.indicators.values()]
+    for series in (report.by_month, report.by_county, report.by_category, report.by_investor_type):
+        values.extend((point.values, point.project_count) for point in series)
+    values.append((report.not_started[:shown], len(report.not_started)))
+    return report
+
+
+def read_as_api(report):
+    """What GET /api/v1/indicators reads with ids=true (its default): every id list too."""
+    read_as_dashboard(report)
+    for indicator in report.indicators.values():
+        indicator.project_ids  # noqa: B018 - reading is the point
+    for series in (report.by_month, report.by_county, report.by_category, report.by_investor_type):
+        for point in series:
+            point.project_ids  # noqa: B018
+    list(report.not_started)
+    return report
+
+
+def to_yi(raw) -> Decimal:
+    # SQLite sums its NUMERIC column as a float: round to 万元 cents before comparing
+    wan = Decimal(str(raw or 0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return (wan / 10000).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def measure(args) -> list[dict]:
     import django
 
@@ -103,39 +154,40 @@ def measure(args) -> list[dict]:
     scopes.append(("province", f"全市（{city.name}，全部项目）", city))
 
     sql = hand_written_sql()
+    totals_sql = hand_written_totals_sql(month)
     scope_prefix = "" if user.is_superuser else user.region.code_prefix
     results = []
     for kind, label, region in scopes:
 
-        def call(region=region):
+        def compute(region=region):
             return indicators_compute(user=user, region=region, year=year, month=month)
 
-        def aggregate(region=region):
+        def call():
+            return read_as_dashboard(compute())
+
+        def call_with_ids():
+            return read_as_api(compute())
+
+        def aggregate(region=region, sql=sql, params=(ReportStatus.SUBMITTED, ReportStatus.VERIFIED)):
             with connection.cursor() as cursor:
-                cursor.execute(
-                    sql,
-                    [
-                        year,
-                        year,
-                        month,
-                        ReportStatus.SUBMITTED,
-                        ReportStatus.VERIFIED,
-                        region.code_prefix + "%",
-                        scope_prefix + "%",
-                    ],
-                )
+                cursor.execute(sql, [year, year, month, *params, region.code_prefix + "%", scope_prefix + "%"])
                 return cursor.fetchone()[0]
 
-        report = call()
-        raw = aggregate()
-        # SQLite sums its NUMERIC column as a float: round to 万元 cents before comparing
-        hand_wan = Decimal(str(raw or 0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        hand_yi = (hand_wan / 10000).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        def aggregate_totals(region=region):
+            with connection.cursor() as cursor:
+                cursor.execute(totals_sql, [year, year, region.code_prefix + "%", scope_prefix + "%"])
+                return cursor.fetchone()[0]
+
+        report = call_with_ids()
+        hand_yi, totals_yi = to_yi(aggregate()), to_yi(aggregate_totals())
         computed = report["completed_ytd"].value
         assert computed == hand_yi, f"{label}: indicators_compute {computed} 亿元 != hand-written SQL {hand_yi} 亿元"
+        assert totals_yi == hand_yi, f"{label}: totals {totals_yi} 亿元 != reports {hand_yi} 亿元"
 
         times = timed(call, args.runs, args.warmups)
+        with_ids = timed(call_with_ids, args.runs, args.warmups)
         hand = timed(aggregate, args.runs, args.warmups)
+        hand_totals = timed(aggregate_totals, args.runs, args.warmups)
         with CaptureQueriesContext(connection) as captured:
             call()
         queries = query_times(connection, [q["sql"] for q in captured.captured_queries])
@@ -153,17 +205,22 @@ def measure(args) -> list[dict]:
             "p95": percentile(times, 0.95),
             "max": max(times),
             "hand_p50": statistics.median(hand),
+            "ids_p50": statistics.median(with_ids),
+            "ids_p95": percentile(with_ids, 0.95),
+            "hand_totals_p50": statistics.median(hand_totals),
             "queries": len(queries),
             "sql_ms": sum(ms for ms, _ in queries),
             "slowest": [{"ms": ms, "sql": text[:600]} for ms, text in queries[:3]],
         }
         row["ratio"] = row["p50"] / row["hand_p50"] if row["hand_p50"] else None
+        row["ratio_totals"] = row["p50"] / row["hand_totals_p50"] if row["hand_totals_p50"] else None
         if args.explain:
             row["explain"] = explain(connection, queries[0][1]) if queries else ""
         results.append(row)
         print(
             f"{row['database']:<10} {label}: {row['projects']} 项目, p50 {row['p50']:.1f} ms, p95 {row['p95']:.1f} ms, "
-            f"手写SQL p50 {row['hand_p50']:.1f} ms, 累计完成投资 {computed} 亿元（两者一致）",
+            f"含全部id p50 {row['ids_p50']:.1f} ms, 手写SQL p50 {row['hand_p50']:.1f} ms（汇总表 {row['hand_totals_p50']:.1f} ms）, "
+            f"累计完成投资 {computed} 亿元（三者一致）",
             flush=True,
         )
     if args.out:
@@ -215,7 +272,21 @@ def table(args) -> None:
     for path in args.files:
         if Path(path).exists():
             rows.extend(json.loads(Path(path).read_text()))
-    header = ["database", "scope", "projects", "p50 ms", "p95 ms", "max ms", "hand p50 ms", "ratio", "target", "result"]
+    header = [
+        "database",
+        "scope",
+        "projects",
+        "p50 ms",
+        "p95 ms",
+        "max ms",
+        "hand p50 ms",
+        "ratio",
+        "target",
+        "result",
+        "API ids p50/p95 ms",
+        "hand totals p50 ms",
+        "ratio totals",
+    ]
     lines = []
     for row in rows:
         target = TARGETS[row["kind"]]
@@ -232,6 +303,9 @@ def table(args) -> None:
                 f"{row['ratio']:.1f}" if row["ratio"] is not None else "-",
                 target_text,
                 verdict(row),
+                f"{row['ids_p50']:.0f}/{row['ids_p95']:.0f}" if "ids_p50" in row else "-",  # older results: no such run
+                f"{row['hand_totals_p50']:.1f}" if "hand_totals_p50" in row else "-",
+                f"{row['ratio_totals']:.1f}" if row.get("ratio_totals") is not None else "-",
             ]
         )
 
@@ -244,9 +318,11 @@ def table(args) -> None:
     if rows:
         first = rows[0]
         print(
-            f"\n{first['year']}年1-{first['month']}月, acting user: city_admin; ratio = indicators_compute p50 ÷ "
-            "p50 of ONE hand-written SQL aggregate of completed_ytd (the call computes every indicator, "
-            "the aggregate one figure)."
+            f"\n{first['year']}年1-{first['month']}月, acting user: city_admin; p50/p95 = indicators_compute with "
+            "what the dashboard reads; ratio = that p50 ÷ p50 of ONE hand-written SQL aggregate of completed_ytd "
+            "over the reports (the call computes every indicator, the aggregate one figure); API ids = the call "
+            "with every id list read (the API's default); ratio totals = p50 ÷ the same aggregate over "
+            "CompletedInvestmentYear."
         )
     for row in rows:
         print(

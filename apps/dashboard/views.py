@@ -143,7 +143,7 @@ def _charts(report: IndicatorReport, query: DashboardQuery) -> dict:
                 "value": chart_number(point.values.get("annual_planned")),
                 "share": chart_number(point.values.get("share")),
                 "completed": chart_number(point.values.get("completed_ytd")),
-                "count": len(point.project_ids),
+                "count": point.project_count,
                 "url": query.drill_url(series=series, point=point.key),
             }
             for point in points

@@ -165,6 +165,12 @@ class Project(models.Model):
             models.Index(fields=["level"]),
             models.Index(fields=["planned_start_date"]),
             models.Index(fields=["total_investment"]),
+            # The statistics candidates of a region (apps/statistics/indicators.py) from the
+            # index alone; without it SQLite walks total_investment's, which nearly all pass.
+            models.Index(
+                fields=["region", "in_statistics", "actual_start_date", "total_investment", "actual_end_date"],
+                name="project_stats_candidate_idx",
+            ),
         ]
 
     def __str__(self):

@@ -38,6 +38,7 @@ from apps.regions.models import Region, RegionLevel
 from apps.statistics.models import ProvinceListTotal, RegionStat, RegionTarget, StatisticsSettings
 
 from .models import MonthlyReport, PeriodStatus, ReportingPeriod, ReportStatus
+from .services import completed_investment_refresh
 
 DEFAULT_REPORT_YEARS = 2
 DEADLINE_DAY = 25  # of the month after the reported month
@@ -169,6 +170,7 @@ def generate_reporting(*, seed: int, today: datetime.date, report_years: int, ch
     last_year, last_month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
     summary = ReportingSummary(first_year=last_year - report_years + 1, last_year=last_year, last_month=last_month)
     _Reports(seed=seed, today=today, summary=summary, chunk=chunk).run()
+    completed_investment_refresh()  # the rows went in by COPY, past the services
     _periods(summary, today)
     _statistics(seed, summary)
     return summary

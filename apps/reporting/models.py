@@ -184,6 +184,56 @@ class MonthlyReport(models.Model):
             raise ValidationError({"actual_start_date": _("实际开工日期不能晚于报告月份。")})
 
 
+#: Reports that count towards completed investment: sent by the owner unit (submitted) or
+#: checked by the administrator (verified). Drafts and returned reports do not count.
+COUNTED_REPORT_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.VERIFIED)
+
+#: The month columns of CompletedInvestmentYear, January first.
+MONTH_COLUMNS = tuple(f"m{month}" for month in range(1, 13))
+
+
+class CompletedInvestmentYear(models.Model):
+    """One project's completed investment of one year by month (m1..m12, 万元): the sum of
+    its counted reports (COUNTED_REPORT_STATUSES), derived, never typed. `first_month` is
+    the first month with a counted report (so "has a counted report by month X" is
+    `first_month <= X`, even when the amount is 0).
+
+    The reporting services keep it in step in the same transaction as the report they
+    change; bulk writers call services.completed_investment_refresh. The indicators read
+    it instead of passing over every report of the year (bench/README.md)."""
+
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("项目"),
+        on_delete=models.CASCADE,
+        related_name="completed_investment_years",
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    first_month = models.PositiveSmallIntegerField(validators=MONTH_VALIDATORS)
+    m1 = MoneyField(default=0)
+    m2 = MoneyField(default=0)
+    m3 = MoneyField(default=0)
+    m4 = MoneyField(default=0)
+    m5 = MoneyField(default=0)
+    m6 = MoneyField(default=0)
+    m7 = MoneyField(default=0)
+    m8 = MoneyField(default=0)
+    m9 = MoneyField(default=0)
+    m10 = MoneyField(default=0)
+    m11 = MoneyField(default=0)
+    m12 = MoneyField(default=0)
+
+    class Meta:
+        verbose_name = _("累计完成投资")
+        verbose_name_plural = _("累计完成投资")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "year"], name="completed_investment_one_per_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.project_id} {self.year}"
+
+
 class RevisionStatus(models.TextChoices):
     PENDING = "pending", _("待批准")
     APPROVED = "approved", _("已批准")

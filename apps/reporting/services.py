@@ -21,7 +21,9 @@ from decimal import Decimal
 from typing import TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Min, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,11 +32,15 @@ from apps.accounts.models import Role, User
 from apps.audit.models import ChangeAction
 from apps.audit.services import change_record_write, snapshot
 from apps.core.exceptions import ConcurrentEditError
+from apps.core.querysets import pk_in
 from apps.projects.models import Project
 from apps.projects.services import project_record_start
 
 from . import selectors
 from .models import (
+    COUNTED_REPORT_STATUSES,
+    MONTH_COLUMNS,
+    CompletedInvestmentYear,
     MonthlyReport,
     PeriodStatus,
     Reminder,
@@ -64,6 +70,59 @@ REPORTER_ROLES = frozenset({Role.CITY_ADMIN, Role.COUNTY_USER, Role.OWNER_REPORT
 PERIOD_MANAGERS = frozenset({Role.CITY_ADMIN})
 REMINDER_SENDERS = frozenset({Role.CITY_ADMIN, Role.COUNTY_USER})
 YEARS = range(2000, 2101)
+
+
+# --- completed investment by project, year and month ------------------------------
+
+
+@transaction.atomic
+def completed_investment_refresh(*, project_ids=None, year: int | None = None) -> None:
+    """Rebuild CompletedInvestmentYear from the counted reports of `project_ids` (every
+    project when None), of `year` only when given. The reporting services call it for the
+    report they change; bulk writers (imports, the demo) call it once for all they wrote.
+
+    One DELETE and one INSERT ... SELECT grouped in the database, so refreshing every
+    project of a province-scale set takes seconds, not a row per Python object.
+    """
+    reports = MonthlyReport.objects.filter(status__in=COUNTED_REPORT_STATUSES).order_by()
+    totals = CompletedInvestmentYear.objects.all()
+    if project_ids is not None:
+        in_projects = Q(project__in=Project.objects.filter(pk_in(project_ids)).values("pk"))
+        reports, totals = reports.filter(in_projects), totals.filter(in_projects)
+    if year is not None:
+        reports, totals = reports.filter(year=year), totals.filter(year=year)
+    totals.delete()
+    grouped = (
+        reports.values("project_id", "year")
+        .annotate(
+            first_month=Min("month"),
+            **{
+                column: Coalesce(Sum("completed_investment", filter=Q(month=month)), Value(Decimal(0)))
+                for month, column in enumerate(MONTH_COLUMNS, start=1)
+            },
+        )
+        .values_list("project_id", "year", "first_month", *MONTH_COLUMNS)
+    )
+    select_sql, params = grouped.query.sql_with_params()
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(CompletedInvestmentYear._meta.get_field(name).column)
+        for name in ("project", "year", "first_month", *MONTH_COLUMNS)
+    )
+    with connection.cursor() as cursor:
+        # Django has no INSERT ... SELECT; the SELECT is the ORM's, in the column order above.
+        cursor.execute(f"INSERT INTO {quote(CompletedInvestmentYear._meta.db_table)} ({columns}) {select_sql}", params)
+
+
+def report_saved(*, instance: MonthlyReport, raw: bool = False, **kwargs) -> None:
+    """post_save of MonthlyReport (apps.py): the project's completed investment of the
+    report's year follows the report. A report's project and period never change, and
+    reports are deleted only with their project (whose rows cascade), so saves are all
+    there is to follow; bulk writes (bulk_create, update(), COPY) call
+    completed_investment_refresh themselves."""
+    if raw:  # loaddata: the fixture brings its own rows
+        return
+    completed_investment_refresh(project_ids=[instance.project_id], year=instance.year)
 
 
 # --- periods --------------------------------------------------------------------

@@ -14,7 +14,7 @@ from apps.projects.schemas import ErrorOut
 from apps.regions.models import Region
 
 from . import selectors, services
-from .indicators import indicators_compute
+from .indicators import NO_PROJECTS, indicators_compute
 from .schemas import (
     FigureFilterParams,
     IndicatorParams,
@@ -49,23 +49,22 @@ def indicators(request: HttpRequest, params: Query[IndicatorParams]):
     except ValueError as exc:
         raise ValidationError({"set": [str(exc)]}) from exc
 
-    def points(series):
-        return series if params.ids else [dataclasses.replace(point, project_ids=()) for point in series]
+    # The id lists are fetched only when read (see ProjectIds): ids=false never fetches them.
+    def without_ids(items):
+        return list(items) if params.ids else [dataclasses.replace(item, projects=NO_PROJECTS) for item in items]
 
-    indicators = list(report.indicators.values())
-    if not params.ids:
-        indicators = [dataclasses.replace(indicator, project_ids=()) for indicator in indicators]
+    indicators = without_ids(report.indicators.values())
     return {
         "region": region,
         "year": year,
         "month": month,
         "set": params.set,
         "indicators": indicators,
-        "by_month": points(report.by_month),
-        "by_county": points(report.by_county),
-        "by_category": points(report.by_category),
-        "by_investor_type": points(report.by_investor_type),
-        "not_started": report.not_started,
+        "by_month": without_ids(report.by_month),
+        "by_county": without_ids(report.by_county),
+        "by_category": without_ids(report.by_category),
+        "by_investor_type": without_ids(report.by_investor_type),
+        "not_started": list(report.not_started),
     }
 
 

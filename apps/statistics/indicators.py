@@ -8,20 +8,60 @@ projects: they link to the region's statistics instead.
 import calendar
 import datetime
 import operator
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property, partial
 from itertools import compress
 
-from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.money import WAN_PER_YI
 from apps.projects.models import Category, InvestorType, Level, Project
-from apps.regions.models import Region, RegionLevel
-from apps.reporting.models import MonthlyReport, ReportStatus
+from apps.regions.models import Person, Region, RegionLevel
+from apps.reporting.models import COUNTED_REPORT_STATUSES, MONTH_COLUMNS, MonthlyReport
 
 from .models import ProvinceListTotal, RegionStat, RegionTarget, StatisticsSettings
+
+
+class ProjectIds:
+    """The ids of the projects behind a figure, ascending, read as `.ids`.
+
+    Given outright, or fetched on first read and kept: a whole city's figures stand on up
+    to ~60,000 projects each, and the dashboard shows numbers, opening one figure's list at
+    a time, so a call does not build lists nobody reads. `count` is the number of projects
+    when known without the ids (the charts show it)."""
+
+    def __init__(self, ids: tuple[int, ...] = (), *, fetch: Callable[[], tuple[int, ...]] | None = None, count=None):
+        self._fetch = fetch
+        if fetch is None:
+            self.__dict__["ids"] = tuple(ids)
+        self._count = count
+
+    @cached_property
+    def ids(self) -> tuple[int, ...]:
+        return self._fetch()
+
+    @property
+    def count(self) -> int:
+        return len(self.ids) if self._count is None else self._count
+
+
+NO_PROJECTS = ProjectIds()
 
 
 @dataclass(frozen=True)
@@ -30,8 +70,12 @@ class Indicator:
     label: str  # Chinese label shown in the UI
     value: Decimal | int | None  # None: no data (e.g. no last-year base), never a guessed 0
     unit: str  # "个", "名", "亿元", "万元", "%", "个百分点", "位", "天"
-    project_ids: tuple[int, ...] = ()
+    projects: ProjectIds = field(default=NO_PROJECTS, compare=False, repr=False)
     definition: str = ""  # how the figure is computed (tooltip, README glossary)
+
+    @property
+    def project_ids(self) -> tuple[int, ...]:
+        return self.projects.ids
 
 
 @dataclass(frozen=True)
@@ -41,7 +85,15 @@ class SeriesPoint:
     key: str
     label: str
     values: dict[str, Decimal | int | None]
-    project_ids: tuple[int, ...] = ()
+    projects: ProjectIds = field(default=NO_PROJECTS, compare=False, repr=False)
+
+    @property
+    def project_ids(self) -> tuple[int, ...]:
+        return self.projects.ids
+
+    @property
+    def project_count(self) -> int:
+        return self.projects.count
 
 
 @dataclass
@@ -56,8 +108,9 @@ class IndicatorReport:
     by_county: list[SeriesPoint] = field(default_factory=list)
     by_category: list[SeriesPoint] = field(default_factory=list)
     by_investor_type: list[SeriesPoint] = field(default_factory=list)
-    # Not-started projects planned to start this year, with their latest recorded problems.
-    not_started: list[dict] = field(default_factory=list)
+    # Not-started projects planned to start this year, with their latest recorded problems
+    # (a LazyRows: fetched when read).
+    not_started: Sequence[dict] = field(default_factory=list)
 
     def __getitem__(self, key: str) -> Indicator:
         return self.indicators[key]
@@ -65,10 +118,6 @@ class IndicatorReport:
 
 # --- computing the indicators -------------------------------------------------
 
-
-#: Reports that count towards completed investment: sent by the owner unit (submitted) or
-#: checked by the administrator (verified). Drafts and returned reports do not count.
-COUNTED_REPORT_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.VERIFIED)
 
 # Units are the contract's fixed strings (the UI formats by them), not translated.
 YI = "亿元"
@@ -80,20 +129,21 @@ HUNDRED = Decimal(100)
 DEFAULT_LIST_NAME = ProvinceListTotal._meta.get_field("list_name").default
 
 
-def parse_project_set(project_set: str) -> Q:
-    """The filter of a project set: "all", "leader", "level:<Level>", "category:<Category>".
+def parse_project_set(project_set: str, prefix: str = "") -> Q:
+    """The filter of a project set: "all", "leader", "level:<Level>", "category:<Category>";
+    `prefix` reaches the project through a relation (e.g. "project__" from a report).
 
     Raises ValueError (Chinese message) for anything else.
     """
     if project_set == "all":
         return Q()
     if project_set == "leader":
-        return Q(lead_official__isnull=False)
+        return Q(**{f"{prefix}lead_official__isnull": False})
     kind, sep, value = (project_set or "").partition(":")
     if sep and kind == "level" and value in Level.values:
-        return Q(level=value)
+        return Q(**{f"{prefix}level": value})
     if sep and kind == "category" and value in Category.values:
-        return Q(category=value)
+        return Q(**{f"{prefix}category": value})
     raise ValueError(
         _("未知的项目范围“%(set)s”。可选：all、leader、level:%(levels)s、category:%(categories)s。")
         % {"set": project_set, "levels": "|".join(Level.values), "categories": "|".join(Category.values)}
@@ -279,8 +329,8 @@ def indicator_definitions() -> dict[str, tuple[str, str, str]]:
 
 
 class _Columns:
-    """Rows as columns (one tuple per field), so masks, sums and id lists run at C speed
-    (`compress`, `sum`, `map`) rather than in a Python loop per project."""
+    """Rows as columns (one tuple per field), so masks and id lists run at C speed
+    (`compress`, `map`) rather than in a Python loop per project."""
 
     def __init__(self, rows: list[tuple], fields: tuple[str, ...]):
         self.size = len(rows)
@@ -291,31 +341,161 @@ class _Columns:
     def mask(self, field: str, value) -> list[bool]:
         return [item == value for item in getattr(self, field)]
 
-    def ids(self, mask=None) -> tuple[int, ...]:
-        return tuple(self.pk) if mask is None else tuple(compress(self.pk, mask))
-
-    def total(self, field: str, mask=None) -> Decimal:
-        values = getattr(self, field)
-        return sum(values if mask is None else compress(values, mask), Decimal(0))
-
 
 def _both(first: list[bool], second: list[bool]) -> list[bool]:
     return list(map(operator.and_, first, second))
 
 
-KEY_PROJECT_FIELDS = (
-    "pk",
-    "region_code",
-    "level",
-    "category",
-    "investor_type",
-    "lead_official_id",
-    "planned_start_date",
-    "actual_start_date",
-    "total_investment",
-    "planned",
-    "ytd",
-)
+class _KeyProjects:
+    """The key projects one row each, without money, for the id lists: fetched by the first
+    id list asked for (one query), then shared by every figure of the call."""
+
+    FIELDS = (
+        "pk",
+        "region_id",
+        "level",
+        "category",
+        "investor_type",
+        "lead_official_id",
+        "planned_start_date",
+        "actual_start_date",
+    )
+
+    def __init__(self, queryset, *, year: int, end: datetime.date, child_of_region: dict[int, int | None]):
+        self.queryset = queryset
+        self.year_start = datetime.date(year, 1, 1)
+        self.year = year
+        self.end = end
+        self.child_of_region = child_of_region
+
+    @cached_property
+    def columns(self) -> _Columns:
+        return _Columns(list(self.queryset.order_by("pk").values_list(*self.FIELDS)), self.FIELDS)
+
+    # The masks mirror the conditions of indicators_compute's grouped query (_key_project_flags).
+    @cached_property
+    def started(self) -> list[bool]:
+        return [day is not None and day <= self.end for day in self.columns.actual_start_date]
+
+    @cached_property
+    def planned_new(self) -> list[bool]:
+        return [
+            planned is not None and planned.year == self.year and not (actual is not None and actual < self.year_start)
+            for planned, actual in zip(self.columns.planned_start_date, self.columns.actual_start_date, strict=True)
+        ]
+
+    @cached_property
+    def leader(self) -> list[bool]:
+        return [person is not None for person in self.columns.lead_official_id]
+
+    @cached_property
+    def child(self) -> list[int | None]:
+        return [self.child_of_region.get(region_id) for region_id in self.columns.region_id]
+
+    def ids(self, *flags: str, **equal) -> tuple[int, ...]:
+        """Ids of the key projects with every flag in `flags` (started, planned_new, leader)
+        and every column in `equal` at the given value (child: the sub-region's id)."""
+        masks = [getattr(self, flag) for flag in flags]
+        for name, value in equal.items():
+            masks.append([item == value for item in self.child] if name == "child" else self.columns.mask(name, value))
+        if not masks:
+            return tuple(self.columns.pk)
+        mask = masks[0]
+        for other in masks[1:]:
+            mask = _both(mask, other)
+        return tuple(compress(self.columns.pk, mask))
+
+    def lazy(self, count: int, *flags: str, **equal) -> ProjectIds:
+        return ProjectIds(fetch=partial(self.ids, *flags, **equal), count=count)
+
+
+class LazyRows(Sequence):
+    """The rows of a list, fetched when read. `len()` is known beforehand (counted with the
+    figures); a slice from the start fetches only those rows (the dashboard shows the first
+    ten of thousands); anything else fetches them all, once."""
+
+    def __init__(self, count: int, fetch: Callable[[int | None], list]):
+        self._count = count
+        self._fetch = fetch
+
+    @cached_property
+    def rows(self) -> list:
+        return self._fetch(None)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        if (
+            isinstance(index, slice)
+            and "rows" not in self.__dict__
+            and not index.start
+            and index.step in (None, 1)
+            and index.stop is not None
+            and index.stop >= 0
+        ):
+            return self._fetch(index.stop)
+        return self.rows[index]
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __eq__(self, other):
+        if isinstance(other, (list, tuple, LazyRows)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None
+
+
+def _conditions(*, year: int, end: datetime.date, threshold: Decimal) -> dict[str, Q]:
+    """The conditions the figures count by, on projects annotated with `plan` (their annual
+    plan of the year, see indicators_compute). _KeyProjects applies the same in Python."""
+    year_start = datetime.date(year, 1, 1)
+    not_started_by_end = Q(actual_start_date__isnull=True) | Q(actual_start_date__gt=end)
+    return {
+        "key": Q(plan__isnull=False),
+        "started": Q(actual_start_date__lte=end),
+        # Planned to start this year and not started before it (a project started last year is 续建).
+        "planned_new": Q(planned_start_date__gte=year_start, planned_start_date__lte=datetime.date(year, 12, 31))
+        & (Q(actual_start_date__isnull=True) | Q(actual_start_date__gte=year_start)),
+        "not_started": Q(planned_start_date__gte=year_start, planned_start_date__lte=end) & not_started_by_end,
+        # Every project of the set, not only key projects.
+        "candidate": Q(actual_start_date__lte=end, total_investment__gte=threshold, in_statistics=False)
+        & (Q(actual_end_date__isnull=True) | Q(actual_end_date__gte=year_start)),
+    }
+
+
+#: The counts of key projects taken in each group: name -> the conditions (of _conditions) met.
+GROUP_COUNTS = {
+    "n_key": (),
+    "n_started": ("started",),
+    "n_planned_new": ("planned_new",),
+    "n_new_started": ("planned_new", "started"),
+    "n_not_started": ("not_started",),
+}
+# is_leader: has a 包抓 leader (the leader figures are the sums of those groups).
+GROUP_FIELDS = ("region_id", "level", "category", "investor_type", "is_leader")
+
+
+@dataclass
+class _Tally:
+    """Key projects counted and summed over some of the groups of the grouped query."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GROUP_COUNTS, 0))
+    total_investment: Decimal = ZERO
+    planned: Decimal = ZERO
+    completed: Decimal = ZERO
+
+    def add(self, row: dict) -> None:
+        for name in GROUP_COUNTS:
+            self.counts[name] += row[name]
+        self.total_investment += row["total"] or ZERO
+        self.planned += row["planned"] or ZERO
+        self.completed += row["completed"]
+
+    def __getitem__(self, name: str) -> int:
+        return self.counts[name]
 
 
 def indicators_compute(*, user, region: Region, year: int, month: int, project_set: str = "all") -> IndicatorReport:
@@ -323,99 +503,88 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
 
     Projects always come from the user's scope (`Project.objects.restrict(user, "view")`),
     so two users asking the same question may get different figures. The work is a fixed
-    handful of queries whatever the number of projects (nine): one row per key project
-    (with its plan and year-to-date completed investment), one aggregate by month, the
-    not-started list, the statistics candidates, the settings, the sub-regions, and the
-    official figures (FAI of the region, its peers and its sub-regions; target; province list).
+    handful of queries whatever the number of projects (eight): the settings; the regions of
+    the subtree; ONE grouped statement over the key projects with their plan and their
+    completed investment of the year by month (CompletedInvestmentYear: the counted reports
+    summed per project and month, kept in step with every saved report), counting and
+    summing every key-project figure and the completed investment by month, county,
+    category and investor type (one row per county, level, category, investor type and
+    leader or not: about a thousand at most); the statistics candidates (count and sum);
+    the distinct leaders; the official figures (FAI of the region, its peers and its
+    sub-regions; target; province list).
+
+    Read when first used, so a caller pays only for what it reads: the ids behind each
+    figure (`Indicator.project_ids`, `SeriesPoint.project_ids`; one query for all the
+    key-project figures together, one each for completed_ytd, the statistics candidates and
+    the not-started projects) and the rows of `not_started` (a LazyRows: its length is
+    known; its first rows are one small query). The dashboard reads numbers, counts and
+    the first not-started rows; a drill-down reads one figure's ids; the API reads every
+    id list unless ids=false.
     """
     if not 1 <= month <= 12:
         raise ValueError(_("月份应在1到12之间。"))
     set_q = parse_project_set(project_set)
     end = period_end(year, month)
-    year_start = datetime.date(year, 1, 1)
     defs = _definitions()
     report = IndicatorReport(region_id=region.pk, year=year, month=month, project_set=project_set)
 
-    def put(key: str, value, ids: tuple[int, ...] = ()):
+    def put(key: str, value, projects: ProjectIds = NO_PROJECTS):
         label, unit, definition = defs[key]
         report.indicators[key] = Indicator(
-            key=key, label=label, value=value, unit=unit, project_ids=ids, definition=definition
+            key=key, label=label, value=value, unit=unit, projects=projects, definition=definition
         )
 
+    settings = StatisticsSettings.current()
+    when = _conditions(year=year, end=end, threshold=settings.statistics_threshold)
+    # The region with its sub-regions, as ids: the planners then walk the projects' region
+    # index for a county (PostgreSQL scanned every project to join the region codes; SQLite
+    # walked total_investment's index for the candidates, which nearly every project passes).
+    subtree = list(Region.objects.filter(code__startswith=region.code_prefix).order_by("code"))
+    children = [item for item in subtree if item.parent_id == region.pk]
+    in_region = Project.objects.restrict(user, "view").filter(region_id__in=[item.pk for item in subtree])
     projects = (
-        Project.objects.restrict(user, "view")
-        .filter(region__code__startswith=region.code_prefix)
-        .filter(set_q)
+        in_region.filter(set_q)
+        .annotate(plan=FilteredRelation("annual_plans", condition=Q(annual_plans__year=year)))
         .order_by()
     )
-    key_projects = projects.annotate(
-        plan=FilteredRelation("annual_plans", condition=Q(annual_plans__year=year))
-    ).filter(plan__isnull=False)
-    counted_reports = MonthlyReport.objects.filter(
-        year=year, month__lte=month, status__in=COUNTED_REPORT_STATUSES
-    ).order_by()
+    key_projects = projects.filter(when["key"])
 
-    # 1. One row per key project, with its plan and its year-to-date completed investment
-    #    (None: no counted report in the period).
-    rows = list(
+    # 1. Every key-project figure in one statement over the key projects, their plan and
+    #    their completed investment of the year by month, grouped by county, level, category
+    #    and investor type.
+    def all_of(names: tuple[str, ...]) -> Q | None:
+        return Q(*(when[name] for name in names)) if names else None
+
+    month_columns = MONTH_COLUMNS[:month]
+    groups = list(
         key_projects.annotate(
-            region_code=F("region__code"),
-            planned=F("plan__planned_investment"),
-            ytd=Subquery(
-                counted_reports.filter(project_id=OuterRef("pk"))
-                .values("project_id")
-                .annotate(total=Sum("completed_investment"))
-                .values("total")[:1]
-            ),
+            done=FilteredRelation("completed_investment_years", condition=Q(completed_investment_years__year=year)),
+            is_leader=ExpressionWrapper(Q(lead_official__isnull=False), output_field=BooleanField()),
         )
-        .order_by("pk")
-        .values_list(*KEY_PROJECT_FIELDS)
+        .values(*GROUP_FIELDS)
+        .annotate(
+            **{name: Count("pk", filter=all_of(names)) for name, names in GROUP_COUNTS.items()},
+            total=Sum("total_investment"),
+            planned=Sum("plan__planned_investment"),
+            **{column: Sum(f"done__{column}") for column in month_columns},
+        )
+        .order_by()
     )
 
-    # 2. Completed investment of the key projects by month.
-    completed_by_month = dict(
-        counted_reports.filter(project_id__in=key_projects.values("pk"))
-        .values("month")
-        .annotate(total=Sum("completed_investment"))
-        .values_list("month", "total")
+    # 2. Statistics candidates: every project of the set in the region, not only key projects.
+    candidate_projects = in_region.filter(set_q).filter(when["candidate"]).order_by()
+    candidates = candidate_projects.aggregate(n=Count("pk"), total=Sum("total_investment"))
+
+    # 3. The leaders of key projects: a probe per person (a handful) down the projects'
+    #    lead_official index, rather than a distinct aggregate in the grouped statement
+    #    (PostgreSQL would sort every project instead of hashing the groups) or grouping by
+    #    leader too (ten times the groups).
+    leaders_count = (
+        Person.objects.filter(Exists(key_projects.filter(lead_official_id=OuterRef("pk")))).order_by().count()
     )
 
-    # 3. Key projects planned to start by the end of the period and not started by then,
-    #    with the latest problems reported up to the period.
-    latest_problems = Subquery(
-        MonthlyReport.objects.filter(project_id=OuterRef("pk"), status__in=COUNTED_REPORT_STATUSES)
-        .filter(Q(year__lt=year) | Q(year=year, month__lte=month))
-        .exclude(problems="")
-        .order_by("-year", "-month")
-        .values("problems")[:1]
-    )
-    not_started = list(
-        key_projects.filter(planned_start_date__gte=year_start, planned_start_date__lte=end)
-        .filter(Q(actual_start_date__isnull=True) | Q(actual_start_date__gt=end))
-        .annotate(region_name=F("region__name"), latest_problems=latest_problems)
-        .order_by("planned_start_date", "pk")
-        .values_list("pk", "name", "region_name", "planned_start_date", "latest_problems")
-    )
-
-    # 4. Statistics candidates: every project of the set in the region, not only key projects.
-    settings = StatisticsSettings.current()
-    candidates = _Columns(
-        list(
-            projects.filter(
-                actual_start_date__lte=end,
-                total_investment__gte=settings.statistics_threshold,
-                in_statistics=False,
-            )
-            .filter(Q(actual_end_date__isnull=True) | Q(actual_end_date__gte=year_start))
-            .order_by("pk")
-            .values_list("pk", "total_investment")
-        ),
-        ("pk", "total_investment"),
-    )
-
-    # 5. Official figures: FAI of the region, its peers and its sub-regions; last year's;
+    # 4. Official figures: FAI of the region, its peers and its sub-regions; last year's;
     #    the target; the province's list. January has no FAI figure of its own.
-    children = list(Region.objects.filter(parent_id=region.pk).order_by("code"))
     stat_q = Q(region_id=region.pk, year=year - 1, month=12)
     if month >= 2:
         peers_q = Q(region__parent_id=region.parent_id, region__level=region.level)
@@ -440,50 +609,120 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
         .values_list("list_name", "project_count")
     )
 
-    # --- project figures -------------------------------------------------------
-    key = _Columns(rows, KEY_PROJECT_FIELDS)
-    has_report = [value is not None for value in key.ytd]
-    key.ytd = [ZERO if value is None else value for value in key.ytd]
-    started = [day is not None and day <= end for day in key.actual_start_date]
-    # Planned to start this year and not started before it (a project started last year is 续建).
-    planned_new = [
-        planned is not None and planned.year == year and not (actual is not None and actual < year_start)
-        for planned, actual in zip(key.planned_start_date, key.actual_start_date, strict=True)
-    ]
-    new_started = _both(planned_new, started)
-    leader = [person is not None for person in key.lead_official_id]
-    leader_planned_new = _both(leader, planned_new)
-    annual_planned = key.total("planned")
-    completed = key.total("ytd")
-    all_ids = key.ids()
+    # Each region of the subtree to the sub-region whose code prefix its code carries (None: none).
+    child_by_prefix = {child.code_prefix: child.pk for child in children}
+    prefix_lengths = sorted({len(prefix) for prefix in child_by_prefix})
+    child_of_region = {
+        item.pk: next(
+            (child_by_prefix[item.code[:n]] for n in prefix_lengths if item.code[:n] in child_by_prefix), None
+        )
+        for item in subtree
+    }
 
-    put("key_projects_count", key.size, all_ids)
-    put("key_projects_total_investment", to_yi(key.total("total_investment")), all_ids)
-    put("annual_planned_investment", to_yi(annual_planned), all_ids)
-    leader_ids = key.ids(leader)
-    put("leader_projects_count", len(leader_ids), leader_ids)
-    put("leaders_count", len(set(key.lead_official_id) - {None}), leader_ids)
-    started_ids = key.ids(started)
-    put("started_count", len(started_ids), started_ids)
-    planned_new_ids = key.ids(planned_new)
-    put("planned_new_starts", len(planned_new_ids), planned_new_ids)
-    new_started_ids = key.ids(new_started)
-    put("new_starts_started", len(new_started_ids), new_started_ids)
-    put("start_rate", percent(len(new_started_ids), len(planned_new_ids)), planned_new_ids)
-    leader_started_ids = key.ids(_both(leader, started))
-    put("leader_started_count", len(leader_started_ids), leader_started_ids)
-    leader_planned_new_ids = key.ids(leader_planned_new)
+    ids = _KeyProjects(key_projects, year=year, end=end, child_of_region=child_of_region)
+
+    # --- tallies of the groups ----------------------------------------------------
+    every = _Tally()
+    by_leaders = _Tally()  # the leader-responsible (包抓) key projects
+    by_level: dict[str, _Tally] = defaultdict(_Tally)
+    by_value: dict[tuple[str, str], _Tally] = defaultdict(_Tally)  # ("category" | "investor_type", value)
+    by_child: dict[int | None, _Tally] = defaultdict(_Tally)
+    completed_by_month = [ZERO] * month
+    for row in groups:
+        months = [row[column] or ZERO for column in month_columns]
+        row["completed"] = sum(months, ZERO)
+        completed_by_month = [done + more for done, more in zip(completed_by_month, months, strict=True)]
+        if row["is_leader"]:
+            by_leaders.add(row)
+        for tally in (
+            every,
+            by_level[row["level"]],
+            by_value["category", row["category"]],
+            by_value["investor_type", row["investor_type"]],
+            by_child[child_of_region.get(row["region_id"])],
+        ):
+            tally.add(row)
+
+    # 5. Read when used: key projects planned to start by the end of the period and not
+    #    started by then, with the latest problems reported up to the period.
+    latest_problems = Subquery(
+        MonthlyReport.objects.filter(project_id=OuterRef("pk"), status__in=COUNTED_REPORT_STATUSES)
+        .filter(Q(year__lt=year) | Q(year=year, month__lte=month))
+        .exclude(problems="")
+        .order_by("-year", "-month")
+        .values("problems")[:1]
+    )
+    not_started = (
+        key_projects.filter(when["not_started"])
+        .annotate(region_name=F("region__name"), latest_problems=latest_problems)
+        .order_by("planned_start_date", "pk")
+        .values_list("pk", "name", "region_name", "planned_start_date", "latest_problems")
+    )
+
+    def not_started_rows(limit: int | None) -> list[dict]:
+        rows = not_started
+        if limit is not None:
+            # The first rows chosen first, then the latest problems of those alone (SQLite
+            # would look them up for every row before sorting).
+            head = key_projects.filter(when["not_started"]).order_by("planned_start_date", "pk").values("pk")
+            rows = not_started.filter(pk__in=head[:limit])
+        return [
+            {
+                "project_id": pk,
+                "name": name,
+                "region": region_name,
+                "planned_start_date": planned_start,
+                "problems": problems or "",
+            }
+            for pk, name, region_name, planned_start, problems in rows
+        ]
+
+    report.not_started = LazyRows(every["n_not_started"], not_started_rows)
+
+    # --- project figures -------------------------------------------------------
+    annual_planned = every.planned
+    completed = every.completed
+    key_count = every["n_key"]
+    all_projects = ids.lazy(key_count)
+    put("key_projects_count", key_count, all_projects)
+    put("key_projects_total_investment", to_yi(every.total_investment), all_projects)
+    put("annual_planned_investment", to_yi(annual_planned), all_projects)
+    leader_projects = ids.lazy(by_leaders["n_key"], "leader")
+    put("leader_projects_count", by_leaders["n_key"], leader_projects)
+    put("leaders_count", leaders_count, leader_projects)
+    put("started_count", every["n_started"], ids.lazy(every["n_started"], "started"))
+    planned_new_projects = ids.lazy(every["n_planned_new"], "planned_new")
+    put("planned_new_starts", every["n_planned_new"], planned_new_projects)
+    put(
+        "new_starts_started",
+        every["n_new_started"],
+        ids.lazy(every["n_new_started"], "planned_new", "started"),
+    )
+    put("start_rate", percent(every["n_new_started"], every["n_planned_new"]), planned_new_projects)
+    put(
+        "leader_started_count",
+        by_leaders["n_started"],
+        ids.lazy(by_leaders["n_started"], "leader", "started"),
+    )
     put(
         "leader_start_rate",
-        percent(sum(_both(leader_planned_new, started)), len(leader_planned_new_ids)),
-        leader_planned_new_ids,
+        percent(by_leaders["n_new_started"], by_leaders["n_planned_new"]),
+        ids.lazy(by_leaders["n_planned_new"], "leader", "planned_new"),
     )
-    put("completed_ytd", to_yi(completed), key.ids(has_report))
+    # With a counted report in the period, even of 0 万元.
+    with_reports = key_projects.filter(
+        completed_investment_years__year=year, completed_investment_years__first_month__lte=month
+    )
+    put(
+        "completed_ytd",
+        to_yi(completed),
+        ProjectIds(fetch=lambda: tuple(with_reports.order_by("pk").values_list("pk", flat=True))),
+    )
     completion_rate = percent(completed, annual_planned)
-    put("plan_completion_rate", completion_rate, all_ids)
+    put("plan_completion_rate", completion_rate, all_projects)
     time_share = percent(month, 12)
     put("time_elapsed_share", time_share)
-    put("lag_points", _minus(time_share, completion_rate), all_ids)
+    put("lag_points", _minus(time_share, completion_rate), all_projects)
 
     # Structure: share of the annual plan by investor type and by category.
     for field_name, choices, series in (
@@ -491,35 +730,45 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
         ("category", Category.choices, report.by_category),
     ):
         for value, label in choices:
-            mask = key.mask(field_name, value)
-            planned = key.total("planned", mask)
-            ids = key.ids(mask)
-            put(f"share_{value}", percent(planned, annual_planned), ids)
+            tally = by_value.get((field_name, value), _Tally())
+            share = percent(tally.planned, annual_planned)
+            value_projects = ids.lazy(tally["n_key"], **{field_name: value})
+            put(f"share_{value}", share, value_projects)
             series.append(
                 SeriesPoint(
                     key=value,
                     label=str(label),
                     values={
-                        "annual_planned": to_yi(planned),
-                        "share": percent(planned, annual_planned),
-                        "completed_ytd": to_yi(key.total("ytd", mask)),
+                        "annual_planned": to_yi(tally.planned),
+                        "share": share,
+                        "completed_ytd": to_yi(tally.completed),
                     },
-                    project_ids=ids,
+                    projects=value_projects,
                 )
             )
 
-    provincial_ids = key.ids(key.mask("level", Level.PROVINCIAL))
-    put("provincial_projects_count", len(provincial_ids), provincial_ids)
+    provincial_count = by_level[Level.PROVINCIAL]["n_key"] if Level.PROVINCIAL in by_level else 0
+    provincial_projects = ids.lazy(provincial_count, level=Level.PROVINCIAL)
+    put("provincial_projects_count", provincial_count, provincial_projects)
     list_total = next((count for name, count in province_lists if name == DEFAULT_LIST_NAME), None)
     if list_total is None and province_lists:
         list_total = province_lists[0][1]
-    put("provincial_share", percent(len(provincial_ids), list_total), provincial_ids)
+    put("provincial_share", percent(provincial_count, list_total), provincial_projects)
 
-    candidate_ids = candidates.ids()
-    put("statistics_candidates_count", candidates.size, candidate_ids)
-    put("statistics_candidates_investment", to_yi(candidates.total("total_investment")), candidate_ids)
+    candidate_ids = ProjectIds(
+        fetch=lambda: tuple(candidate_projects.order_by("pk").values_list("pk", flat=True)), count=candidates["n"]
+    )
+    put("statistics_candidates_count", candidates["n"], candidate_ids)
+    put("statistics_candidates_investment", to_yi(candidates["total"] or ZERO), candidate_ids)
     put("days_to_statistics_deadline", days_to_deadline(timezone.localdate(), settings.statistics_deadline_day))
-    put("not_started_count", len(not_started), tuple(row[0] for row in not_started))
+    put(
+        "not_started_count",
+        every["n_not_started"],
+        ProjectIds(
+            fetch=lambda: tuple(key_projects.filter(when["not_started"]).order_by("pk").values_list("pk", flat=True)),
+            count=every["n_not_started"],
+        ),
+    )
 
     # --- official figures ------------------------------------------------------
     current = {}  # region id -> (fai_ytd, growth) for year/month
@@ -548,12 +797,12 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
     period_target = to_yi(Decimal(target[0]) * month / 12) if target else None
     put("period_target", period_target)
     put("period_gap", _minus(period_target, fai_ytd))
-    put("target_plan_gap", _minus(target_amount, to_yi(annual_planned)), all_ids)
+    put("target_plan_gap", _minus(target_amount, to_yi(annual_planned)), all_projects)
 
     # --- series ----------------------------------------------------------------
     running = ZERO
     for m in range(1, month + 1):
-        running += completed_by_month.get(m) or ZERO
+        running += completed_by_month[m - 1]
         report.by_month.append(
             SeriesPoint(
                 key=str(m),
@@ -566,47 +815,26 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
             )
         )
 
-    # Each key project to the sub-region whose code prefix it carries.
-    child_by_prefix = {child.code_prefix: child.pk for child in children}
-    child_of = [None] * key.size
-    for length in sorted({len(prefix) for prefix in child_by_prefix}):
-        child_of = [
-            found if found is not None else child_by_prefix.get(code[:length])
-            for found, code in zip(child_of, key.region_code, strict=True)
-        ]
     child_ranks = _rank({child.pk: current[child.pk][1] for child in children if child.pk in current})
     for child in children:
-        child_id = child.pk
-        mask = [found == child_id for found in child_of]
-        planned = key.total("planned", mask)
-        done = key.total("ytd", mask)
+        tally = by_child.get(child.pk, _Tally())
         stat = current.get(child.pk)
         report.by_county.append(
             SeriesPoint(
                 key=child.code,
                 label=child.name,
                 values={
-                    "key_projects": sum(mask),
-                    "annual_planned": to_yi(planned),
-                    "completed_ytd": to_yi(done),
-                    "plan_completion_rate": percent(done, planned),
-                    "start_rate": percent(sum(_both(mask, new_started)), sum(_both(mask, planned_new))),
+                    "key_projects": tally["n_key"],
+                    "annual_planned": to_yi(tally.planned),
+                    "completed_ytd": to_yi(tally.completed),
+                    "plan_completion_rate": percent(tally.completed, tally.planned),
+                    "start_rate": percent(tally["n_new_started"], tally["n_planned_new"]),
                     "fai_ytd": to_yi(stat[0]) if stat else None,
                     "fai_yoy_growth": stat[1] if stat else None,
                     "fai_rank": child_ranks.get(child.pk),
                 },
-                project_ids=key.ids(mask),
+                projects=ids.lazy(tally["n_key"], child=child.pk),
             )
         )
 
-    report.not_started = [
-        {
-            "project_id": pk,
-            "name": name,
-            "region": region_name,
-            "planned_start_date": planned_start,
-            "problems": problems or "",
-        }
-        for pk, name, region_name, planned_start, problems in not_started
-    ]
     return report
