@@ -23,6 +23,7 @@ from apps.core.context import current_request_meta, request_context
 from apps.core.querysets import pk_in
 from apps.projects.models import AnnualPlan, Project
 from apps.reporting.models import MonthlyReport, ReportStatus
+from apps.reporting.services import completed_investment_refresh
 
 from .models import BatchStatus, ImportBatch, ImportKind
 from .preparation import ERROR, ImportRefused, Prepared, prepare_import, snapshot_without_m2m
@@ -241,6 +242,12 @@ def _write_reports(*, actor: User, prepared: Prepared) -> None:
             | {"version", "updated_at", "submitted_by", "submitted_at"}
         )
         MonthlyReport.objects.bulk_update(updated, fields, batch_size=1000)
+    # bulk_create/bulk_update send no post_save: the per-project totals the indicators read
+    # are rebuilt here for the projects written, in the same transaction.
+    if prepared.writes:
+        completed_investment_refresh(
+            project_ids=[write.report.project_id for write in prepared.writes], year=prepared.parameters["year"]
+        )
     change_records_write_bulk(
         actor=actor,
         entries=(
@@ -333,3 +340,11 @@ def _revert(*, actor: User, records: list[ChangeRecord]) -> None:
             instance.partner_units.set(partner_ids)
         entries.append((ChangeAction.UPDATE, instance, current, snapshot(instance), record.project_id))
     change_records_write_bulk(actor=actor, entries=entries)
+    # A report deleted on its own (not with its project) sends no post_save: rebuild its totals.
+    reports = {
+        (r.project_id, (r.before or r.after or {}).get("year"))
+        for r in records
+        if r.content_type.model == "monthlyreport"
+    }
+    for year in {year for _project, year in reports}:
+        completed_investment_refresh(project_ids=[project for project, y in reports if y == year], year=year)

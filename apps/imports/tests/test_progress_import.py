@@ -8,8 +8,8 @@ import pytest
 
 from apps.accounts.models import Role
 from apps.imports.models import BatchStatus, ImportKind
-from apps.imports.services import import_batch_commit, import_batch_create, import_batch_preview
-from apps.reporting.models import MonthlyReport, PeriodStatus, ReportingPeriod, ReportStatus
+from apps.imports.services import import_batch_commit, import_batch_create, import_batch_preview, import_batch_undo
+from apps.reporting.models import CompletedInvestmentYear, MonthlyReport, PeriodStatus, ReportingPeriod, ReportStatus
 from tests import factories as f
 
 from .workbooks import xlsx
@@ -106,6 +106,11 @@ def test_year_to_date_alone_is_turned_into_the_month_by_the_months_before(world,
     report = MonthlyReport.objects.get(project=world.p_a, year=2026, month=10)
     assert report.completed_investment == Decimal("750")  # 1250 − (300 + 200)
     assert report.status == ReportStatus.SUBMITTED and report.submitted_by == admin
+    # The totals the indicators read follow the bulk write, and an undo takes them back.
+    totals = CompletedInvestmentYear.objects.get(project=world.p_a, year=2026)
+    assert (totals.m8, totals.m9, totals.m10) == (Decimal("300"), Decimal("200"), Decimal("750"))
+    import_batch_undo(actor=admin, batch_id=batch.pk)
+    assert CompletedInvestmentYear.objects.get(project=world.p_a, year=2026).m10 == 0
 
 
 def test_year_to_date_that_does_not_add_up_is_an_error(world, period):
