@@ -64,16 +64,21 @@ def override_save(*, actor: User, date: datetime.date, is_workday: bool, name: s
     override = override or WorkdayOverride(date=date)
     override.is_workday = is_workday
     override.name = name
-    override.full_clean()
-    override.save()
+    return _save_recorded(actor=actor, instance=override, before=before)
+
+
+def _save_recorded(*, actor: User, instance, before: dict | None):
+    """Validate, save and record a calendar row (created when there was no `before`)."""
+    instance.full_clean()
+    instance.save()
     change_record_write(
         actor=actor,
         action=ChangeAction.UPDATE if before else ChangeAction.CREATE,
-        instance=override,
+        instance=instance,
         before=before,
-        after=snapshot(override),
+        after=snapshot(instance),
     )
-    return override
+    return instance
 
 
 @transaction.atomic
@@ -96,16 +101,7 @@ def calendar_year_save(*, actor: User, year: int, source: str = "") -> CalendarY
     before = snapshot(entry) if entry else None
     entry = entry or CalendarYear(year=year)
     entry.source = (source or "").strip()
-    entry.full_clean()
-    entry.save()
-    change_record_write(
-        actor=actor,
-        action=ChangeAction.UPDATE if before else ChangeAction.CREATE,
-        instance=entry,
-        before=before,
-        after=snapshot(entry),
-    )
-    return entry
+    return _save_recorded(actor=actor, instance=entry, before=before)
 
 
 @transaction.atomic
