@@ -6,7 +6,7 @@ keyprojects/api.py."""
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -18,6 +18,7 @@ from apps.projects.schemas import ConflictOut, ErrorOut
 from apps.regions.models import Organisation, Person
 
 from . import selectors, services
+from .letters import letter_document_response
 from .models import MeetingKind
 from .schemas import (
     ActionIn,
@@ -57,7 +58,6 @@ actions_router = Router(tags=["督办事项"])
 DEFAULT_LIMIT = 50
 READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: ErrorOut}
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class Paging(Schema):
@@ -328,10 +328,7 @@ def letter_detail(request: HttpRequest, letter_id: int):
 
 @letters_router.get("/{letter_id}/document", response={200: None, **READ_ERRORS}, summary="函件 Word 文档")
 def letter_document(request: HttpRequest, letter_id: int):
-    letter = selectors.letter_get(user=request.auth, pk=letter_id, with_document=True)
-    response = HttpResponse(bytes(letter.document), content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="letter-{letter.year}-{letter.kind}-{letter.number}.docx"'
-    return response
+    return letter_document_response(selectors.letter_get(user=request.auth, pk=letter_id, with_document=True))
 
 
 @letters_router.post("/{letter_id}/respond", response={200: LetterOut, **WRITE_ERRORS}, summary="反馈办理情况")

@@ -5,6 +5,8 @@ matter and deadline, then the issuer and date at the bottom right."""
 import datetime
 import io
 
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 
@@ -70,3 +72,15 @@ def letter_docx(letter) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def letter_document_response(letter) -> HttpResponse:
+    """The stored .docx of a letter as a download (page and API alike)."""
+    response = HttpResponse(bytes(letter.document), content_type=DOCX)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"letter-{letter.year}-{letter.kind}-{letter.number}.docx"
+    )
+    return response

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -34,10 +33,10 @@ from .forms import (
     ResolveForm,
     ResponseForm,
 )
+from .letters import letter_document_response
 from .models import ESCALATABLE_STATUSES, MEETING_LEVEL, MeetingKind, ProblemStatus, next_level
 
 PAGE_SIZE = settings.PROJECTS_PAGE_SIZE
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _error_text(error: ValidationError) -> str:
@@ -312,10 +311,7 @@ def letter_detail(request, pk: int):
 
 @login_required
 def letter_download(request, pk: int):
-    letter = selectors.letter_get(user=request.user, pk=pk, with_document=True)
-    response = HttpResponse(bytes(letter.document), content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="letter-{letter.year}-{letter.kind}-{letter.number}.docx"'
-    return response
+    return letter_document_response(selectors.letter_get(user=request.user, pk=pk, with_document=True))
 
 
 @login_required
