@@ -2,7 +2,7 @@
 within the request here (an API client waits for its answer); errors become JSON in
 keyprojects/api.py."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -10,7 +10,7 @@ from ninja.files import UploadedFile
 from apps.projects.schemas import ErrorOut
 
 from . import selectors, services
-from .reading import max_bytes
+from .reading import FileRefused, check_size
 from .schemas import BatchDetailOut, BatchOut
 
 router = Router(tags=["数据导入"])
@@ -38,10 +38,10 @@ def batch_list(request, limit: int = 50, offset: int = 0):
 def batch_create(request, params: Form[ImportParams], file: File[UploadedFile]):
     if params.kind not in selectors.import_kinds_for(user=request.auth):
         raise PermissionDenied(_("您的角色不能导入该类型的数据。"))
-    if file.size > max_bytes():
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"file": _("文件大小超过上限 %(limit)d MB。") % {"limit": max_bytes() // 1048576}})
+    try:
+        check_size(file.size)
+    except FileRefused as exc:
+        raise ValidationError({"file": str(exc)}) from exc
     batch = services.import_batch_create(
         actor=request.auth,
         kind=params.kind,

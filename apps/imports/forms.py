@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.projects.models import InvestorType, Level
 
 from .models import ImportKind
-from .reading import max_bytes
+from .reading import FileRefused, check_size
 
 ACCEPT = ".xlsx,.xls,.ods,.csv"
 
@@ -34,9 +34,11 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        # Refused before a byte is parsed: the reader checks again on the stored content.
-        if upload.size > max_bytes():
-            raise forms.ValidationError(_("文件大小超过上限 %(limit)d MB。") % {"limit": max_bytes() // 1048576})
+        # Refused before a byte is read: the reader checks again on the stored content.
+        try:
+            check_size(upload.size)
+        except FileRefused as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return upload
 
     def parameters(self) -> dict:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from apps.accounts.models import Role, User
 from apps.audit.services import snapshot
 from apps.core.money import decimal_str
+from apps.core.querysets import pk_in
 from apps.projects.models import AnnualPlan, Category, InvestorType, Level, Project, Stage, validate_project_code
 from apps.regions.models import Organisation, OrganisationKind, Person, Region
 from apps.reporting.models import MonthlyReport, PeriodStatus, ReportingPeriod, ReportStatus
@@ -555,36 +556,41 @@ def _group_defaults(group: str, references: References) -> dict:
     return defaults
 
 
+def _rows_where_in(queryset, field: str, values) -> list:
+    """queryset.filter(field__in=values) for any number of text values (SQLite binds at
+    most 32,766 parameters; id lists use core.querysets.pk_in instead)."""
+    values = list(values)
+    return [
+        row
+        for start in range(0, len(values), 2000)
+        for row in queryset.filter(**{f"{field}__in": values[start : start + 2000]})
+    ]
+
+
+def _projects_by_code_and_name(queryset, codes: set[str], names: set[str]) -> tuple[dict, list]:
+    """The projects the file's codes name ({code: project}) and those its names name."""
+    by_code = {project.project_code: project for project in _rows_where_in(queryset, "project_code", codes)}
+    return by_code, _rows_where_in(queryset, "name", names)
+
+
 def _existing_projects(actor: User, codes: set[str], names: set[str]):
     """Projects the file may mean, by code (anywhere: codes are unique) and by name, with
     which of them the actor may change."""
-    by_code, by_name = {}, defaultdict(list)
-    codes, names = list(codes), list(names)
-    queryset = Project.objects.select_related("region")
-    for start in range(0, len(codes), 2000):
-        for project in queryset.filter(project_code__in=codes[start : start + 2000]):
-            by_code[project.project_code] = project
-    for start in range(0, len(names), 2000):
-        for project in queryset.filter(name__in=names[start : start + 2000]):
-            by_name[(project.name, project.region_id)].append(project)
-    candidates = {project.pk for project in by_code.values()} | {p.pk for group in by_name.values() for p in group}
-    changeable = (
-        set(Project.objects.restrict(actor, "change").filter(pk__in=list(candidates)).values_list("pk", flat=True))
-        if candidates
-        else set()
-    )
+    by_code, named = _projects_by_code_and_name(Project.objects.select_related("region"), codes, names)
+    by_name = defaultdict(list)
+    for project in named:
+        by_name[(project.name, project.region_id)].append(project)
+    candidates = {project.pk for project in by_code.values()} | {project.pk for project in named}
+    changeable = set(Project.objects.restrict(actor, "change").filter(pk_in(candidates)).values_list("pk", flat=True))
     return by_code, by_name, changeable
 
 
 def _partner_map(project_ids) -> dict[int, list[int]]:
     result = defaultdict(list)
     through = Project.partner_units.through
-    ids = list(project_ids)
-    for start in range(0, len(ids), 2000):
-        for project_id, organisation_id in through.objects.filter(project_id__in=ids[start : start + 2000]).values_list(
-            "project_id", "organisation_id"
-        ):
-            result[project_id].append(organisation_id)
+    pairs = through.objects.filter(pk_in(project_ids, "project_id")).values_list("project_id", "organisation_id")
+    for project_id, organisation_id in pairs:
+        result[project_id].append(organisation_id)
     return {key: sorted(value) for key, value in result.items()}
 
 
@@ -606,7 +612,7 @@ def prepare_plan(workbook: Workbook, *, actor: User, parameters: dict, progress:
     by_code, by_name, changeable = _existing_projects(actor, codes, names)
     existing_ids = {p.pk for p in by_code.values()} | {p.pk for group in by_name.values() for p in group}
     plans = (
-        {plan.project_id: plan for plan in AnnualPlan.objects.filter(year=year, project_id__in=list(existing_ids))}
+        {plan.project_id: plan for plan in AnnualPlan.objects.filter(pk_in(existing_ids, "project_id"), year=year)}
         if existing_ids
         else {}
     )
@@ -933,17 +939,14 @@ def prepare_progress(
     projects = Project.objects.restrict(actor, "change").select_related("region")
     codes = {L.normalise(row.values.get("project_code")) for _layout, row in rows} - {""}
     names = {L.cell_text(row.values.get("name")) for _layout, row in rows} - {""}
-    by_code = {p.project_code: p for p in projects.filter(project_code__in=list(codes))} if codes else {}
+    by_code, named = _projects_by_code_and_name(projects, codes, names)
     by_name = defaultdict(list)
-    for start in range(0, len(names), 2000):
-        for project in projects.filter(name__in=list(names)[start : start + 2000]):
-            by_name[project.name].append(project)
-    project_ids = {p.pk for p in by_code.values()} | {p.pk for group in by_name.values() for p in group}
-    reports = {
-        r.project_id: r for r in MonthlyReport.objects.filter(year=year, month=month, project_id__in=list(project_ids))
-    }
+    for project in named:
+        by_name[project.name].append(project)
+    in_projects = pk_in({p.pk for p in by_code.values()} | {p.pk for p in named}, "project_id")
+    reports = {r.project_id: r for r in MonthlyReport.objects.filter(in_projects, year=year, month=month)}
     earlier = dict(
-        MonthlyReport.objects.filter(year=year, month__lt=month, project_id__in=list(project_ids), status__in=COUNTED)
+        MonthlyReport.objects.filter(in_projects, year=year, month__lt=month, status__in=COUNTED)
         .values("project_id")
         .annotate(total=Sum("completed_investment"))
         .values_list("project_id", "total")

@@ -60,6 +60,15 @@ def max_rows() -> int:
     return _limit("IMPORT_MAX_ROWS", 100_000)
 
 
+def check_size(size: int) -> None:
+    """The upload cap, checked on an upload's declared size (form, API) and on the bytes read."""
+    if size > max_bytes():
+        raise FileRefused(
+            _("文件大小 %(size).1f MB 超过上限 %(limit).0f MB。")
+            % {"size": size / 1048576, "limit": max_bytes() / 1048576}
+        )
+
+
 def column_letter(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA."""
     letters = ""
@@ -79,11 +88,7 @@ def _column_index(letters: bytes) -> int:
 
 def read_workbook(content: bytes, file_name: str) -> Workbook:
     """Detect the format from the bytes (not the name), check them, and read every visible sheet."""
-    if len(content) > max_bytes():
-        raise FileRefused(
-            _("文件大小 %(size).1f MB 超过上限 %(limit).0f MB。")
-            % {"size": len(content) / 1048576, "limit": max_bytes() / 1048576}
-        )
+    check_size(len(content))
     if not content:
         raise FileRefused(_("文件是空的。"))
     lowered = file_name.lower()

@@ -23,13 +23,23 @@ from apps.core.context import current_request_meta, request_context
 from apps.core.querysets import pk_in
 from apps.projects.models import AnnualPlan, Project
 from apps.reporting.models import MonthlyReport, ReportStatus
-from apps.reporting.services import completed_investment_refresh
+from apps.reporting.services import REPORT_FIELDS, completed_investment_refresh
 
 from .models import BatchStatus, ImportBatch, ImportKind
 from .preparation import ERROR, ImportRefused, Prepared, prepare_import, snapshot_without_m2m
 from .reading import FileRefused, read_workbook
 
 PREVIEW_ROWS = 2000
+# What an imported row may set on an existing report: the reporter's figures and the submit step.
+REPORT_WRITTEN_FIELDS = [
+    *REPORT_FIELDS,
+    "status",
+    "returned_reason",
+    "submitted_by",
+    "submitted_at",
+    "version",
+    "updated_at",
+]
 Progress = Callable[[int, int], None] | None
 
 
@@ -154,13 +164,20 @@ def _write_plans(*, actor: User, prepared: Prepared) -> None:
         write.project.version += 1
         write.project.updated_at = now
     if updated:
-        fields = sorted({name for write in updated for name in _changed_fields(write)} | {"version", "updated_at"})
+        # The prepared snapshots say what each row changes (partner units go through the M2M table).
+        changed = {
+            name
+            for write in updated
+            for name, value in write.project_after.items()
+            if name not in ("version", "partner_units") and write.project_before.get(name) != value
+        }
+        fields = sorted(changed | {"version", "updated_at"})
         Project.objects.bulk_update([write.project for write in updated], fields, batch_size=1000)
     through = Project.partner_units.through
     replaced = [write for write in [*created, *updated] if write.partner_ids is not None]
     if replaced:
         through.objects.filter(
-            project_id__in=[write.project.pk for write in updated if write.partner_ids is not None]
+            pk_in([write.project.pk for write in updated if write.partner_ids is not None], "project_id")
         ).delete()
         through.objects.bulk_create(
             [
@@ -179,10 +196,7 @@ def _write_plans(*, actor: User, prepared: Prepared) -> None:
     # A plan change bumps its project's version too, as the plan services do.
     plan_only = [write.plan.project_id for write in prepared.writes if write.project is None and write.plan is not None]
     if plan_only:
-        for start in range(0, len(plan_only), 2000):
-            Project.objects.filter(pk__in=plan_only[start : start + 2000]).update(
-                version=F("version") + 1, updated_at=now
-            )
+        Project.objects.filter(pk_in(plan_only)).update(version=F("version") + 1, updated_at=now)
 
     def entries():
         for write in prepared.writes:
@@ -204,15 +218,6 @@ def _write_plans(*, actor: User, prepared: Prepared) -> None:
     change_records_write_bulk(actor=actor, entries=entries())
 
 
-def _changed_fields(write) -> list[str]:
-    after = snapshot_without_m2m(write.project)
-    return [
-        Project._meta.get_field(name).name
-        for name in after
-        if name != "version" and write.project_before.get(name) != after.get(name)
-    ]
-
-
 def _write_reports(*, actor: User, prepared: Prepared) -> None:
     now = timezone.now()
     created, updated = [], []
@@ -231,17 +236,7 @@ def _write_reports(*, actor: User, prepared: Prepared) -> None:
             updated.append(report)
     MonthlyReport.objects.bulk_create(created, batch_size=1000)
     if updated:
-        fields = sorted(
-            {
-                name
-                for write in prepared.writes
-                if write.report_before is not None
-                for name, value in snapshot_without_m2m(write.report).items()
-                if write.report_before.get(name) != value
-            }
-            | {"version", "updated_at", "submitted_by", "submitted_at"}
-        )
-        MonthlyReport.objects.bulk_update(updated, fields, batch_size=1000)
+        MonthlyReport.objects.bulk_update(updated, REPORT_WRITTEN_FIELDS, batch_size=1000)
     # bulk_create/bulk_update send no post_save: the per-project totals the indicators read
     # are rebuilt here for the projects written, in the same transaction.
     if prepared.writes:

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
@@ -112,11 +113,5 @@ def batch_undo(request, pk: int):
 def batch_file(request, pk: int):
     batch = selectors.import_batch_get(user=request.user, batch_id=pk)
     response = HttpResponse(bytes(batch.content), content_type="application/octet-stream")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(batch.file_name)}"
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=batch.file_name)
     return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)

@@ -114,3 +114,15 @@ def test_command_reports_errors_and_writes_nothing(people, tmp_path):
     with pytest.raises(CommandError):
         call_command("import_workbook", str(path), kind="plan", user="admin", commit=True)
     assert not Project.objects.filter(project_code=CODE).exists()
+
+
+def test_an_upload_over_the_cap_is_refused_on_the_page_and_the_api_before_reading(client, people, admin, settings):
+    settings.IMPORT_MAX_BYTES = 100
+    client.force_login(admin)
+    page = upload(client, xlsx([PLAN_HEADER, row()]))
+    assert page.status_code == 200 and "超过上限" in page.content.decode()
+    file = io.BytesIO(xlsx([PLAN_HEADER, row()]))
+    file.name = "plan.xlsx"
+    response = client.post("/api/v1/imports", {"kind": "plan", "file": file})
+    assert response.status_code == 422 and "超过上限" in response.json()["errors"]["file"][0]
+    assert not ImportBatch.objects.exists()
