@@ -9,7 +9,9 @@ demo city: its regions, units and leaders are what the sheet names), so peak mem
 
 - keyprojects: `import_batch_commit` — reads the file with calamine, finds the layout,
   validates every row with the models' rules, matches existing projects, writes projects,
-  annual plans and one change record per object in one transaction;
+  annual plans and one change record per object in one transaction (a whole import on its
+  own: it trusts nothing the preview found). The preview before it (the same reading and
+  checking, nothing written) is timed apart, and the two together are reported too;
 - iex-default: django-import-export 4 (ModelResource, the same columns through its widgets,
   the file loaded by its own xlsx format), default settings;
 - iex-tuned: the same with use_bulk, skip_diff and force_init_instance;
@@ -68,8 +70,15 @@ INVESTOR = {"政府投资": "government", "企业投资": "enterprise", "民间�
 LEVEL = {"省级重点": "provincial", "市级重点": "municipal", "县级重点": "county"}
 
 
+# Production settings for every process: DEBUG=1 (the development default) logs every
+# statement with its parameters, which costs each contender in proportion to its statements.
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "bench-only-secret-key"}
+
+
 def run(command: list[str], env: dict | None = None) -> str:
-    result = subprocess.run(command, cwd=ROOT, env={**os.environ, **(env or {})}, capture_output=True, text=True)
+    result = subprocess.run(
+        command, cwd=ROOT, env={**os.environ, **PRODUCTION, **(env or {})}, capture_output=True, text=True
+    )
     if result.returncode:
         sys.stderr.write(result.stdout + result.stderr)
         raise SystemExit(f"bench/imports.py: {' '.join(command[:3])} failed")
@@ -170,6 +179,7 @@ def contender(name: str, workbook: Path) -> dict:
     extra = CONTENDERS[name](workbook)
     seconds = time.perf_counter() - started
     connection.close()
+    # A contender that times a part of its work (KeyProjects: the commit) says so in `extra`.
     return {
         "name": name,
         "seconds": seconds,
@@ -195,8 +205,11 @@ def run_keyprojects(workbook: Path) -> dict:
         batch = import_batch_preview(batch_id=batch.pk)
         preview = time.perf_counter() - started
         assert batch.status == BatchStatus.PREVIEWED, (batch.message, batch.preview[:3])
+        started = time.perf_counter()
         batch = import_batch_commit(actor=actor, batch_id=batch.pk)
+        commit = time.perf_counter() - started
     return {
+        "seconds": commit,
         "preview_seconds": preview,
         "change_records": ChangeRecord.objects.filter(request_id=batch.request_id).count(),
     }
@@ -383,10 +396,14 @@ def report(results: dict, rows: int) -> None:
         )
     if not ours:
         return
+    floor = results.get("floor")
+    two_steps = ours["preview_seconds"] + ours["seconds"]
     print()
     print(
         f"KeyProjects preview (read + check, nothing written): {ours['preview_seconds']:.2f} s; "
-        f"change records written: {ours['change_records']:,}"
+        f"preview + commit (the page's two steps): {two_steps:.2f} s"
+        + (f" = {two_steps / floor['seconds']:.2f}x the floor" if floor else "")
+        + f"; change records written: {ours['change_records']:,}"
     )
     verdicts = []
     for name, target in TARGETS.items():
@@ -395,11 +412,13 @@ def report(results: dict, rows: int) -> None:
             verdicts.append(
                 f"{speedup:.1f}x faster than {name} (target >= {target}x): {'met' if speedup >= target else 'NOT met'}"
             )
-    if "floor" in results:
-        slower = ours["seconds"] / results["floor"]["seconds"]
-        verdicts.append(
-            f"{slower:.2f}x the floor (target <= {FLOOR_TARGET}x): {'met' if slower <= FLOOR_TARGET else 'NOT met'}"
-        )
+    if floor:
+        for label, seconds in (("commit", ours["seconds"]), ("preview + commit", two_steps)):
+            slower = seconds / floor["seconds"]
+            verdicts.append(
+                f"{label}: {slower:.2f}x the floor (target <= {FLOOR_TARGET}x): "
+                f"{'met' if slower <= FLOOR_TARGET else 'NOT met'}"
+            )
     verdicts.append(
         f"peak memory {ours['peak_mb']:.0f} MB (target <= {MEMORY_TARGET_MB} MB): "
         f"{'met' if ours['peak_mb'] <= MEMORY_TARGET_MB else 'NOT met'}"

@@ -357,10 +357,16 @@ def cell_decimal(value, *, unit: Decimal = Decimal(1), places: int = 4) -> Decim
     if not number.is_finite():
         raise CellError(_("应为数字"))
     number *= unit
-    quantum = Decimal(1).scaleb(-places)
-    if number != number.quantize(quantum):
+    try:
+        rounded = number.quantize(_QUANTUMS[places])
+    except InvalidOperation as exc:  # more digits than Decimal's 28: no amount is that large
+        raise CellError(_("“%(value)s”数值过大") % {"value": str(value)[:30]}) from exc
+    if rounded != number:
         raise CellError(_("小数位数超过 %(places)d 位（万元）") % {"places": places})
-    return number.quantize(quantum)
+    return rounded
+
+
+_QUANTUMS = {places: Decimal(1).scaleb(-places) for places in range(7)}
 
 
 def cell_date(value) -> datetime.date | None:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.audit.models import ChangeAction, ChangeRecord
 from apps.audit.services import change_records_write_bulk, snapshot
+from apps.core.bulk import bulk_insert, collector_paused
 from apps.core.context import current_request_meta, request_context
 from apps.core.querysets import pk_in
 from apps.projects.models import AnnualPlan, Project
@@ -89,7 +90,8 @@ def import_batch_preview(*, batch_id: int, progress: Progress = None) -> ImportB
     """Read and check the file; store the per-row outcome. Writes nothing but the batch."""
     batch = ImportBatch.objects.get(pk=batch_id)
     try:
-        prepared = _prepare(batch, progress)
+        with collector_paused():
+            prepared = _prepare(batch, progress)
     except (FileRefused, ImportRefused) as exc:
         batch.status, batch.message = BatchStatus.INVALID, str(exc)
         batch.save()
@@ -118,7 +120,10 @@ def import_batch_commit(*, actor: User, batch_id: int, progress: Progress = None
     if batch is None:
         raise PermissionDenied(_("您无权操作该导入批次。"))
     try:
-        with request_context(request_id=batch.request_id, client_ip=current_request_meta().client_ip):
+        with (
+            request_context(request_id=batch.request_id, client_ip=current_request_meta().client_ip),
+            collector_paused(),
+        ):
             return _commit(actor=actor, batch_id=batch_id, progress=progress)
     except (FileRefused, ImportRefused) as exc:
         ImportBatch.objects.filter(pk=batch_id).update(status=BatchStatus.INVALID, message=str(exc))
@@ -158,7 +163,7 @@ def _commit(*, actor: User, batch_id: int, progress: Progress) -> ImportBatch:
 def _write_plans(*, actor: User, prepared: Prepared) -> None:
     created = [write for write in prepared.writes if write.project is not None and write.project_before is None]
     updated = [write for write in prepared.writes if write.project is not None and write.project_before is not None]
-    Project.objects.bulk_create([write.project for write in created], batch_size=1000)
+    bulk_insert(Project, [write.project for write in created])
     now = timezone.now()
     for write in updated:
         write.project.version += 1
@@ -179,19 +184,17 @@ def _write_plans(*, actor: User, prepared: Prepared) -> None:
         through.objects.filter(
             pk_in([write.project.pk for write in updated if write.partner_ids is not None], "project_id")
         ).delete()
-        through.objects.bulk_create(
+        bulk_insert(
+            through,
             [
                 through(project_id=write.project.pk, organisation_id=pk)
                 for write in replaced
                 for pk in write.partner_ids
             ],
-            batch_size=2000,
         )
     plans_new = [write.plan for write in prepared.writes if write.plan is not None and write.plan.pk is None]
     plans_changed = [write.plan for write in prepared.writes if write.plan is not None and write.plan.pk is not None]
-    for plan in plans_new:
-        plan.project = plan.project  # the project has its id now; keeps the cached object
-    AnnualPlan.objects.bulk_create(plans_new, batch_size=1000)
+    bulk_insert(AnnualPlan, plans_new)  # takes each new project's id from the plan's cached project
     AnnualPlan.objects.bulk_update(plans_changed, ["planned_investment", "goal"], batch_size=1000)
     # A plan change bumps its project's version too, as the plan services do.
     plan_only = [write.plan.project_id for write in prepared.writes if write.project is None and write.plan is not None]
@@ -202,7 +205,9 @@ def _write_plans(*, actor: User, prepared: Prepared) -> None:
         for write in prepared.writes:
             project = write.project
             if project is not None:
-                after = {**write.project_after, "version": project.version}
+                # A new project's snapshot is taken here; a changed one's was needed for the preview's diff.
+                after = write.project_after or {**snapshot_without_m2m(project), "partner_units": write.partner_ids}
+                after = {**after, "version": project.version}
                 action = ChangeAction.CREATE if write.project_before is None else ChangeAction.UPDATE
                 yield action, project, write.project_before, after, project.pk
             plan = write.plan
@@ -234,10 +239,10 @@ def _write_reports(*, actor: User, prepared: Prepared) -> None:
         else:
             report.version += 1
             updated.append(report)
-    MonthlyReport.objects.bulk_create(created, batch_size=1000)
+    bulk_insert(MonthlyReport, created)
     if updated:
         MonthlyReport.objects.bulk_update(updated, REPORT_WRITTEN_FIELDS, batch_size=1000)
-    # bulk_create/bulk_update send no post_save: the per-project totals the indicators read
+    # bulk_insert/bulk_update send no post_save: the per-project totals the indicators read
     # are rebuilt here for the projects written, in the same transaction.
     if prepared.writes:
         completed_investment_refresh(

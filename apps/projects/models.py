@@ -188,8 +188,8 @@ class Project(models.Model):
             errors["actual_start_date"] = _("在建或竣工项目必须填写实际开工日期。")
         if self.stage == Stage.COMPLETED and not self.actual_end_date:
             errors["actual_end_date"] = _("竣工项目必须填写实际竣工日期。")
-        today = timezone.localdate()
-        if self.actual_start_date and self.actual_start_date > today:
+        # Today only when there is a date to hold against it: an import checks 50,000 rows.
+        if self.actual_start_date and self.actual_start_date > timezone.localdate():
             errors["actual_start_date"] = _("实际开工日期不能晚于今天。")
         if self.in_statistics and not self.statistics_included_on:
             errors["statistics_included_on"] = _("已入统的项目必须填写入统日期。")

@@ -243,6 +243,15 @@ def test_unknown_names_and_bad_cells_are_row_errors_and_nothing_is_written(peopl
     assert Project.objects.count() == before
 
 
+def test_an_amount_beyond_any_decimal_is_a_row_error(people, admin):
+    # 1e30 万元 has more digits than Decimal keeps at 4 places: a cell error, also in a 合计 row.
+    rows = [PLAN_HEADER, row(total=1e30), ["", "合计", "", "", "", "", "", "", "", "1e40", 5000]]
+    batch = preview(admin, xlsx(rows))
+    assert batch.status == BatchStatus.INVALID
+    assert errors(batch) == [("J", "总投资", "“1e+30”数值过大")]
+    assert not Project.objects.filter(project_code=CODE).exists()
+
+
 def test_duplicate_codes_bad_code_and_plan_outside_the_span(people, admin):
     rows = [
         PLAN_HEADER,
