@@ -35,7 +35,11 @@ def new_instance(model: type[models.Model], values: dict) -> models.Model:
         layout = _LAYOUTS[model] = (
             {field.attname: index for index, field in enumerate(fields)},
             [None if field.primary_key else field.get_default() for field in fields],
-            [(index, field.get_default) for index, field in enumerate(fields) if callable(field.default)],
+            [
+                (index, field.get_default)
+                for index, field in enumerate(fields)
+                if field.has_default() and callable(field.default)
+            ],
         )
     positions, constant, per_instance = layout
     args = constant.copy()
