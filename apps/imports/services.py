@@ -8,6 +8,7 @@ preview. Importing the same file twice finds every row unchanged and writes noth
 
 import hashlib
 import uuid
+from collections import defaultdict
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -309,38 +310,68 @@ def import_batch_undo(*, actor: User, batch_id: int) -> ImportBatch:
 
 
 def _revert(*, actor: User, records: list[ChangeRecord]) -> None:
+    """A model at a time, children before parents (reports and plans before their projects):
+    the created objects deleted in one statement, the changed ones given their earlier values
+    in one bulk update; the objects read in one query each, so a 50,000-row batch is undone
+    in seconds, not one object (and its cascade) at a time."""
     entries = []
-    # Children before parents: plans and reports before the projects they belong to.
-    order = {"monthlyreport": 0, "annualplan": 1, "project": 2}
-    for record in sorted(records, key=lambda r: (order.get(r.content_type.model, 3), -r.id)):
-        model = UNDO_MODELS.get(record.content_type.model)
-        if model is None:
-            continue
-        instance = model.objects.filter(pk=record.object_id).first()
-        if instance is None:
-            continue
-        current = snapshot(instance)
-        str(instance)  # loads what its name needs (a plan's project) before the parent goes too
-        if record.action == ChangeAction.CREATE:
-            instance.delete()
-            instance.pk = record.object_id
-            entries.append((ChangeAction.DELETE, instance, current, None, record.project_id))
-            continue
-        partner_ids = None
-        for name, value in (record.before or {}).items():
-            field = model._meta.get_field(name)
-            if field.many_to_many:
-                partner_ids = value
-            else:
-                setattr(instance, field.attname, field.to_python(value) if value is not None else None)
-        if hasattr(instance, "version"):
-            instance.version = current.get("version", 0) + 1
-        instance.save()
-        if partner_ids is not None:
-            instance.partner_units.set(partner_ids)
-        entries.append((ChangeAction.UPDATE, instance, current, snapshot(instance), record.project_id))
+    now = timezone.now()
+    by_model = defaultdict(list)
+    for record in records:
+        by_model[record.content_type.model].append(record)
+    for key in ("monthlyreport", "annualplan", "project"):
+        model = UNDO_MODELS[key]
+        queryset = model.objects.filter(pk_in({record.object_id for record in by_model[key]}))
+        # What a snapshot and an object's name read, fetched with it.
+        queryset = (
+            queryset.prefetch_related("partner_units") if model is Project else queryset.select_related("project")
+        )
+        current = {instance.pk: instance for instance in queryset}
+        deleted, restored, partners = [], [], {}
+        fields: set[str] = set()
+        for record in sorted(by_model[key], key=lambda r: -r.id):
+            instance = current.get(record.object_id)
+            if instance is None:
+                continue
+            now_values = snapshot(instance)
+            if record.action == ChangeAction.CREATE:
+                deleted.append(instance.pk)
+                entries.append((ChangeAction.DELETE, instance, now_values, None, record.project_id))
+                continue
+            for name, value in (record.before or {}).items():
+                field = model._meta.get_field(name)
+                if field.many_to_many:
+                    partners[instance.pk] = sorted(value)
+                else:
+                    setattr(instance, field.attname, field.to_python(value) if value is not None else None)
+                    fields.add(field.attname)
+            if hasattr(instance, "version"):
+                instance.version = now_values.get("version", 0) + 1
+            if hasattr(instance, "updated_at"):
+                instance.updated_at = now
+            after = snapshot_without_m2m(instance)
+            for name in now_values.keys() - after.keys():  # many-to-many: as restored, or as it is
+                after[name] = partners.get(instance.pk, now_values[name])
+            restored.append(instance)
+            entries.append((ChangeAction.UPDATE, instance, now_values, after, record.project_id))
+        if deleted:
+            model.objects.filter(pk_in(deleted)).delete()
+        if restored:
+            extra = [name for name in ("version", "updated_at") if hasattr(restored[0], name)]
+            model.objects.bulk_update(restored, sorted(fields | set(extra)), batch_size=1000)
+        if partners:
+            through = Project.partner_units.through
+            through.objects.filter(pk_in(partners, "project_id")).delete()
+            bulk_insert(
+                through,
+                [
+                    through(project_id=project_id, organisation_id=organisation_id)
+                    for project_id, ids in partners.items()
+                    for organisation_id in ids
+                ],
+            )
     change_records_write_bulk(actor=actor, entries=entries)
-    # A report deleted on its own (not with its project) sends no post_save: rebuild its totals.
+    # Reports deleted or restored in bulk send no post_save: rebuild their totals.
     reports = {
         (r.project_id, (r.before or r.after or {}).get("year"))
         for r in records

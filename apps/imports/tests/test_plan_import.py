@@ -5,9 +5,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from apps.accounts.models import Role
 from apps.audit.models import ChangeRecord
+from apps.audit.services import snapshot
 from apps.imports.models import BatchStatus, ImportKind
 from apps.imports.services import (
     import_batch_commit,
@@ -354,6 +357,39 @@ def test_undo_puts_everything_back(people, admin):
     batch.refresh_from_db()
     assert batch.status == BatchStatus.UNDONE
     assert ChangeRecord.objects.filter(request_id=f"undo-{batch.request_id}"[:64], action="delete").count() == 3
+
+
+def test_undo_restores_partners_and_records_each_object_as_it_was(people, admin):
+    people.p_a.project_code = CODE
+    people.p_a.save()
+    before_import = snapshot(Project.objects.get(pk=people.p_a.pk))
+    batch = commit(admin, xlsx([PLAN_HEADER, row(name="甲区快速路", total=12000)]))
+    project = Project.objects.get(pk=people.p_a.pk)
+    assert list(project.partner_units.values_list("name", flat=True)) == ["市水利局"]
+    import_batch_undo(actor=admin, batch_id=batch.pk)
+
+    project = Project.objects.get(pk=people.p_a.pk)
+    assert not project.partner_units.exists()
+    assert project.version == before_import["version"] + 2  # the import's bump, then the undo's
+    assert {**snapshot(project), "version": None} == {**before_import, "version": None}
+    undo = {r.object_repr: r for r in ChangeRecord.objects.filter(request_id=f"undo-{batch.request_id}"[:64])}
+    assert undo["甲区快速路"].action == "update"
+    assert undo["甲区快速路"].after == snapshot(project)
+    assert undo["甲区快速路"].before["partner_units"] == [people.other_dept.pk]
+    assert undo["甲区快速路 2026年计划"].action == "delete"
+
+
+def test_undo_reads_and_writes_in_bulk(people, admin):
+    """The same statements for 2 rows as for 12: no query per object."""
+    counts = []
+    for size in (2, 12):
+        rows = [row(n, f"批量{size}-{n}", f"2026-610302-48-01-9{size:02d}{n:03d}") for n in range(size)]
+        batch = commit(admin, xlsx([PLAN_HEADER, *rows]))
+        with CaptureQueriesContext(connection) as queries:
+            import_batch_undo(actor=admin, batch_id=batch.pk)
+        counts.append(len(queries))
+        assert not Project.objects.filter(name__startswith=f"批量{size}-").exists()
+    assert counts[0] == counts[1]
 
 
 def test_undo_is_refused_once_someone_changed_the_rows(people, admin):
