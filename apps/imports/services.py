@@ -320,6 +320,8 @@ def _revert(*, actor: User, records: list[ChangeRecord]) -> None:
     for record in records:
         by_model[record.content_type.model].append(record)
     for key in ("monthlyreport", "annualplan", "project"):
+        if not by_model[key]:
+            continue
         model = UNDO_MODELS[key]
         queryset = model.objects.filter(pk_in({record.object_id for record in by_model[key]}))
         # What a snapshot and an object's name read, fetched with it.
