@@ -539,7 +539,9 @@ def _errors_from_validation(reader: RowReader, exc: ValidationError):
 # --- plan sheets -------------------------------------------------------------------
 
 NEW_PROJECT_REQUIRED = ("region", "category", "investor_type", "owner_unit", "total_investment")
-FOREIGN_KEYS = {name: f"{name}_id" for name in ("region", "lead_official", "lead_department", "owner_unit")}
+FOREIGN_KEYS = {
+    name: Project._meta.get_field(name).attname for name in ("region", "lead_official", "lead_department", "owner_unit")
+}
 
 
 def _plan_year(layouts: list[L.Layout], parameters: dict) -> int:
