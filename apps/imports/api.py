@@ -17,6 +17,8 @@ from .uploads import upload_refusal
 router = Router(tags=["数据导入"])
 
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut}
+# Optional so that an upload stopped at the size cap gets its own answer (413), not "required".
+OPTIONAL_FILE = File(None)
 WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
@@ -41,7 +43,7 @@ def batch_list(request, limit: int = 50, offset: int = 0):
     summary="上传文件并预览（不写入业务数据）",
     url_name="imports_upload",
 )
-def batch_create(request, params: Form[ImportParams], file: UploadedFile = File(None)):
+def batch_create(request, params: Form[ImportParams], file: UploadedFile = OPTIONAL_FILE):
     refusal = upload_refusal(request)  # over the size cap while streaming: the file was not kept
     if refusal:
         return Status(413, {"detail": refusal})

@@ -24,9 +24,8 @@ import zlib
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
-from django.utils.translation import gettext as _
-
 from .reading import FileRefused, column_letter
+from .translate import gettext as _
 
 CHUNK = 1 << 16
 MAX_COLUMNS = 702  # ZZ: no plan sheet is wider, and it is how range bombs start
@@ -51,8 +50,8 @@ class SheetExtent:
     hidden_columns: set[int] = field(default_factory=set)  # 0-based
 
 
-class _Stop(Exception):
-    """Raised inside a handler: the refusal message travels in it."""
+class _Stop(FileRefused):
+    """Raised inside a handler (or after a part is measured): the refusal message travels in it."""
 
 
 def _local(name: str) -> str:
@@ -61,7 +60,7 @@ def _local(name: str) -> str:
 
 
 def _split_ref(ref: str) -> tuple[int, int] | None:
-    """"B3" → (row 3, column 2), both 1-based."""
+    """ "B3" → (row 3, column 2), both 1-based."""
     match = _REF.match(ref)
     if not match:
         return None
@@ -139,7 +138,9 @@ def _check_area(sheet: str, rows: int, columns: int, limits: Limits) -> None:
 def _add_merged(sheet: str, count: int, area: int, ref: str, limits: Limits) -> int:
     count += area
     if count > limits.merged_cells:
-        raise _Stop(_("工作表“%(sheet)s”：合并单元格范围过大（%(ref)s），不予导入。") % {"sheet": sheet, "ref": ref[:40]})
+        raise _Stop(
+            _("工作表“%(sheet)s”：合并单元格范围过大（%(ref)s），不予导入。") % {"sheet": sheet, "ref": ref[:40]}
+        )
     return count
 
 
@@ -219,9 +220,9 @@ def _xlsx_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, li
             a, b = _split_ref(first), _split_ref(last or first)
             if not a or not b:
                 raise _Stop(_("工作表“%(sheet)s”：合并单元格引用“%(ref)s”无效。") % {"sheet": name, "ref": ref[:40]})
-            _check_area(name, max(a[0], b[0]), max(a[1], b[1]), limits)
             area = (abs(b[0] - a[0]) + 1) * (abs(b[1] - a[1]) + 1)
             state["merged"] = _add_merged(name, state["merged"], area, ref, limits)
+            _check_area(name, max(a[0], b[0]), max(a[1], b[1]), limits)
         elif tag == "dimension":
             ref = attrs.get("ref", "")
             last = _split_ref(ref.partition(":")[2] or ref)
@@ -303,7 +304,9 @@ def ods_extent(archive: zipfile.ZipFile, limits: Limits) -> dict[str, SheetExten
             filled = _attr(attrs, "value-type") is not None
             if _attr(attrs, "formula") is not None and not filled:
                 raise _Stop(
-                    _("工作表“%(sheet)s”：单元格 %(cell)s 是没有计算结果的公式，请在 LibreOffice/WPS 中打开并保存后再导入。")
+                    _(
+                        "工作表“%(sheet)s”：单元格 %(cell)s 是没有计算结果的公式，请在 LibreOffice/WPS 中打开并保存后再导入。"
+                    )
                     % {"sheet": sheet.name, "cell": f"{column_letter(state['col'])}{state['row'] + 1}"}
                 )
             spanned_rows = _repeat(attrs, "number-rows-spanned")

@@ -15,6 +15,7 @@ so a child subverted by a hostile file still cannot make the parent run code.
 
 import io
 import json
+import math
 import os
 import pickle
 import resource
@@ -22,11 +23,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from django.conf import settings
-from django.utils import translation
-from django.utils.translation import gettext as _
-
 from .reading import FileRefused, Sheet, Workbook
+from .translate import gettext as _
+from .translate import install, setting
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 # The settings the reader uses, handed to the child (it runs without the project's settings).
@@ -48,22 +47,25 @@ _ALLOWED = {
 
 
 def memory_limit_mb() -> int:
-    return getattr(settings, "IMPORT_PARSER_MEMORY_MB", 1024)
+    return setting("IMPORT_PARSER_MEMORY_MB", 1024)
 
 
-def time_limit_seconds() -> int:
-    return getattr(settings, "IMPORT_PARSER_SECONDS", 120)
+def time_limit_seconds() -> float:
+    return setting("IMPORT_PARSER_SECONDS", 120)
 
 
 def read_isolated(content: bytes, file_name: str) -> Workbook:
     """The workbook read by a limited child process, or FileRefused."""
+    from django.conf import settings
+    from django.utils import translation
+
     config = {
         "file_name": file_name[:255],
         "language": translation.get_language() or settings.LANGUAGE_CODE,
         "settings": {name: getattr(settings, name) for name in READER_SETTINGS if hasattr(settings, name)},
         "locale_paths": [str(path) for path in settings.LOCALE_PATHS] + [str(Path(__file__).parent / "locale")],
         "memory_mb": memory_limit_mb(),
-        "cpu_seconds": time_limit_seconds(),
+        "cpu_seconds": max(1, math.ceil(time_limit_seconds())),
     }
     try:
         result = subprocess.run(
@@ -77,7 +79,7 @@ def read_isolated(content: bytes, file_name: str) -> Workbook:
         )
     except subprocess.TimeoutExpired:
         raise FileRefused(
-            _("文件解析超过时限（%(seconds)d 秒），已停止，不予导入。") % {"seconds": time_limit_seconds()}
+            _("文件解析超过时限（%(seconds)s 秒），已停止，不予导入。") % {"seconds": time_limit_seconds()}
         ) from None
     if result.returncode != 0 or not result.stdout:
         raise FileRefused(
@@ -129,17 +131,7 @@ def _limit_self(memory_mb: int, cpu_seconds: int) -> None:
 def _child(config: dict) -> tuple:
     _limit_self(config["memory_mb"], config["cpu_seconds"])
     content = sys.stdin.buffer.read()
-    import django
-
-    settings.configure(
-        USE_I18N=True,
-        LANGUAGE_CODE=config["language"],
-        LOCALE_PATHS=config["locale_paths"],
-        INSTALLED_APPS=[],
-        **config["settings"],
-    )
-    django.setup()
-    translation.activate(config["language"])
+    install(language=config["language"], locale_paths=config["locale_paths"], settings=config["settings"])
     from .reading import read_workbook
 
     try:
@@ -148,6 +140,8 @@ def _child(config: dict) -> tuple:
         return ("refused", str(exc))
     except MemoryError:
         return ("refused", _("文件解析超出内存上限，不予导入。"))
+    except Exception as exc:  # whatever a damaged file makes a parser raise, the answer is a refusal
+        return ("refused", _("文件已损坏或格式不受支持，无法读取：%(error)s") % {"error": str(exc)[:200]})
     return (
         "ok",
         book.file_format,
