@@ -153,5 +153,7 @@ def _child(config: dict) -> tuple:
 
 if __name__ == "__main__":
     answer = _child(json.loads(sys.argv[1]))
-    sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+    pickler = pickle.Pickler(sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: cells are not shared, and the memo doubles the time
+    pickler.dump(answer)
     sys.stdout.buffer.flush()
