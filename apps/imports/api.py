@@ -2,14 +2,17 @@
 within the request here (an API client waits for its answer); errors become JSON in
 keyprojects/api.py."""
 
+from typing import Literal
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from apps.projects.schemas import ErrorOut
 
 from . import selectors, services
+from .preparation import parse_column_choices
 from .reading import FileRefused, check_size
 from .schemas import BatchDetailOut, BatchOut
 from .uploads import upload_refusal
@@ -29,6 +32,10 @@ class ImportParams(Schema):
     level: str | None = None
     investor_type: str | None = None
     submit: bool = False
+    unit: Literal["元", "千元", "万元", "亿元"] | None = Field(None, description="金额单位（不填则按表格识别）")
+    columns: str | None = Field(None, description="列选择，如“总投资=J；2026年计划投资=M”")
+    hidden_rows: Literal["skip", "include"] = Field("skip", description="隐藏行：skip 不导入（默认）/ include 一并导入")
+    blanks: Literal["keep", "clear"] = Field("keep", description="空白单元格：keep 不修改（默认）/ clear 清空")
 
 
 @router.get("", response=list[BatchOut], summary="导入批次列表")
@@ -60,7 +67,7 @@ def batch_create(request, params: Form[ImportParams], file: UploadedFile = OPTIO
         kind=params.kind,
         file_name=file.name or "upload",
         content=file.read(),
-        parameters=params.model_dump(exclude={"kind"}),
+        parameters={**params.model_dump(exclude={"kind"}), "columns": parse_column_choices(params.columns or "")},
     )
     return Status(201, services.import_batch_preview(batch_id=batch.pk))
 
@@ -73,9 +80,10 @@ def batch_detail(request, batch_id: int):
 @router.post(
     "/{batch_id}/commit", response={200: BatchDetailOut, **WRITE_ERRORS}, summary="确认导入（全部写入或全部不写）"
 )
-def batch_commit(request, batch_id: int):
+def batch_commit(request, batch_id: int, confirm: bool = False):
+    """`confirm=true` confirms the values the preview asked to check (an implausible amount)."""
     selectors.import_batch_get(user=request.auth, batch_id=batch_id)
-    return services.import_batch_commit(actor=request.auth, batch_id=batch_id)
+    return services.import_batch_commit(actor=request.auth, batch_id=batch_id, confirm=confirm)
 
 
 @router.post("/{batch_id}/undo", response={200: BatchOut, **WRITE_ERRORS}, summary="撤销已导入的批次")

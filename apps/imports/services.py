@@ -61,6 +61,7 @@ def _store_outcome(batch: ImportBatch, prepared: Prepared) -> None:
     batch.rows_unchanged = prepared.count("unchanged")
     batch.rows_error = prepared.count(ERROR)
     batch.warnings = prepared.warnings[:500]
+    batch.reading = prepared.reading.as_json()
     shown = sorted(
         (outcome for outcome in prepared.outcomes if outcome.status != "unchanged"),
         key=lambda outcome: (outcome.status != ERROR, outcome.sheet, outcome.row),
@@ -105,12 +106,17 @@ def import_batch_preview(*, batch_id: int, progress: Progress = None) -> ImportB
         batch.save()
         return batch
     _store_outcome(batch, prepared)
-    batch.status = BatchStatus.INVALID if batch.rows_error else BatchStatus.PREVIEWED
-    batch.message = (
-        _("有 %(count)d 行错误，请修改文件后重新上传；整个文件都不会导入。") % {"count": batch.rows_error}
-        if batch.rows_error
-        else ""
-    )
+    if batch.rows_error:
+        batch.status = BatchStatus.INVALID
+        batch.message = _("有 %(count)d 行错误，请修改文件后重新上传；整个文件都不会导入。") % {
+            "count": batch.rows_error
+        }
+    elif not (batch.rows_new or batch.rows_changed):
+        # Nothing to write: the batch ends here (no commit, nothing to undo).
+        batch.status = BatchStatus.NO_CHANGE
+        batch.message = _("文件与系统中的数据一致，无变化，无需导入。")
+    else:
+        batch.status, batch.message = BatchStatus.PREVIEWED, ""
     batch.save()
     return batch
 
@@ -122,8 +128,9 @@ def _lock_batch(*, actor: User, batch_id: int) -> ImportBatch:
     return batch
 
 
-def import_batch_commit(*, actor: User, batch_id: int, progress: Progress = None) -> ImportBatch:
-    """Write every row of a previewed batch in one transaction, or nothing."""
+def import_batch_commit(*, actor: User, batch_id: int, progress: Progress = None, confirm: bool = False) -> ImportBatch:
+    """Write every row of a previewed batch in one transaction, or nothing. Values the
+    preview asked to confirm (an implausible amount) need `confirm`."""
     batch = ImportBatch.objects.restrict(actor, "change").filter(pk=batch_id).first()
     if batch is None:
         raise PermissionDenied(_("您无权操作该导入批次。"))
@@ -132,14 +139,14 @@ def import_batch_commit(*, actor: User, batch_id: int, progress: Progress = None
             request_context(request_id=batch.request_id, client_ip=current_request_meta().client_ip),
             collector_paused(),
         ):
-            return _commit(actor=actor, batch_id=batch_id, progress=progress)
+            return _commit(actor=actor, batch_id=batch_id, progress=progress, confirm=confirm)
     except (FileRefused, ImportRefused) as exc:
         ImportBatch.objects.filter(pk=batch_id).update(status=BatchStatus.INVALID, message=str(exc))
         raise ValidationError({"__all__": str(exc)}) from exc
 
 
 @transaction.atomic
-def _commit(*, actor: User, batch_id: int, progress: Progress) -> ImportBatch:
+def _commit(*, actor: User, batch_id: int, progress: Progress, confirm: bool) -> ImportBatch:
     batch = _lock_batch(actor=actor, batch_id=batch_id)
     if batch.status != BatchStatus.PREVIEWED:
         raise ValidationError(
@@ -158,6 +165,17 @@ def _commit(*, actor: User, batch_id: int, progress: Progress) -> ImportBatch:
                 % {"count": batch.rows_error}
             }
         )
+    if prepared.reading.confirmations and not confirm:
+        transaction.set_rollback(True)
+        raise ValidationError(
+            {
+                "__all__": _("有 %(count)d 处数值需要核对（如单位是否正确），请确认后再导入：%(first)s")
+                % {"count": len(prepared.reading.confirmations), "first": prepared.reading.confirmations[0]}
+            }
+        )
+    if not prepared.writes:
+        transaction.set_rollback(True)
+        raise ValidationError({"__all__": _("文件与系统中的数据一致，无变化，无需导入。")})
     if prepared.kind == ImportKind.PLAN:
         _write_plans(actor=actor, prepared=prepared)
     else:

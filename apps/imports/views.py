@@ -88,7 +88,9 @@ def batch_commit(request, pk: int):
     runner.run(
         batch.pk,
         "commit",
-        lambda progress: services.import_batch_commit(actor=request.user, batch_id=batch.pk, progress=progress),
+        lambda progress: services.import_batch_commit(
+            actor=request.user, batch_id=batch.pk, progress=progress, confirm=request.POST.get("confirm") == "1"
+        ),
     )
     batch.refresh_from_db()
     if batch.status == BatchStatus.COMMITTED:
