@@ -1001,7 +1001,7 @@ def _plan_row(
     goal = reader.text("goal")
     if outcome.errors:
         return None
-    _plausible(reader, reading, values.get("total_investment"), planned, project)
+    _plausible(reader, reading, values.get("total_investment"))
 
     if project is None:
         if region is None:
@@ -1099,8 +1099,9 @@ def _plan_row(
 PLAUSIBLE_TOTAL = (Decimal(1), Decimal(10_000_000))  # 1 万元 to 1,000 亿元
 
 
-def _plausible(reader: RowReader, reading: Reading, total, planned, project) -> None:
-    """Amounts that are more likely a wrong unit than a real project need a confirmation."""
+def _plausible(reader: RowReader, reading: Reading, total) -> None:
+    """Amounts that are more likely a wrong unit than a real project need a confirmation
+    (an annual plan above the total is refused by the plan's own rules)."""
     where = _("工作表“%(sheet)s”第 %(row)d 行“%(name)s”") % {
         "sheet": reader.row.sheet,
         "row": reader.row.number,
@@ -1114,12 +1115,6 @@ def _plausible(reader: RowReader, reading: Reading, total, planned, project) -> 
                 "total": decimal_str(total),
                 "side": _("超过 1,000 亿元") if total > PLAUSIBLE_TOTAL[1] else _("不足 1 万元"),
             }
-        )
-    known_total = total if total is not None else (project.total_investment if project is not None else None)
-    if planned is not None and known_total is not None and planned > known_total:
-        reading.confirmations.append(
-            _("%(where)s年度计划投资 %(planned)s 万元大于总投资 %(total)s 万元。")
-            % {"where": where, "planned": decimal_str(planned), "total": decimal_str(known_total)}
         )
 
 
