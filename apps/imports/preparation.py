@@ -425,7 +425,7 @@ class _Totals:
     def add(self, row: list):
         self.rows.append(row)
 
-    def _sums(self, start: int, end: int | None = None) -> dict:
+    def _sums(self, start: int) -> dict:
         for row in self.rows[len(self.amounts) :]:
             amounts = {}
             for column in self.columns:
@@ -437,13 +437,14 @@ class _Totals:
                     amounts[column.key] = value
             self.amounts.append(amounts)
         sums = defaultdict(Decimal)
-        for amounts in self.amounts[start:end]:
+        for amounts in self.amounts[start:]:
             for key, value in amounts.items():
                 sums[key] += value
         return sums
 
-    def check(self, row: list, number: int, label: str, start: int, end: int | None = None):
-        """Compare the amounts a 小计/合计/group row states with the rows [start, end) it sums."""
+    def check(self, row: list, number: int, label: str, *starts: int):
+        """Compare the amounts a 小计/合计/group row states with the rows it sums: those from
+        any of `starts` (the innermost candidate first) to now; a mismatch names the first."""
         sums = None
         for column in self.columns:
             raw = row[column.index] if column.index < len(row) else None
@@ -454,8 +455,8 @@ class _Totals:
             if stated is None:
                 continue
             if sums is None:
-                sums = self._sums(start, end)
-            if stated != sums[column.key]:
+                sums = [self._sums(start) for start in dict.fromkeys(starts)]
+            if all(stated != candidate[column.key] for candidate in sums):
                 self.warnings.append(
                     _(
                         "工作表“%(sheet)s”第 %(row)d 行%(label)s %(column)s列为 %(stated)s，而所列项目合计为 %(computed)s（万元）。"
@@ -466,7 +467,7 @@ class _Totals:
                         "label": label,
                         "column": column.letter,
                         "stated": decimal_str(stated),
-                        "computed": decimal_str(sums[column.key]),
+                        "computed": decimal_str(sums[0][column.key]),
                     }
                 )
 
@@ -474,7 +475,8 @@ class _Totals:
         if len(self.rows) == self.segment_start:
             self.pending_subtotal = (row, number)  # above its rows: checked when they end
             return
-        self.check(row, number, _("小计"), self.segment_start)
+        # A 小计 after nested groups may sum the innermost group or an enclosing one.
+        self.check(row, number, _("小计"), self.segment_start, *(g.start for g in self.groups.values()))
         self.segment_start = len(self.rows)
 
     def open_group(self, level: int, label: str, row: list, number: int):
