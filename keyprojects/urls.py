@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from apps.ops import views as ops_views
+
 from .api import api
 
 urlpatterns = [
@@ -21,4 +23,5 @@ urlpatterns = [
     path("approvals/", include("apps.approvals.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("healthz", ops_views.healthz, name="healthz"),
 ]
