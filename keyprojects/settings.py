@@ -224,8 +224,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ops.remind_unreported",
         "schedule": crontab(minute=0, hour=9, day_of_month="1-5,25-31"),
     },
-    "heartbeat": {"task": "ops.heartbeat", "schedule": 30.0},
+    "heartbeat": {"task": "ops.heartbeat", "schedule": float(os.environ.get("BEAT_HEARTBEAT_SECONDS", 30))},
 }
+# Jobs that fail on the database try again: up to JOB_MAX_RETRIES more times, waiting
+# JOB_RETRY_DELAY seconds, doubled each time (at most a minute).
+JOB_MAX_RETRIES = int(os.environ.get("JOB_MAX_RETRIES", 3))
+JOB_RETRY_DELAY = int(os.environ.get("JOB_RETRY_DELAY", 5))
 # /healthz: a worker counts as alive when its heartbeat is younger than this (seconds).
 WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE", 120))
 # 503 while the database is unreachable: how long clients should wait (seconds).

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 
@@ -84,11 +84,10 @@ def execute(batch_id: int, phase: str, *, actor_id: int, client_ip: str | None =
 
     from . import services
 
-    batch = ImportBatch.objects.filter(pk=batch_id).first()
-    if batch is None or not _due(batch, phase):
-        cache.delete(_key(batch_id))
-        return
     try:
+        batch = ImportBatch.objects.filter(pk=batch_id).first()
+        if batch is None or not _due(batch, phase):
+            return
         progress = progress_reporter(batch_id, phase)
         if phase == "preview":
             services.import_batch_preview(batch_id=batch_id, progress=progress)
@@ -101,6 +100,8 @@ def execute(batch_id: int, phase: str, *, actor_id: int, client_ip: str | None =
         if phase == "commit" and batch.status == BatchStatus.COMMITTED:
             return  # another delivery of the same job committed it first
         ImportBatch.objects.filter(pk=batch_id).update(message=" ".join(exc.messages))
+    except PermissionDenied as exc:  # the uploader lost the right since (role or scope changed)
+        _fail(batch_id, phase, str(exc) or _("您无权操作该导入批次。"))
     except DATABASE_ERRORS:
         if not final:
             raise
