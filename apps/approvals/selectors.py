@@ -144,7 +144,11 @@ def project_intakes(*, user, project: Project):
 def factor_list(*, user, project: Project | None = None):
     """Factor needs the user sees, each with `can_change` (so a page shows 修改 only where it opens)."""
     changeable = FactorNeed.objects.restrict(user, "change").filter(pk=OuterRef("pk"))
-    needs = FactorNeed.objects.restrict(user).select_related("project", "department").annotate(can_change=Exists(changeable))
+    needs = (
+        FactorNeed.objects.restrict(user)
+        .select_related("project", "department")
+        .annotate(can_change=Exists(changeable))
+    )
     return needs.filter(project=project) if project is not None else needs
 
 
