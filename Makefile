@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run serve test lint format bench seed clean
+.PHONY: run serve test lint format bench seed clean screenshots
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("KeyProjects 需要 Python 3.11 或更高版本" if sys.version_info < (3, 11) else 0)'
@@ -52,6 +52,13 @@ seed: export DEBUG = 1
 seed: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+
+## screenshots: the main pages of every demo role at 1440 and 390 px, Chinese and English, into screenshots/ (not committed)
+screenshots: $(VENV)/.dev
+	@bash scripts/ensure-chromium
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3* staticfiles .pytest_cache .ruff_cache
