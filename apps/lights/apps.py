@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class LightsConfig(AppConfig):
+    name = "apps.lights"
+    label = "lights"
+
+    def ready(self):
+        # Re-evaluating the objects a change can move (a report counted, a date set, a problem closed).
+        from . import signals  # noqa: F401
