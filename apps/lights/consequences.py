@@ -9,6 +9,7 @@ record naming the rule and version that caused it.
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -63,7 +64,7 @@ def _meeting(project, year: int, month: int, organiser, cache: dict):
                 kind=MeetingKind.SPECIAL_MEETING,
                 title=title,
                 region=city,
-                held_on=min(datetime.date.today(), _period_end(year, month)),
+                held_on=min(timezone.localdate(), _period_end(year, month)),
                 created_by=organiser,
                 minutes=_("根据亮灯规则自动生成的约谈事项。"),
             )
