@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "apps.workdays",
     "apps.approvals",
     "apps.ops",
+    "apps.lights",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("problems/", include("apps.problems.urls")),
     path("workdays/", include("apps.workdays.urls")),
     path("approvals/", include("apps.approvals.urls")),
+    path("lights/", include("apps.lights.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", ops_views.healthz, name="healthz"),
