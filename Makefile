@@ -20,6 +20,7 @@ $(VENV)/.dev: requirements-dev.lock $(VENV)/.runtime
 
 ## run: create the environment, migrate SQLite, load the demo city once, serve on 127.0.0.1:8000
 run: $(VENV)/.runtime
+	@bash scripts/ensure-cjk-font
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py runserver $(HOST)
@@ -27,6 +28,7 @@ run: $(VENV)/.runtime
 ## test: lint, then the whole pytest suite (DATABASE_URL selects PostgreSQL; SQLite by default)
 test: $(VENV)/.dev
 	@bash scripts/ensure-chromium
+	@bash scripts/ensure-cjk-font
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
