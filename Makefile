@@ -22,6 +22,7 @@ $(VENV)/.dev: requirements-dev.lock $(VENV)/.runtime
 ## (DEBUG on; no Redis and no worker needed: jobs run in the request, the cache in process)
 run: export DEBUG = 1
 run: $(VENV)/.runtime
+	@bash scripts/ensure-cjk-font
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py runserver $(HOST)
@@ -29,6 +30,7 @@ run: $(VENV)/.runtime
 ## test: lint, then the whole pytest suite (DATABASE_URL selects PostgreSQL; SQLite by default)
 test: $(VENV)/.dev
 	@bash scripts/ensure-chromium
+	@bash scripts/ensure-cjk-font
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "apps.approvals",
     "apps.ops",
     "apps.lights",
+    "apps.documents",
 ]
 
 MIDDLEWARE = [
