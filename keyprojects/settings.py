@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "apps.problems",
     "apps.workdays",
     "apps.approvals",
+    "apps.funding",
+    "apps.bonds",
 ]
 
 MIDDLEWARE = [
