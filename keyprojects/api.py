@@ -15,6 +15,7 @@ from apps.approvals.api import router as approvals_router
 from apps.core.api_auth import API_AUTH
 from apps.core.exceptions import ConcurrentEditError
 from apps.exports.api import router as exports_router
+from apps.funding.api import router as funding_router
 from apps.imports.api import router as imports_router
 from apps.problems.api import actions_router, letters_router, meetings_router, problems_router
 from apps.projects.api import router as projects_router
@@ -118,3 +119,4 @@ api.add_router("/", regions_router)
 api.add_router("/", statistics_router)
 api.add_router("/approvals", approvals_router)
 api.add_router("/workdays", workdays_router)
+api.add_router("/funding", funding_router)

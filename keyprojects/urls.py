@@ -19,6 +19,8 @@ urlpatterns = [
     path("problems/", include("apps.problems.urls")),
     path("workdays/", include("apps.workdays.urls")),
     path("approvals/", include("apps.approvals.urls")),
+    path("funding/", include("apps.funding.urls")),
+    path("bonds/", include("apps.bonds.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -83,20 +83,24 @@ class FinanceOffice(models.Model):
         return str(self.organisation)
 
 
-def finance_region_prefix(user) -> str | None:
-    """The region code prefix a finance-bureau user covers, or None for anyone else."""
+def finance_region(user):
+    """The region a finance-bureau user covers (its office's region), or None for anyone else."""
     from apps.accounts.models import Role
 
-    if user.role != Role.DEPARTMENT_USER or not user.organisation_id:
+    if not user.is_authenticated or user.role != Role.DEPARTMENT_USER or not user.organisation_id:
         return None
-    cached = getattr(user, "_finance_prefix", False)
+    cached = getattr(user, "_finance_region", False)
     if cached is not False:
         return cached
     office = FinanceOffice.objects.select_related("organisation__region").filter(organisation_id=user.organisation_id)
     office = office.first()
-    prefix = office.organisation.region.code_prefix if office else None
-    user._finance_prefix = prefix
-    return prefix
+    user._finance_region = office.organisation.region if office else None
+    return user._finance_region
+
+
+def finance_region_prefix(user) -> str | None:
+    region = finance_region(user)
+    return region.code_prefix if region else None
 
 
 def is_finance_user(user) -> bool:
@@ -110,7 +114,7 @@ def funding_scope_q(user, action: str, prefix: str = "") -> Q | None:
     view/change: the project's own scope, plus, for a finance bureau, viewing every
     project of its region. finance: the finance bureau of the project's region only.
     """
-    finance_prefix = finance_region_prefix(user) if user.is_authenticated else None
+    finance_prefix = finance_region_prefix(user)
     finance_q = Q(**{f"{prefix}region__code__startswith": finance_prefix}) if finance_prefix else None
     if action == "finance":
         return finance_q

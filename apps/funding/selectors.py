@@ -124,6 +124,23 @@ def record_view(record: FundingRecord) -> RecordView:
     return RecordView(record=record, rows=rows, errors=errors, deviation=deviation)
 
 
+def arrival_row(record: FundingRecord) -> dict:
+    """Funds arrived against the year's completed investment (a record from with_record_figures)."""
+    deviation = funding_deviation(completed=record.completed, arrived=record.arrived_total)
+    return {
+        "record": record.pk,
+        "project": record.project,
+        "year": record.year,
+        "planned_total": record.planned_total,
+        "arrived_total": record.arrived_total,
+        "reported_arrived": record.reported_arrived,
+        "completed": record.completed,
+        "deviation": deviation.ratio,
+        "deviation_status": deviation.status,
+        "deviation_label": deviation.label,
+    }
+
+
 # --- disbursements ---------------------------------------------------------------------
 
 
@@ -134,6 +151,13 @@ def disbursement_queryset(*, user, action: str = "view"):
 def disbursement_filterset(*, user, params, request=None) -> DisbursementFilterSet:
     queryset = disbursement_queryset(user=user).select_related("project", "project__region", "entered_by")
     return DisbursementFilterSet(params, queryset=queryset, request=request)
+
+
+def disbursement_get(*, user, pk: int, action: str = "view") -> Disbursement:
+    item = disbursement_queryset(user=user, action=action).filter(pk=pk).first()
+    if item is None:
+        raise Http404(_("拨付记录不存在或不在您的权限范围内。"))
+    return item
 
 
 @dataclass

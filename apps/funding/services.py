@@ -66,6 +66,15 @@ def _check_year(year, errors: dict) -> None:
         errors["year"] = _("年度应在 %(min)s 到 %(max)s 之间。") % {"min": MIN_YEAR, "max": MAX_YEAR}
 
 
+def _field_errors(instance) -> dict[str, str]:
+    """The model's own field checks (digits, places, choices, non-negative), first message each."""
+    try:
+        instance.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        return {field: messages[0] for field, messages in error.message_dict.items()}
+    return {}
+
+
 def _check_amounts(values: dict, names, errors: dict) -> None:
     for name in names:
         value = values.get(name)
@@ -78,9 +87,7 @@ def _check_amounts(values: dict, names, errors: dict) -> None:
 
 def funding_record_errors(record: FundingRecord) -> dict[str, str]:
     """Field errors of a record: negative amounts, the sum checks of both sides, the gap."""
-    errors: dict[str, str] = {}
-    values = {name: getattr(record, name) for name in AMOUNT_FIELDS}
-    _check_amounts({**values, "gap": record.gap}, (*AMOUNT_FIELDS, "gap"), errors)
+    errors = _field_errors(record)
     if errors:
         return errors
     for side, label in (("planned", _("计划")), ("arrived", _("到位"))):
@@ -189,7 +196,7 @@ def disbursement_add(
             }
     if errors:
         raise ValidationError(errors)
-    item = Disbursement.objects.create(
+    item = Disbursement(
         project=project,
         source=source,
         on_date=on_date,
@@ -198,6 +205,10 @@ def disbursement_add(
         note=(note or "").strip(),
         entered_by=actor,
     )
+    errors = _field_errors(item)
+    if errors:
+        raise ValidationError(errors)
+    item.save()
     _record(actor=actor, action=ChangeAction.CREATE, instance=item, before=None, project_id=project.pk)
     return item
 
@@ -231,8 +242,8 @@ def _validate_application(application: FundingApplication) -> None:
         errors["responsible_department"] = _("请选择责任部门。")
     elif department.kind != OrganisationKind.DEPARTMENT:
         errors["responsible_department"] = _("责任部门应为政府部门。")
-    amounts = {name: getattr(application, name) for name in ("requested", "approved", "released", "spent")}
-    _check_amounts(amounts, amounts, errors)
+    for name, message in _field_errors(application).items():
+        errors.setdefault(name, message)
     if application.requested is None:
         errors["requested"] = _("请填写申请金额。")
     elif not errors:
