@@ -141,13 +141,6 @@ def disbursement_add(request: HttpRequest, payload: DisbursementIn):
     )
 
 
-@router.delete("/disbursements/{item_id}", response={204: None, **WRITE_ERRORS}, summary="删除拨付记录（财政局）")
-def disbursement_delete(request: HttpRequest, item_id: int):
-    selectors.disbursement_get(user=request.auth, pk=item_id)
-    services.disbursement_delete(actor=request.auth, disbursement_id=item_id)
-    return Status(204, None)
-
-
 @router.get("/disbursements/pace", response={200: list[PaceOut], 401: ErrorOut}, summary="支付进度与时序进度")
 def disbursement_pace(request: HttpRequest, year: int | None = None):
     year = year or timezone.localdate().year
@@ -162,6 +155,13 @@ def disbursement_pace(request: HttpRequest, year: int | None = None):
         }
         for line in selectors.disbursement_summary(user=request.auth, year=year)
     ]
+
+
+@router.delete("/disbursements/{item_id}", response={204: None, **WRITE_ERRORS}, summary="删除拨付记录（财政局）")
+def disbursement_delete(request: HttpRequest, item_id: int):
+    selectors.disbursement_get(user=request.auth, pk=item_id)
+    services.disbursement_delete(actor=request.auth, disbursement_id=item_id)
+    return Status(204, None)
 
 
 # --- applications ----------------------------------------------------------------------
