@@ -373,3 +373,26 @@ def infrastructure_majority(figures: BondFigures) -> bool:
         row["count"] for row in figures.pooled_by_category if row["category"] == Category.INFRASTRUCTURE
     )
     return total > 0 and infrastructure * 2 > total
+
+
+SPEECH_FIGURES = ("applied", "applied_amount", "passed", "pooled", "issued", "spent", "spent_share")
+
+
+def speech_context(*, user, region: Region | None, year: int, month: int) -> dict:
+    """The bond figures for the speech page: key → (value, unit, title, url). None (暂无数据)
+    while no bond project of the year is recorded in the user's scope and region."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    figures = bond_figures(user=user, year=year, month=month, region=region)
+    recorded = figure_queryset(user=user, year=year, region=region).exists()
+    context = {}
+    for key in SPEECH_FIGURES:
+        figure = figures.figures[key]
+        params = {"year": year, "figure": key if key in FIGURE_FILTERS else "applied"}
+        if region is not None:
+            params["region"] = region.pk
+        url = f"{reverse('bonds:projects')}?{urlencode(params)}"
+        title = f"{figure.label}：{figure.definition}（{_('专项债券项目，您权限范围内')}）"
+        context[key] = (figure.value if recorded else None, figure.unit, title, url)
+    return context
