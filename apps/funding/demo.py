@@ -206,3 +206,19 @@ def _applications(rng, projects, today, summary) -> None:
         items.append(application)
     FundingApplication.objects.bulk_create(items)
     summary.applications = len(items)
+
+
+def wipe_demo() -> None:
+    """Delete the funding and bond rows (tests re-seed; users and projects are protected by them)."""
+    from apps.bonds.models import BondAllocation, BondIssue, BondProject, BondQuota, BondSpending, UseAdjustment
+
+    UseAdjustment.objects.all().delete()
+    BondSpending.objects.all().delete()
+    BondAllocation.objects.all().delete()
+    BondIssue.objects.all().delete()
+    BondQuota.objects.all().delete()
+    BondProject.objects.all().delete()
+    Disbursement.objects.all().delete()
+    FundingApplication.objects.all().delete()
+    FundingRecord.objects.all().delete()
+    FinanceOffice.objects.all().delete()
