@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "apps.ops",
     "apps.lights",
     "apps.documents",
+    "apps.funding",
+    "apps.bonds",
 ]
 
 MIDDLEWARE = [

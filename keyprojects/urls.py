@@ -24,6 +24,8 @@ urlpatterns = [
     path("workdays/", include("apps.workdays.urls")),
     path("approvals/", include("apps.approvals.urls")),
     path("lights/", include("apps.lights.urls")),
+    path("funding/", include("apps.funding.urls")),
+    path("bonds/", include("apps.bonds.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", ops_views.healthz, name="healthz"),

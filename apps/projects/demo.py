@@ -215,6 +215,9 @@ def generate_demo(
             from apps.approvals.demo import generate_approvals
 
             summary.approvals = generate_approvals(seed=seed, today=today, password=DEMO_PASSWORD)
+            from apps.funding.demo import generate_funding
+
+            summary.funding = generate_funding(seed=seed, today=today, password=DEMO_PASSWORD)
         return summary
 
 
