@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "apps.problems",
     "apps.workdays",
     "apps.approvals",
+    "apps.attraction",
 ]
 
 MIDDLEWARE = [

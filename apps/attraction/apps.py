@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AttractionConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "apps.attraction"
+    verbose_name = _("招商引资")
