@@ -23,6 +23,8 @@ FIGURE_CHOICES = [
     ("late", _("逾期线索")),
     ("exit_due", _("应启动退出")),
     ("no_investment", _("只开工不落地")),
+    ("unconverted", _("待转入项目库的签约项目")),
+    ("in_statistics", _("已入统项目")),
 ] + [(f"reached:{stage.value}", _("到达：") + stage.label) for stage in LeadStage if stage != LeadStage.EXITED]
 
 

@@ -307,6 +307,8 @@ class LeadFigures:
     late: Figure
     exit_due: Figure
     started_no_investment: Figure
+    pipeline_amount: Figure
+    in_statistics: Figure
     funnel: list
     median_days: list
     by_region: list
@@ -326,6 +328,8 @@ class LeadFigures:
             self.late,
             self.exit_due,
             self.started_no_investment,
+            self.pipeline_amount,
+            self.in_statistics,
         ]
         return singles + self.by_stage + self.funnel
 
@@ -394,21 +398,20 @@ def lead_figures(*, user, queryset=None, today: datetime.date | None = None, sco
     statuses = {pk: worst_status(checks) for pk, checks in late_status.items()}
     signed_label = _("签约项目数")
 
+    def counted(code, label, members, basis=""):
+        return Figure(code, label, len(members), members, basis)
+
     by_stage = [
-        Figure(
-            f"stage:{stage.value}", stage.label, len(stage_ids := ids(lambda lead, s=stage: lead.stage == s)), stage_ids
-        )
-        for stage in LeadStage
+        counted(f"stage:{stage.value}", stage.label, ids(lambda lead, s=stage: lead.stage == s)) for stage in LeadStage
     ]
     funnel = [
-        Figure(
-            f"reached:{stage.value}",
-            stage.label,
-            len(reached := ids(lambda lead, s=stage: _reached(lead, s, dates[lead.pk]))),
-            reached,
-        )
+        counted(f"reached:{stage.value}", stage.label, ids(lambda lead, s=stage: _reached(lead, s, dates[lead.pk])))
         for stage in PIPELINE
     ]
+    late_ids = sorted(
+        pk for pk, s in statuses.items() if s in (LateStatus.LATE, LateStatus.NOTICE_DUE, LateStatus.EXIT_DUE)
+    )
+    unconverted = [lead for lead in live_signed if lead.project_id is None]
     median_days = []
     for index, stage in enumerate(PIPELINE[:-1]):
         spans = []
@@ -483,7 +486,7 @@ def lead_figures(*, user, queryset=None, today: datetime.date | None = None, sco
             _("落地率"),
             _rate(len(landed_ids), len(signed)),
             landed_ids,
-            _("落地项目数（进入“%(stage)s”及以后阶段）÷ %(base)s")
+            _("落地项目数（进入“%(stage)s”及以后阶段，含之后退出的）÷ %(base)s")
             % {"stage": LeadStage(landed_from).label, "base": signed_label},
             len(landed_ids),
             len(signed),
@@ -505,30 +508,28 @@ def lead_figures(*, user, queryset=None, today: datetime.date | None = None, sco
             _("合同投资额 ≥ 1 亿元（10,000 万元）"),
             sum((_amount(lead) for lead in yi), Decimal(0)),
         ),
-        late=Figure(
-            "late",
-            _("逾期线索"),
-            len(
-                late_ids := sorted(
-                    pk
-                    for pk, s in statuses.items()
-                    if s in (LateStatus.LATE, LateStatus.NOTICE_DUE, LateStatus.EXIT_DUE)
-                )
-            ),
-            late_ids,
+        late=counted("late", _("逾期线索"), late_ids, _("有逾期、应发限期通知或应启动退出的检查项")),
+        exit_due=counted(
+            "exit_due", _("应启动退出"), sorted(pk for pk, s in statuses.items() if s == LateStatus.EXIT_DUE)
         ),
-        exit_due=Figure(
-            "exit_due",
-            _("应启动退出"),
-            len(exit_ids := sorted(pk for pk, s in statuses.items() if s == LateStatus.EXIT_DUE)),
-            exit_ids,
-        ),
-        started_no_investment=Figure(
+        started_no_investment=counted(
             "no_investment",
             _("只开工不落地"),
-            len(no_investment),
             no_investment,
             _("已开工满 %(n)s 个月、近 %(n)s 个月项目库无完成投资报送") % {"n": rule["no_investment_months"]},
+        ),
+        pipeline_amount=Figure(
+            "unconverted",
+            _("待转入项目库的签约额（万元）"),
+            sum((_amount(lead) for lead in unconverted), Decimal(0)),
+            sorted(lead.pk for lead in unconverted),
+            _("未退出、尚未对应项目库项目的签约项目合同额；开工转入项目库后只在项目库计算"),
+        ),
+        in_statistics=counted(
+            "in_statistics",
+            _("已入统项目"),
+            ids(lambda lead: lead.project_id and lead.project.in_statistics),
+            _("对应项目库项目已入统（以项目库的入统标记为准）"),
         ),
         funnel=funnel,
         median_days=median_days,

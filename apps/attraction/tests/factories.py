@@ -36,3 +36,25 @@ class LeadFactory(factory.django.DjangoModelFactory):
             LeadStageEvent.objects.create(
                 lead=self, stage=LeadStage.LEAD, entered_on=self.received_on, recorded_by=self.created_by
             )
+
+
+def lead_with_history(*, events: dict, contract: tuple | None = None, funds=(), project=None, **fields):
+    """A lead whose stage trail is `events` (stage → date, in order; the last is the current
+    stage), with an optional contract (amount, signed_on) and funds [(date, amount)]."""
+    from apps.attraction.models import LeadContract, LeadFundsArrival
+
+    stages = list(events)
+    lead = LeadFactory(
+        received_on=events[LeadStage.LEAD],
+        stage=stages[-1],
+        stage_since=events[stages[-1]],
+        project=project,
+        **fields,
+    )
+    for stage in stages[1:]:
+        LeadStageEvent.objects.create(lead=lead, stage=stage, entered_on=events[stage], recorded_by=lead.created_by)
+    if contract:
+        LeadContract.objects.create(lead=lead, amount=Decimal(contract[0]), signed_on=contract[1], counterpart="县政府")
+    for day, amount in funds:
+        LeadFundsArrival.objects.create(lead=lead, arrived_on=day, amount=Decimal(amount), recorded_by=lead.created_by)
+    return lead
