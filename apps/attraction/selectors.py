@@ -402,10 +402,13 @@ def lead_figures(*, user, queryset=None, today: datetime.date | None = None, sco
         return Figure(code, label, len(members), members, basis)
 
     by_stage = [
-        counted(f"stage:{stage.value}", stage.label, ids(lambda lead, s=stage: lead.stage == s)) for stage in LeadStage
+        counted(f"stage:{stage.value}", str(stage.label), ids(lambda lead, s=stage: lead.stage == s))
+        for stage in LeadStage
     ]
     funnel = [
-        counted(f"reached:{stage.value}", stage.label, ids(lambda lead, s=stage: _reached(lead, s, dates[lead.pk])))
+        counted(
+            f"reached:{stage.value}", str(stage.label), ids(lambda lead, s=stage: _reached(lead, s, dates[lead.pk]))
+        )
         for stage in PIPELINE
     ]
     late_ids = sorted(
@@ -423,7 +426,7 @@ def lead_figures(*, user, queryset=None, today: datetime.date | None = None, sco
         median_days.append(
             {
                 "stage": stage,
-                "label": stage.label,
+                "label": str(stage.label),
                 "median": statistics.median(spans) if spans else None,
                 "n": len(spans),
             }
@@ -537,7 +540,7 @@ def lead_figures(*, user, queryset=None, today: datetime.date | None = None, sco
         by_industry=breakdown(
             lambda lead: lead.industry_code.lstrip("ABCDEFGHIJKLMNOPQRST")[:2], lambda key, members: key
         ),
-        by_source=breakdown(lambda lead: lead.source, lambda key, members: LeadSource(key).label),
+        by_source=breakdown(lambda lead: lead.source, lambda key, members: str(LeadSource(key).label)),
     )
 
 
@@ -566,3 +569,27 @@ def figure_ids(*, user, code: str, queryset=None) -> list[int] | None:
 
 def stage_counts(*, user) -> Counter:
     return Counter(lead_queryset(user=user).values_list("stage", flat=True))
+
+
+def with_lateness(leads, context: LateContext | None = None) -> list:
+    """The leads (loaded `with_lateness_relations`) with `lateness`, `late_status` and
+    `funds_arrived` set, for pages and API."""
+    context = context or LateContext()
+    leads = list(leads)
+    for lead in leads:
+        lead.lateness = context.checks(lead)
+        lead.late_status = worst_status(lead.lateness)
+        lead.late_status_label = LateStatus.label(lead.late_status)
+        lead.funds_arrived = sum((a.amount for a in lead.funds_arrivals.all()), Decimal(0))
+    return leads
+
+
+def scope_label(*, user) -> str:
+    """Which leads the figures cover, said on every page and answer."""
+    from apps.accounts.models import Role
+
+    if user.role == Role.DEPARTMENT_USER and user.organisation_id:
+        return _("%(unit)s招商的线索") % {"unit": user.organisation}
+    if user.region_id:
+        return _("%(region)s（含下级）拟落地的线索") % {"region": user.region.name}
+    return _("全部线索")

@@ -22,6 +22,7 @@ from typing import TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,7 +106,7 @@ def _lock(*, actor: User, lead_id: int) -> InvestmentLead:
     if lead is None:
         if InvestmentLead.objects.restrict(actor, "view").filter(pk=lead_id).exists():
             raise PermissionDenied(_("您无权修改该招商线索。"))
-        raise InvestmentLead.DoesNotExist(_("招商线索不存在或不在您的权限范围内。"))
+        raise Http404(_("招商线索不存在或不在您的权限范围内。"))
     return lead
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 
 from apps.accounts.models import Role
 from apps.attraction import services
@@ -229,9 +230,9 @@ def test_roles_without_change_scope_are_refused(world, leads, bureau_user):
     county = world.users[Role.COUNTY_USER]
     with pytest.raises(PermissionDenied):
         services.lead_advance(actor=leader, lead_id=leads["lead_a"].pk, stage=LeadStage.ASSESSING, on=TODAY)
-    with pytest.raises(InvestmentLead.DoesNotExist):
+    with pytest.raises(Http404):
         services.lead_advance(actor=county, lead_id=leads["lead_b"].pk, stage=LeadStage.ASSESSING, on=TODAY)
-    with pytest.raises(InvestmentLead.DoesNotExist):
+    with pytest.raises(Http404):
         services.lead_advance(actor=bureau_user, lead_id=leads["lead_c"].pk, stage=LeadStage.ASSESSING, on=TODAY)
     services.lead_advance(actor=bureau_user, lead_id=leads["lead_b"].pk, stage=LeadStage.ASSESSING, on=TODAY)
     services.lead_advance(actor=county, lead_id=leads["lead_a"].pk, stage=LeadStage.ASSESSING, on=TODAY)
