@@ -19,6 +19,7 @@ urlpatterns = [
     path("problems/", include("apps.problems.urls")),
     path("workdays/", include("apps.workdays.urls")),
     path("approvals/", include("apps.approvals.urls")),
+    path("attraction/", include("apps.attraction.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -370,7 +370,8 @@ def lead_figures(*, user, queryset=None, today: datetime.date | None = None, sco
     context = LateContext(today)
     today = context.today
     rule = context.rule
-    leads = list(with_lateness_relations(queryset if queryset is not None else lead_queryset(user=user)))
+    base = queryset.prefetch_related(None) if queryset is not None else lead_queryset(user=user)
+    leads = list(with_lateness_relations(base))
     dates = {lead.pk: lead.stage_dates() for lead in leads}
     late_status = {lead.pk: context.checks(lead) for lead in leads}
 
