@@ -115,8 +115,9 @@ class AttractionSummary:
     supervised_actions: int = 0
 
 
-def _credit_code(rng) -> str:
-    body = "9161" + "".join(rng.choice("0123456789") for _ in range(13))
+def _credit_code(rng, kind: str = "91") -> str:
+    """A valid 统一社会信用代码: 91 for enterprises, 11 for government bodies."""
+    body = kind + "61" + "".join(rng.choice("0123456789") for _ in range(13))
     return body + uscc.calc_check_digit(body)
 
 
@@ -135,12 +136,20 @@ def generate_attraction(*, seed: int, today: datetime.date, password: str) -> At
     city = admin.region
     counties = list(Region.objects.filter(parent=city, level=RegionLevel.COUNTY).order_by("code"))
     bureau, _ = Organisation.objects.get_or_create(
-        region=city, name=BUREAU_NAME, defaults={"kind": OrganisationKind.DEPARTMENT, "short_name": "市招商局"}
+        region=city,
+        name=BUREAU_NAME,
+        defaults={
+            "kind": OrganisationKind.DEPARTMENT,
+            "short_name": "市招商局",
+            "credit_code": _credit_code(rng, "11"),
+        },
     )
     county_units = {}
     for county in counties[:4]:
         county_units[county.pk], _ = Organisation.objects.get_or_create(
-            region=county, name=f"{county.name}招商服务中心", defaults={"kind": OrganisationKind.DEPARTMENT}
+            region=county,
+            name=f"{county.name}招商服务中心",
+            defaults={"kind": OrganisationKind.DEPARTMENT, "credit_code": _credit_code(rng, "11")},
         )
     _user(bureau, password)
     # Registry projects a started lead can be linked to: enterprise-invested, under construction.
@@ -375,27 +384,27 @@ class _Writer:
         return None, dates
 
     def _new_project(self, lead, started_on, amount):
-        """A lead that started as a new registry project and has reported nothing since (只开工不落地)."""
-        owner = Organisation.objects.create(
-            name=lead.registered_name[:100],
-            kind=OrganisationKind.OWNER_UNIT,
-            credit_code=lead.registered_credit_code,
-            region=lead.region,
+        """A lead whose registry project was in 前期 and started with it (as lead_start records
+        it), and has reported no investment since (只开工不落地)."""
+        free = (
+            Project.objects.filter(
+                stage=Stage.PRELIMINARY,
+                actual_start_date__isnull=True,
+                planned_start_date__lte=started_on,
+                investment_lead__isnull=True,
+            )
+            .exclude(investor_type=InvestorType.GOVERNMENT)
+            .order_by("pk")
         )
-        project = Project.objects.create(
-            name=lead.name,
-            project_code=f"{started_on.year}-{lead.region.code}-39-03-{900000 + lead.pk:06d}",
-            region=lead.region,
-            category=lead.category,
-            investor_type=InvestorType.PRIVATE,
-            stage=Stage.UNDER_CONSTRUCTION,
-            scope=lead.content,
-            total_investment=amount,
-            actual_start_date=started_on,
-            owner_unit=owner,
-        )
+        project = free.filter(region=lead.region).first() or free.first()
+        if project is None:
+            return
+        lead.region_id = project.region_id
+        project.actual_start_date = started_on
+        project.stage = Stage.UNDER_CONSTRUCTION
+        project.save(update_fields=["actual_start_date", "stage"])
         lead.project = project
-        lead.save(update_fields=["project"])
+        lead.save(update_fields=["project", "region"])
         self.summary.linked_projects += 1
 
 
