@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "apps.documents",
     "apps.funding",
     "apps.bonds",
+    "apps.attraction",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ urlpatterns = [
     path("lights/", include("apps.lights.urls")),
     path("funding/", include("apps.funding.urls")),
     path("bonds/", include("apps.bonds.urls")),
+    path("attraction/", include("apps.attraction.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", ops_views.healthz, name="healthz"),
