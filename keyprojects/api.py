@@ -12,8 +12,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from apps.approvals.api import router as approvals_router
-from apps.bonds.api import router as bonds_router
 from apps.attraction.api import router as attraction_router
+from apps.bonds.api import router as bonds_router
 from apps.core.api_auth import API_AUTH
 from apps.core.exceptions import ConcurrentEditError
 from apps.exports.api import router as exports_router
