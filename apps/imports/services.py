@@ -128,6 +128,15 @@ def _lock_batch(*, actor: User, batch_id: int) -> ImportBatch:
     return batch
 
 
+@transaction.atomic
+def import_batch_confirm(*, actor: User, batch_id: int) -> ImportBatch:
+    """The uploader confirms the values the preview asked to check; the commit then accepts them."""
+    batch = _lock_batch(actor=actor, batch_id=batch_id)
+    batch.parameters = {**batch.parameters, "confirmed": True}
+    batch.save(update_fields=["parameters"])
+    return batch
+
+
 def import_batch_commit(*, actor: User, batch_id: int, progress: Progress = None, confirm: bool = False) -> ImportBatch:
     """Write every row of a previewed batch in one transaction, or nothing. Values the
     preview asked to confirm (an implausible amount) need `confirm`."""
@@ -165,7 +174,7 @@ def _commit(*, actor: User, batch_id: int, progress: Progress, confirm: bool) ->
                 % {"count": batch.rows_error}
             }
         )
-    if prepared.reading.confirmations and not confirm:
+    if prepared.reading.confirmations and not (confirm or batch.parameters.get("confirmed")):
         transaction.set_rollback(True)
         raise ValidationError(
             {

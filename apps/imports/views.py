@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from apps.core.middleware import client_ip
+
 from . import runner, selectors, services
 from .forms import ImportForm
 from .models import BatchStatus
@@ -48,11 +50,7 @@ def batch_list(request):
                 content=upload.read(),
                 parameters=form.parameters(),
             )
-            runner.run(
-                batch.pk,
-                "preview",
-                lambda progress: services.import_batch_preview(batch_id=batch.pk, progress=progress),
-            )
+            runner.run(batch.pk, "preview", actor=request.user, client_ip=client_ip(request))
             return redirect("imports:detail", batch.pk)
     page = Paginator(selectors.import_batch_list(user=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "imports/list.html", {"form": form, "page": page})
@@ -85,13 +83,10 @@ def batch_progress(request, pk: int):
 @require_POST
 def batch_commit(request, pk: int):
     batch = selectors.import_batch_get(user=request.user, batch_id=pk)
-    runner.run(
-        batch.pk,
-        "commit",
-        lambda progress: services.import_batch_commit(
-            actor=request.user, batch_id=batch.pk, progress=progress, confirm=request.POST.get("confirm") == "1"
-        ),
-    )
+    if request.POST.get("confirm") == "1":
+        # The preview's "I have checked the values" box: it travels with the batch to the job.
+        services.import_batch_confirm(actor=request.user, batch_id=batch.pk)
+    runner.run(batch.pk, "commit", actor=request.user, client_ip=client_ip(request))
     batch.refresh_from_db()
     if batch.status == BatchStatus.COMMITTED:
         messages.success(
