@@ -100,6 +100,8 @@ def build(rows: int) -> tuple[Path, Path]:
     template.unlink(missing_ok=True)
     url = {"DATABASE_URL": f"sqlite:///{template}"}
     print("== building the template database (migrate, seed_demo --projects 400)", flush=True)
+    # Production settings serve static files from the collected manifest.
+    run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], url)
     run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], url)
     run([sys.executable, "manage.py", "seed_demo", "--projects", "400"], url)
     print(f"== writing a {rows:,}-row plan workbook", flush=True)

@@ -6,7 +6,6 @@ import io
 from decimal import Decimal
 
 import pytest
-import xlsxwriter
 from django.core.exceptions import ValidationError
 
 from apps.accounts.models import Role
@@ -23,25 +22,9 @@ from .workbooks import PLAN_HEADER, xlsx
 TITLE = ["示范市2026年重点项目计划表"]
 
 
-def book(rows, *, hidden_rows=(), hidden_columns=(), merges=(), formulas=()) -> bytes:
-    """An .xlsx as offices make it: hidden rows and columns, merged headers, formulas with cached values."""
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = workbook.add_worksheet("计划")
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            if value not in (None, ""):
-                sheet.write(r, c, value)
-    for r in hidden_rows:
-        sheet.set_row(r, None, None, {"hidden": True})
-    for c in hidden_columns:
-        sheet.set_column(c, c, None, None, {"hidden": True})
-    for first_row, first_col, last_row, last_col, value in merges:
-        sheet.merge_range(first_row, first_col, last_row, last_col, value)
-    for r, c, formula, cached in formulas:
-        sheet.write_formula(r, c, formula, None, cached)
-    workbook.close()
-    return buffer.getvalue()
+def book(rows, **options) -> bytes:
+    """An .xlsx as offices make it, its sheet named 计划: hidden rows and columns, merges, formulas."""
+    return xlsx(rows, sheet="计划", **options)
 
 
 def code(n: int, county: str = "610302") -> str:
@@ -81,17 +64,7 @@ def test_units_wherever_they_stand_are_converted_exactly(people, admin, unit_lin
 
 
 def test_a_merged_group_header_in_yi_applies_to_its_columns(people, admin):
-    top = [
-        "序号",
-        "项目名称",
-        "项目代码",
-        "所在县区",
-        "项目类别",
-        "投资主体",
-        "建设性质",
-        "建设内容及规模",
-        "建设起止年限",
-    ]
+    top = PLAN_HEADER[:9]
     top += ["投资情况（亿元）", "", "包抓领导", "牵头单位", "建设单位", "协作单位"]
     sub = [""] * 9 + ["总投资", "2026年计划投资"] + [""] * 4
     values = row(total=1.23456789, plan=0.5)
