@@ -1104,12 +1104,12 @@ PLAUSIBLE_TOTAL = (Decimal(1), Decimal(10_000_000))  # 1 万元 to 1,000 亿元
 def _plausible(reader: RowReader, reading: Reading, total) -> None:
     """Amounts that are more likely a wrong unit than a real project need a confirmation
     (an annual plan above the total is refused by the plan's own rules)."""
-    where = _("工作表“%(sheet)s”第 %(row)d 行“%(name)s”") % {
-        "sheet": reader.row.sheet,
-        "row": reader.row.number,
-        "name": L.cell_text(reader.raw("name"))[:40],
-    }
     if total is not None and total > 0 and not PLAUSIBLE_TOTAL[0] <= total <= PLAUSIBLE_TOTAL[1]:
+        where = _("工作表“%(sheet)s”第 %(row)d 行“%(name)s”") % {
+            "sheet": reader.row.sheet,
+            "row": reader.row.number,
+            "name": L.cell_text(reader.raw("name"))[:40],
+        }
         reading.confirmations.append(
             _("%(where)s总投资 %(total)s 万元%(side)s，请核对单位。")
             % {
