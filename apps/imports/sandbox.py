@@ -13,7 +13,7 @@ The child answers with a pickle that the parent loads through an allow-list of c
 so a child subverted by a hostile file still cannot make the parent run code.
 """
 
-import io
+import contextlib
 import json
 import math
 import os
@@ -21,6 +21,7 @@ import pickle
 import resource
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from .reading import FileRefused, Sheet, Workbook
@@ -67,29 +68,18 @@ def read_isolated(content: bytes, file_name: str) -> Workbook:
         "memory_mb": memory_limit_mb(),
         "cpu_seconds": max(1, math.ceil(time_limit_seconds())),
     }
-    try:
-        result = subprocess.run(
-            [sys.executable, "-s", "-m", "apps.imports.sandbox", json.dumps(config)],
-            input=content,
-            capture_output=True,
-            timeout=time_limit_seconds(),
-            cwd=ROOT,
-            env=_child_environment(),
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
+    answer, returncode, timed_out = _run_child(config, content)
+    if timed_out:
         raise FileRefused(
             _("文件解析超过时限（%(seconds)s 秒），已停止，不予导入。") % {"seconds": time_limit_seconds()}
-        ) from None
-    if result.returncode != 0 or not result.stdout:
+        )
+    if returncode != 0 or answer is None:
         raise FileRefused(
             _("文件解析超出资源上限（内存 %(memory)d MB）或解析器异常退出，不予导入。请检查文件是否损坏或范围异常。")
             % {"memory": memory_limit_mb()}
         )
-    try:
-        answer = _SafeUnpickler(io.BytesIO(result.stdout)).load()
-    except Exception as exc:  # anything unexpected from the child is a refusal, not a crash
-        raise FileRefused(_("文件解析结果无效，不予导入。")) from exc
+    if not isinstance(answer, tuple) or answer[0] not in ("ok", "refused"):
+        raise FileRefused(_("文件解析结果无效，不予导入。"))
     if answer[0] == "refused":
         raise FileRefused(str(answer[1]))
     _tag, file_format, encoding, warnings, sheets = answer
@@ -102,6 +92,50 @@ def read_isolated(content: bytes, file_name: str) -> Workbook:
             for name, rows, merged, hidden_rows, hidden_columns in sheets
         ],
     )
+
+
+def _run_child(config: dict, content) -> tuple[object, int, bool]:
+    """(answer or None, exit status, timed out). The answer is unpickled straight from the
+    pipe, and the upload is written from the buffer it is in: the web process never holds
+    a second copy of either."""
+    process = subprocess.Popen(
+        [sys.executable, "-s", "-m", "apps.imports.sandbox", json.dumps(config)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=_child_environment(),
+    )
+    timed_out = threading.Event()
+
+    def stop():
+        timed_out.set()
+        process.kill()
+
+    def feed():
+        try:
+            process.stdin.write(content)
+        except (BrokenPipeError, OSError):
+            pass  # the child stopped reading: it refused or died, its answer says which
+        finally:
+            with contextlib.suppress(OSError):
+                process.stdin.close()
+
+    timer = threading.Timer(time_limit_seconds(), stop)
+    writer = threading.Thread(target=feed, daemon=True)
+    timer.start()
+    writer.start()
+    answer = None
+    try:
+        answer = _SafeUnpickler(process.stdout).load()
+    except Exception:  # a child that died mid-answer, or a subverted one: a refusal, not a crash
+        answer = None
+    finally:
+        process.stdout.close()
+        returncode = process.wait()
+        timer.cancel()
+        writer.join(timeout=5)
+    return answer, returncode, timed_out.is_set()
 
 
 def _child_environment() -> dict:

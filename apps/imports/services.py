@@ -48,7 +48,7 @@ Progress = Callable[[int, int], None] | None
 
 def _prepare(batch: ImportBatch, progress: Progress = None) -> Prepared:
     # Parsed by a separate process with memory and time limits: a hostile file is refused, not fatal.
-    workbook = read_isolated(bytes(batch.content), batch.file_name)
+    workbook = read_isolated(batch.content, batch.file_name)
     batch.file_format, batch.encoding = workbook.file_format, workbook.encoding
     return prepare_import(batch.kind, workbook, actor=batch.user, parameters=batch.parameters, progress=progress)
 
