@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from apps.core.querysets import pk_in
 
-from .filters import LightFilterSet
-from .filters import LIT_COLOURS  # noqa: F401 (the templates read the colours from here)
+from .filters import (
+    LIT_COLOURS,  # noqa: F401 (the templates read the colours from here)
+    LightFilterSet,
+)
 from .models import SEVERITY, Colour, EvaluationRun, Light, LightRule
 
 
@@ -75,9 +77,10 @@ def counts_by_region(*, queryset) -> list[RegionCount]:
 
 def counts_by_rule(*, queryset) -> list[dict]:
     return list(
-        queryset.order_by().values("rule_id", "rule__code", "rule__name", "colour").annotate(n=Count("pk")).order_by(
-            "rule__code", "colour"
-        )
+        queryset.order_by()
+        .values("rule_id", "rule__code", "rule__name", "colour")
+        .annotate(n=Count("pk"))
+        .order_by("rule__code", "colour")
     )
 
 
