@@ -132,7 +132,7 @@ def main():
     for role in (Role.CITY_ADMIN, Role.DEPARTMENT_USER, Role.OWNER_REPORTER):
         user = User.objects.filter(role=role, is_active=True).order_by("pk").first()
 
-        def page():
+        def page(user=user):
             period = selectors.default_period()
             return [
                 (light.rule.name, light.version.number, light.reason)

@@ -63,7 +63,7 @@ class RuleForm(forms.Form):
             self.fields[f"level{row}_value"] = forms.DecimalField(label=_("阈值"), required=False)
         for step, label in STEPS.items():
             self.fields[f"action_{step}"] = forms.ChoiceField(
-                label=label, choices=[("", _("无"))] + list(TARGETS.items()), required=False
+                label=label, choices=[("", _("无")), *TARGETS.items()], required=False
             )
 
     @property

@@ -96,10 +96,10 @@ def _write_lights(rows: list[tuple]) -> None:
         quote = connection.ops.quote_name
         by_attname = {field.attname: field.column for field in Light._meta.concrete_fields}
         columns = ", ".join(quote(by_attname[name]) for name in LIGHT_COLUMNS)
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {quote(Light._meta.db_table)} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+        sql = f"COPY {quote(Light._meta.db_table)} ({columns}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
         return
     Light.objects.bulk_create([Light(**dict(zip(LIGHT_COLUMNS, row, strict=True))) for row in rows], batch_size=2000)
 
@@ -215,12 +215,16 @@ def _clean_definition(subject: str, definition: dict) -> dict:
             try:
                 datetime.date.fromisoformat(str(value))
             except ValueError:
-                raise ValidationError({"params": _("“%(label)s”应为日期（YYYY-MM-DD）。") % {"label": param.label}})
+                raise ValidationError(
+                    {"params": _("“%(label)s”应为日期（YYYY-MM-DD）。") % {"label": param.label}}
+                ) from None
         if param.kind == "month" and value not in (None, ""):
             try:
                 datetime.date.fromisoformat(f"{value}-01")
             except ValueError:
-                raise ValidationError({"params": _("“%(label)s”应为年月（YYYY-MM）。") % {"label": param.label}})
+                raise ValidationError(
+                    {"params": _("“%(label)s”应为年月（YYYY-MM）。") % {"label": param.label}}
+                ) from None
         if param.kind == "choice" and value not in (None, "") and value not in dict(param.choices):
             raise ValidationError({"params": _("“%(label)s”取值无效。") % {"label": param.label}})
     from .consequences import check_actions
@@ -233,14 +237,14 @@ def _clean_definition(subject: str, definition: dict) -> dict:
                 if Decimal(str(value)) < 0:
                     raise ValueError
             except (ArithmeticError, ValueError):
-                raise ValidationError({"scope": _("金额门槛应为非负数（万元）。")})
+                raise ValidationError({"scope": _("金额门槛应为非负数（万元）。")}) from None
     if cleaned["scope"].get("project_set") not in (None, ""):
         from apps.statistics.indicators import parse_project_set
 
         try:
             parse_project_set(cleaned["scope"]["project_set"])
         except ValueError as error:
-            raise ValidationError({"scope": str(error)})
+            raise ValidationError({"scope": str(error)}) from None
     return cleaned
 
 
