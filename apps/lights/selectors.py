@@ -181,3 +181,16 @@ def speech_context(*, region, year: int) -> dict:
         "campaign_day": (start_by.day if start_by else None, "", title),
         "emphasised_since_month": (since_month, "", _("开始强调的月份（集中开工期限规则）")),
     }
+
+
+def red_lights_for_agenda(*, user, region) -> list[Light]:
+    """The red project lights of the latest evaluated period in `region`, for the dispatch
+    meeting's proposed agenda (apps/problems): one query."""
+    year, month = default_period()
+    return list(
+        light_queryset(user=user)
+        .filter(year=year, month=month, colour=Colour.RED, project__isnull=False)
+        .filter(region__code__startswith=region.code_prefix)
+        .select_related("rule", "region")
+        .order_by("region__code", "project_id", "rule__code")
+    )

@@ -201,3 +201,27 @@ def test_the_speech_takes_the_campaign_deadline_from_the_rule(client, world):
     # Another year's speech does not borrow 2026's deadline.
     other = client.get(reverse("dashboard:speech"), {"year": 2025, "month": 5}).context["plain_text"]
     assert "具备条件的（需人工填写）月（需人工填写）日前必须开工建设" in other
+
+
+def test_red_lights_feed_the_dispatch_meetings_proposed_agenda(client, world, lit):
+    import datetime
+
+    from apps.problems.models import MeetingKind
+    from apps.problems.selectors import proposed_agenda
+
+    admin = world.users[Role.CITY_ADMIN]
+    dispatch = proposed_agenda(
+        user=admin, kind=MeetingKind.MONTHLY_DISPATCH, region=world.city, on=datetime.date(2026, 6, 5)
+    )
+    assert {light.project_id for light in dispatch.red_lights} == {world.p_a.pk, world.p_b.pk, world.p_c.pk}
+    county = proposed_agenda(
+        user=world.users[Role.COUNTY_USER],
+        kind=MeetingKind.MONTHLY_DISPATCH,
+        region=world.county_a,
+        on=datetime.date(2026, 6, 5),
+    )
+    assert [light.project_id for light in county.red_lights] == [world.p_a.pk]
+    special = proposed_agenda(
+        user=admin, kind=MeetingKind.SPECIAL_MEETING, region=world.city, on=datetime.date(2026, 6, 5)
+    )
+    assert special.red_lights == []
