@@ -215,6 +215,9 @@ def generate_demo(
             from apps.approvals.demo import generate_approvals
 
             summary.approvals = generate_approvals(seed=seed, today=today, password=DEMO_PASSWORD)
+        from apps.lights.demo import generate_lights_if_small
+
+        summary.lights = generate_lights_if_small(projects=projects, today=today)
         return summary
 
 
