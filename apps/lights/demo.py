@@ -10,6 +10,7 @@ import datetime
 from apps.regions.models import Region, RegionLevel
 
 from .models import Light, LightRule, LightRuleVersion
+from .presets import install
 from .services import lights_evaluate
 
 MAX_PROJECTS = 5000
@@ -33,6 +34,7 @@ def generate_lights_if_small(*, projects: int, today: datetime.date) -> int | No
 def generate_lights(*, today: datetime.date) -> int:
     """Switch the demo rules on, add the campaign deadline, evaluate January to last month;
     returns the number of lights of last month."""
+    install(LightRule, LightRuleVersion)  # as migration 0002 does (a flushed database has none)
     LightRule.objects.filter(code__in=DEMO_PRESETS).update(is_active=True)
     city = Region.objects.filter(level=RegionLevel.CITY).order_by("code").first()
     campaign = LightRule.objects.create(

@@ -39,6 +39,15 @@ def plan(project, year: int, amount: str):
     return f.AnnualPlanFactory(project=project, year=year, planned_investment=Decimal(amount))
 
 
+@pytest.fixture(autouse=True)
+def presets(db):
+    """The presets migration 0002 installs; a transactional test elsewhere flushes them."""
+    from apps.lights.models import LightRuleVersion
+    from apps.lights.presets import install
+
+    install(LightRule, LightRuleVersion)
+
+
 @pytest.fixture
 def evaluate():
     def run(year: int, month: int, **kwargs):
