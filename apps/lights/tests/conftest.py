@@ -11,6 +11,9 @@ from apps.lights.services import lights_evaluate
 from apps.reporting.models import MONTH_COLUMNS, CompletedInvestmentYear
 from tests import factories as f
 
+# Re-exported so that this package's browser test gets the `page` fixture of tests/e2e.
+from tests.e2e.conftest import page, pytest_collection_modifyitems  # noqa: F401
+
 
 def activate(code: str) -> LightRule:
     rule = LightRule.objects.get(code=code)

@@ -10,9 +10,6 @@ from apps.accounts.models import Role
 
 from .conftest import activate
 
-# Re-exported so that this module gets the `page` fixture of tests/e2e.
-from tests.e2e.conftest import page, pytest_collection_modifyitems  # noqa: F401,E402
-
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
