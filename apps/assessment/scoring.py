@@ -40,47 +40,46 @@ def _missing(weight: Decimal, missing: str) -> Score:
     return Score(ZERO, f"无数据，得0分（满分{r2(weight)}）")
 
 
+def _each(values: Values, weight: Decimal, missing: str, score_one) -> dict:
+    """score_one(key, x) for each county with data; missing data by `missing`."""
+    return {key: _missing(weight, missing) if x is None else score_one(key, x) for key, x in values.items()}
+
+
 def proportion(values: Values, *, weight: Decimal, target: Decimal | None = None, missing: str = "zero") -> dict:
     """比例赋分: score = x ÷ basis × weight, at most the weight; basis = the target when given
     (完成率 × 分值), else the best value (the highest gets full marks). Negative x scores 0."""
     present = _present(values)
     basis = target if target is not None else (max(present.values()) if present else None)
     basis_words = f"目标值{target}" if target is not None else f"最高值{basis}"
-    scores = {}
-    for key, x in values.items():
-        if x is None:
-            scores[key] = _missing(weight, missing)
-            continue
+
+    def score_one(key, x) -> Score:
         if basis is None or basis <= 0:
-            scores[key] = Score(r2(weight), f"{x}；基准值不大于0，均得满分{r2(weight)}")
-            continue
+            return Score(r2(weight), f"{x}；基准值不大于0，均得满分{r2(weight)}")
         raw = max(ZERO, x / basis * weight)
         value = min(raw, weight)
         capped = "，封顶" if raw > weight else ""
-        scores[key] = Score(r2(value), f"{x} ÷ {basis_words} × {r2(weight)} = {r2(raw)}{capped}，得{r2(value)}分")
-    return scores
+        return Score(r2(value), f"{x} ÷ {basis_words} × {r2(weight)} = {r2(raw)}{capped}，得{r2(value)}分")
+
+    return _each(values, weight, missing, score_one)
 
 
 def efficacy(values: Values, *, weight: Decimal, missing: str = "zero") -> dict:
     """功效系数法: 60% × weight + 40% × weight × (x − min) ÷ (max − min), max and min across the
     counties with data. When max = min every county gets the full weight (all are the best)."""
     present = _present(values)
-    scores = {}
     low = min(present.values()) if present else None
     high = max(present.values()) if present else None
-    for key, x in values.items():
-        if x is None:
-            scores[key] = _missing(weight, missing)
-            continue
+
+    def score_one(key, x) -> Score:
         if high == low:
-            scores[key] = Score(r2(weight), f"{x}；各县区数值相同（最高=最低={high}），均得满分{r2(weight)}")
-            continue
+            return Score(r2(weight), f"{x}；各县区数值相同（最高=最低={high}），均得满分{r2(weight)}")
         value = weight * Decimal("0.6") + weight * Decimal("0.4") * (x - low) / (high - low)
-        scores[key] = Score(
+        return Score(
             r2(value),
             f"60%×{r2(weight)} + 40%×{r2(weight)}×({x} − 最低{low})÷(最高{high} − 最低{low}) = {r2(value)}分",
         )
-    return scores
+
+    return _each(values, weight, missing, score_one)
 
 
 def ranks(values: Values, *, descending: bool = True) -> dict:
@@ -97,19 +96,17 @@ def rank_bands(
     """排名赋分: the place (ties share the better one) → the points of its band, e.g.
     ((1, 3, 7), (4, 6, 5), (7, 10, 3)); outside every band 0; never above the weight."""
     places = ranks(values)
-    scores = {}
-    for key, x in values.items():
-        if x is None:
-            scores[key] = _missing(weight, missing)
-            continue
+
+    def score_one(key, x) -> Score:
         place = places[key]
         band = next(((low, high, points) for low, high, points in bands if low <= place <= high), None)
         if band is None:
-            scores[key] = Score(ZERO, f"{x}，第{place}名，不在赋分名次内，得0分")
+            return Score(ZERO, f"{x}，第{place}名，不在赋分名次内，得0分")
         else:
             points = min(Decimal(band[2]), weight)
-            scores[key] = Score(r2(points), f"{x}，第{place}名（{band[0]}—{band[1]}名得{band[2]}分），得{r2(points)}分")
-    return scores
+            return Score(r2(points), f"{x}，第{place}名（{band[0]}—{band[1]}名得{band[2]}分），得{r2(points)}分")
+
+    return _each(values, weight, missing, score_one)
 
 
 def steps_vs_average(
@@ -129,11 +126,8 @@ def steps_vs_average(
     present = _present(values)
     if average is None and present:
         average = sum(present.values()) / len(present)
-    scores = {}
-    for key, x in values.items():
-        if x is None:
-            scores[key] = _missing(weight, missing)
-            continue
+
+    def score_one(key, x) -> Score:
         diff = x - average
         sign = 1 if diff >= 0 else -1
         remaining, change, parts = abs(diff), ZERO, []
@@ -149,11 +143,12 @@ def steps_vs_average(
         bounded = "，按0至满分取值" if value != raw else ""
         sign_word = "+" if sign > 0 else "−"
         steps_words = " + ".join(parts) if parts else "0"
-        scores[key] = Score(
+        return Score(
             r2(value),
             f"{x} 对比平均{r2(average)}差{r2(diff)}：{r2(base)} {sign_word} ({steps_words}) = {r2(raw)}{bounded}，得{r2(value)}分",
         )
-    return scores
+
+    return _each(values, weight, missing, score_one)
 
 
 def points_per_unit(
@@ -170,11 +165,8 @@ def points_per_unit(
     """按单位加减分 with a cap: base ± points for every `unit` above or below `reference`
     (Zaozhuang 2005: ±1 per 2%, at most ±15), whole units only, the change within ±cap and the
     score within 0 and the weight."""
-    scores = {}
-    for key, x in values.items():
-        if x is None:
-            scores[key] = _missing(weight, missing)
-            continue
+
+    def score_one(key, x) -> Score:
         diff = x - reference
         units = int(abs(diff) / unit)  # whole units only: 3.9% at 2% a unit is one unit
         change = min(units * points, cap)
@@ -182,12 +174,13 @@ def points_per_unit(
         raw = base + signed
         value = min(max(raw, ZERO), weight)
         capped = f"（封顶±{r2(cap)}）" if units * points > cap else ""
-        scores[key] = Score(
+        return Score(
             r2(value),
             f"{x} 对比基准{reference}差{r2(diff)}，{units}个{unit}单位×{points}分{capped}：{r2(base)} "
             f"{'+' if signed >= 0 else '−'} {r2(abs(signed))} = {r2(raw)}，得{r2(value)}分",
         )
-    return scores
+
+    return _each(values, weight, missing, score_one)
 
 
 def deductions(score: Decimal, *, count: int, per_item: Decimal, cap: Decimal | None = None, label: str) -> Score:

@@ -66,3 +66,22 @@ def project(world, **fields):
 
 def day(text: str) -> datetime.date:
     return datetime.date.fromisoformat(text)
+
+
+def campaign_rule(world, *, levels):
+    """The city's 2026 集中开工 deadline for the 市级领导包抓 projects (30 June, emphasised
+    since October 2025), switched on."""
+    from apps.lights.services import rule_create
+
+    return rule_create(
+        actor=world.users["city_admin"],
+        code="campaign-2026",
+        name="2026年包抓项目集中开工",
+        subject="project",
+        region=world.city,
+        is_active=True,
+        measure="campaign_start_by",
+        params={"start_by": "2026-06-30", "emphasised_since": "2025-10"},
+        scope={"project_set": "leader"},
+        levels=levels,
+    )

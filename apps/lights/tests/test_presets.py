@@ -9,7 +9,7 @@ from apps.lights.models import Colour, Light
 from apps.problems.tests.factories import MeetingFactory, ProblemFactory, SupervisedActionFactory
 from tests import factories as f
 
-from .conftest import activate, colours, completed, day, lights_of, plan, project
+from .conftest import activate, campaign_rule, colours, completed, day, lights_of, plan, project
 
 pytestmark = pytest.mark.django_db
 
@@ -215,19 +215,8 @@ def test_evaluation_is_idempotent(world, evaluate):
 
 
 def test_campaign_deadline(world, evaluate):
-    from apps.lights.services import rule_create
-
-    admin = world.users["city_admin"]
-    rule = rule_create(
-        actor=admin,
-        code="campaign-2026",
-        name="2026年包抓项目集中开工",
-        subject="project",
-        region=world.city,
-        is_active=True,
-        measure="campaign_start_by",
-        params={"start_by": "2026-06-30", "emphasised_since": "2025-10"},
-        scope={"project_set": "leader"},
+    rule = campaign_rule(
+        world,
         levels=[
             {"colour": "red", "op": ">", "value": "0"},
             {"colour": "blue", "op": ">=", "value": "-29"},

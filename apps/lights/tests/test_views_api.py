@@ -11,7 +11,7 @@ from apps.audit.models import ChangeRecord
 from apps.lights import selectors
 from apps.lights.models import Light, LightRule, LightRuleVersion
 
-from .conftest import activate
+from .conftest import activate, campaign_rule
 
 pytestmark = pytest.mark.django_db
 
@@ -177,24 +177,11 @@ def test_a_projects_lights_in_at_most_three_queries(world, lit):
 
 
 def test_the_speech_takes_the_campaign_deadline_from_the_rule(client, world):
-    from apps.lights.services import rule_create
-
     client.force_login(world.users[Role.CITY_ADMIN])
     before = client.get(reverse("dashboard:speech"), {"year": 2026, "month": 5}).context["plain_text"]
     assert "具备条件的（需人工填写）月（需人工填写）日前必须开工建设" in before
     assert "尽管我从去年（需人工填写）月开始就多次强调" in before
-    rule_create(
-        actor=world.users[Role.CITY_ADMIN],
-        code="campaign-2026",
-        name="2026年包抓项目集中开工",
-        subject="project",
-        region=world.city,
-        is_active=True,
-        measure="campaign_start_by",
-        params={"start_by": "2026-06-30", "emphasised_since": "2025-10"},
-        scope={"project_set": "leader"},
-        levels=[{"colour": "red", "op": ">", "value": "0"}],
-    )
+    campaign_rule(world, levels=[{"colour": "red", "op": ">", "value": "0"}])
     after = client.get(reverse("dashboard:speech"), {"year": 2026, "month": 5}).context["plain_text"]
     assert "具备条件的6月30日前必须开工建设" in after
     assert "尽管我从去年10月开始就多次强调" in after
