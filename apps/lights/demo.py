@@ -7,7 +7,8 @@ history. Like the rest of the seed it is an initial load and writes no change re
 
 import datetime
 
-from apps.regions.models import Region, RegionLevel
+from apps.accounts.models import Role, User
+from apps.regions.models import RegionLevel
 
 from .models import Light, LightRule, LightRuleVersion
 from .presets import install
@@ -36,7 +37,9 @@ def generate_lights(*, today: datetime.date) -> int:
     returns the number of lights of last month."""
     install(LightRule, LightRuleVersion)  # as migration 0002 does (a flushed database has none)
     LightRule.objects.filter(code__in=DEMO_PRESETS).update(is_active=True)
-    city = Region.objects.filter(level=RegionLevel.CITY).order_by("code").first()
+    # The demo city is the city administrator's (the seed also writes peer cities' figures).
+    admin = User.objects.filter(role=Role.CITY_ADMIN, region__level=RegionLevel.CITY).select_related("region").first()
+    city = admin.region if admin else None
     campaign = LightRule.objects.create(
         code=f"campaign-{today.year}",
         name=f"{today.year}年市级领导包抓项目集中开工",

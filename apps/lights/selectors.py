@@ -100,11 +100,14 @@ def project_lights(*, user, project_id: int, period: tuple[int, int] | None = No
 
 
 def worst_lights(*, user, project_ids, year: int | None = None, month: int | None = None) -> dict[int, Light]:
-    """The most severe light of each project of a page of rows for the period: one query."""
+    """The most severe light of each project of a page of rows for the period (lights of the
+    project itself: an approval item's or a problem's light shows on the project page): one query."""
     if year is None or month is None:
         year, month = default_period()
     best: dict[int, Light] = {}
-    lights = light_queryset(user=user).filter(pk_in(project_ids, "project_id"), year=year, month=month)
+    lights = light_queryset(user=user).filter(
+        pk_in(project_ids, "project_id"), year=year, month=month, subject="project"
+    )
     for light in lights.select_related("rule"):
         current = best.get(light.project_id)
         if current is None or SEVERITY[light.colour] > SEVERITY[current.colour]:
