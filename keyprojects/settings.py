@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "apps.approvals",
     "apps.ops",
     "apps.lights",
+    "apps.assessment",
     "apps.documents",
     "apps.funding",
     "apps.bonds",

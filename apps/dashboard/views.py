@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from apps.bonds import selectors as bond_selectors
 from apps.exports import services as export_services
 from apps.exports import views as export_views
+from apps.lights import selectors as lights_selectors
 from apps.projects.selectors import project_totals
 from apps.statistics import selectors as statistics_selectors
 from apps.statistics.indicators import IndicatorReport
@@ -352,6 +353,7 @@ def _filled_speeches(request, query: DashboardQuery):
         "bonds": bond_selectors.speech_context(
             user=request.user, region=query.region, year=query.year, month=query.month
         ),
+        **lights_selectors.speech_context(region=query.region, year=query.year),
     }
 
     def drill_url(key, project_set):

@@ -222,6 +222,9 @@ def generate_demo(
             from apps.attraction.demo import generate_attraction
 
             summary.attraction = generate_attraction(seed=seed, today=today, password=DEMO_PASSWORD)
+        from apps.lights.demo import generate_lights_if_small
+
+        summary.lights = generate_lights_if_small(projects=projects, today=today)
         return summary
 
 
