@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
+from apps.ops.figures_cache import cached_payload
+from apps.ops.routers import replica_reads
 from apps.projects.schemas import ErrorOut
 from apps.regions.models import Region
 
@@ -44,6 +46,21 @@ def indicators(request: HttpRequest, params: Query[IndicatorParams]):
     today = timezone.localdate()
     year = params.year or today.year
     month = params.month or today.month
+    with replica_reads():
+        return cached_payload(
+            "indicators",
+            user,
+            lambda: _indicators_payload(user, region, year, month, params),
+            region=region.pk,
+            year=year,
+            month=month,
+            set=params.set,
+            ids=params.ids,
+        )
+
+
+def _indicators_payload(user, region: Region, year: int, month: int, params: IndicatorParams) -> dict:
+    """The API's answer as JSON-ready data (cached: apps/ops/figures_cache.py)."""
     try:
         report = indicators_compute(user=user, region=region, year=year, month=month, project_set=params.set)
     except ValueError as exc:
@@ -54,7 +71,7 @@ def indicators(request: HttpRequest, params: Query[IndicatorParams]):
         return list(items) if params.ids else [dataclasses.replace(item, projects=NO_PROJECTS) for item in items]
 
     indicators = without_ids(report.indicators.values())
-    return {
+    data = {
         "region": region,
         "year": year,
         "month": month,
@@ -66,6 +83,7 @@ def indicators(request: HttpRequest, params: Query[IndicatorParams]):
         "by_investor_type": without_ids(report.by_investor_type),
         "not_started": list(report.not_started),
     }
+    return IndicatorReportOut.model_validate(data).model_dump(mode="json")
 
 
 # --- official figures -------------------------------------------------------------
