@@ -36,7 +36,6 @@ import random
 import re
 import secrets
 import signal
-import statistics
 import subprocess
 import sys
 import time
@@ -158,11 +157,7 @@ def internal_prepare(reporters: int, counties: int, leaders: int) -> dict:
         .order_by("-n", "owner_unit_id")[:reporters]
     )
     city = Region.objects.filter(level=RegionLevel.CITY).order_by("pk").first()
-    county_regions = (
-        Region.objects.filter(parent=city)
-        .annotate(n=Count("project"))
-        .order_by("-n", "pk")[:counties]
-    )
+    county_regions = Region.objects.filter(parent=city).annotate(n=Count("project")).order_by("-n", "pk")[:counties]
     users = []
     for index, unit in enumerate(units):
         user = User.objects.create(
@@ -275,7 +270,11 @@ class Stack:
     def start(self):
         logs = VAR / "logs"
         logs.mkdir(parents=True, exist_ok=True)
-        extra = {"WEB_CONCURRENCY": self.workers, "GUNICORN_THREADS": self.threads, "GUNICORN_BIND": f"127.0.0.1:{PORT}"}
+        extra = {
+            "WEB_CONCURRENCY": self.workers,
+            "GUNICORN_THREADS": self.threads,
+            "GUNICORN_BIND": f"127.0.0.1:{PORT}",
+        }
         commands = {
             "gunicorn": [str(BIN / "gunicorn"), "-c", "keyprojects/gunicorn.conf.py", "keyprojects.wsgi"],
             "worker": [str(BIN / "celery"), "-A", "keyprojects", "worker", "--concurrency=1", "--loglevel=warning"],
@@ -287,7 +286,9 @@ class Stack:
         for name, command in commands.items():
             log = (logs / f"{name}.log").open("w")
             self.processes.append(
-                subprocess.Popen(command, cwd=ROOT, env=env(**extra), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                subprocess.Popen(
+                    command, cwd=ROOT, env=env(**extra), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                )
             )
         import httpx
 
@@ -504,6 +505,7 @@ def print_table(title: str, rows: list[dict], seconds: float, total: int):
     print(f"\n{title}: {total} requests in {seconds:.1f} s = {total / seconds:.1f} req/s")
     print(f"{'kind':<28} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
     for row in rows:
+
         def ms(value):
             return f"{value:8.0f}" if value is not None else "       -"
 

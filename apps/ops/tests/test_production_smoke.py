@@ -11,7 +11,7 @@ import httpx
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import User
 from apps.audit.models import ChangeRecord
 from apps.imports.models import BatchStatus, ImportBatch
 from apps.imports.tests.test_plan_import import row
