@@ -36,6 +36,7 @@ import random
 import re
 import secrets
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -150,12 +151,18 @@ def internal_prepare(reporters: int, counties: int, leaders: int) -> dict:
         session.create()
         return session.session_key
 
-    units = (
+    # Owner units of ordinary size (3 to 50 projects; a few demo units hold thousands, whose
+    # single page is no reporter's morning), in a fixed random order: reporters come one unit
+    # after another, as a month's last days bring them.
+    units = list(
         Project.objects.filter(stage__in=["under_construction", "preliminary"])
         .values("owner_unit_id")
         .annotate(n=Count("id"))
-        .order_by("-n", "owner_unit_id")[:reporters]
+        .filter(n__gte=3, n__lte=50)
+        .order_by("owner_unit_id")
     )
+    random.Random(20261201).shuffle(units)
+    units = units[: reporters * 25]
     city = Region.objects.filter(level=RegionLevel.CITY).order_by("pk").first()
     county_regions = Region.objects.filter(parent=city).annotate(n=Count("project")).order_by("-n", "pk")[:counties]
     users = []
@@ -465,13 +472,53 @@ async def baseline(prepared, recorder: Recorder, clients: int):
     await asyncio.gather(*(one(n) for n in range(clients)))
 
 
-async def month_end(prepared, recorder: Recorder, seed: int):
+async def reporter_seat(units: list, recorder: Recorder, rng: random.Random):
+    """One of the concurrent reporters: unit after unit, each reporting its whole month."""
+    while units and recorder.more():
+        await reporter(units.pop(), recorder, rng)
+
+
+async def cache_times(prepared, rounds: int = 5) -> dict:
+    """The dashboard and the indicator API as a city leader sees them: cold (the cache emptied
+    before each ask) and warm (asked again at once), sequential, before the load."""
+    import redis
+
+    leader_user = next(user for user in prepared["users"] if user["kind"] == "leader")
+    year, month = prepared["period"]
+    pages = {
+        "调度看板 /dashboard/": ("/dashboard/", {"region": leader_user["region"], "year": year, "month": month}),
+        "指标 API /api/v1/indicators": (
+            "/api/v1/indicators",
+            {"region": leader_user["region"], "year": year, "month": month, "ids": "false"},
+        ),
+    }
+    store = redis.Redis.from_url(REDIS_URL)
+    times = {}
+    async with client_for(leader_user, "x" * 32) as client:
+        for label, (url, params) in pages.items():
+            cold, warm = [], []
+            for _ in range(rounds):
+                for key in store.scan_iter("kp:*figures:*"):
+                    store.delete(key)
+                for into in (cold, warm):
+                    started = time.perf_counter()
+                    response = await client.get(url, params=params)
+                    into.append((time.perf_counter() - started) * 1000)
+                    assert response.status_code == 200, (url, response.status_code)
+            times[label] = {"cold_ms": round(statistics.median(cold)), "warm_ms": round(statistics.median(warm))}
+    return times
+
+
+async def month_end(prepared, recorder: Recorder, seed: int, seats: int):
     rng = random.Random(seed)
     tasks = []
+    units = [user for user in prepared["users"] if user["kind"] == "reporter"][::-1]
+    for _ in range(seats):
+        tasks.append(reporter_seat(units, recorder, random.Random(rng.random())))
     for user in prepared["users"]:
         if user["kind"] == "reporter":
-            tasks.append(reporter(user, recorder, random.Random(rng.random())))
-        elif user["kind"] == "county":
+            continue
+        if user["kind"] == "county":
             tasks.append(county(user, recorder))
         else:
             tasks.append(leader(user, recorder, prepared["period"]))
@@ -555,7 +602,7 @@ def main():
             env=env(), capture_output=True, text=True,
         ).stdout
     )  # fmt: skip
-    clients = len(prepared["users"])
+    clients = args.reporters + sum(1 for user in prepared["users"] if user["kind"] != "reporter")
     stack = Stack(args.web_workers, args.web_threads)
     print(
         f"== stack: gunicorn {args.web_workers}×{args.web_threads}, Celery worker and beat, PostgreSQL {DB} "
@@ -563,6 +610,10 @@ def main():
     )
     try:
         stack.start()
+        cache = asyncio.run(cache_times(prepared))
+        print("\ncache (median of 5, sequential; cold = cache emptied first):")
+        for label, values in cache.items():
+            print(f"  {label:<32} cold {values['cold_ms']:>6} ms   warm {values['warm_ms']:>6} ms")
         base = Recorder(time.monotonic() + args.baseline_duration, args.requests)
         started = time.monotonic()
         asyncio.run(baseline(prepared, base, clients))
@@ -572,12 +623,13 @@ def main():
 
         load = Recorder(time.monotonic() + args.duration, args.requests)
         started = time.monotonic()
-        asyncio.run(month_end(prepared, load, 20261201))
+        asyncio.run(month_end(prepared, load, 20261201, args.reporters))
         seconds = time.monotonic() - started
         rows = table(load, seconds)
-        kinds = defaultdict(int)
+        kinds = defaultdict(int, reporter=args.reporters)
         for user in prepared["users"]:
-            kinds[user["kind"]] += 1
+            if user["kind"] != "reporter":
+                kinds[user["kind"]] += 1
         print_table(
             f"month end ({kinds['reporter']} reporters, {kinds['county']} county users, {kinds['leader']} leaders)",
             rows,
@@ -609,6 +661,7 @@ def main():
         "month_end_req_s": round(load_rate, 1),
         "ratio": round(load_rate / base_rate, 3) if base_rate else None,
         "submit_p95_ms": round(submit["p95"]) if submit and submit["p95"] else None,
+        "cache": cache,
         "errors": sum(load.errors.values()),
         "error_examples": load.error_examples[:5],
         **checked,
