@@ -371,6 +371,21 @@ def client_for(user: dict, csrf: str):
     )
 
 
+async def post_form(recorder: Recorder, client, kind: str, url: str, csrf: str, data: dict):
+    """A page's form POST (a redirect is its success), under a request id of its own."""
+    request_id = f"load-{uuid.uuid4().hex}"
+    response = await recorder.call(
+        client,
+        kind,
+        "POST",
+        url,
+        expect=(302,),
+        headers={"X-Request-ID": request_id, "X-CSRFToken": csrf},
+        data={"csrfmiddlewaretoken": csrf, **data},
+    )
+    return response, request_id
+
+
 async def reporter(user, recorder: Recorder, rng: random.Random):
     csrf = secrets.token_hex(16)
     done = set()
@@ -389,16 +404,13 @@ async def reporter(user, recorder: Recorder, rng: random.Random):
             match = VERSION.search(form.text)
             version = (match.group(1) or match.group(2) or "") if match else ""
             amount = f"{rng.randint(1, 99999)}.{rng.randint(0, 9999):04d}"
-            request_id = f"load-{uuid.uuid4().hex}"
-            saved = await recorder.call(
+            saved, request_id = await post_form(
+                recorder,
                 client,
                 "reporter: 填报并报送",
-                "POST",
                 f"/reports/fill/{pid}/",
-                expect=(302,),
-                headers={"X-Request-ID": request_id, "X-CSRFToken": csrf},
-                data={
-                    "csrfmiddlewaretoken": csrf,
+                csrf,
+                {
                     "version": version,
                     "completed_investment": amount,
                     "physical_progress": "按计划推进，主体施工中",
@@ -431,15 +443,8 @@ async def county(user, recorder: Recorder):
                 if not recorder.more():
                     break
                 tried.add(rid)
-                request_id = f"load-{uuid.uuid4().hex}"
-                verified = await recorder.call(
-                    client,
-                    "county: 审核通过",
-                    "POST",
-                    f"/reports/{rid}/verify/",
-                    expect=(302,),
-                    headers={"X-Request-ID": request_id, "X-CSRFToken": csrf},
-                    data={"csrfmiddlewaretoken": csrf},
+                verified, request_id = await post_form(
+                    recorder, client, "county: 审核通过", f"/reports/{rid}/verify/", csrf, {}
                 )
                 if verified is not None:
                     recorder.verified.append(request_id)
