@@ -74,6 +74,11 @@ INSTALLED_APPS = [
     "apps.workdays",
     "apps.approvals",
     "apps.ops",
+    "apps.lights",
+    "apps.documents",
+    "apps.funding",
+    "apps.bonds",
+    "apps.attraction",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "apps.imports.uploads.UploadCapMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -184,6 +190,9 @@ LOGGING = {
 # commits run in a background thread (the page polls progress) or within the request.
 IMPORT_MAX_BYTES = int(os.environ.get("KP_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 IMPORT_MAX_ROWS = int(os.environ.get("KP_IMPORT_MAX_ROWS", 100_000))
+IMPORT_MAX_CELLS = int(os.environ.get("KP_IMPORT_MAX_CELLS", 5_000_000))
+IMPORT_PARSER_MEMORY_MB = int(os.environ.get("KP_IMPORT_PARSER_MEMORY_MB", 1024))
+IMPORT_PARSER_SECONDS = int(os.environ.get("KP_IMPORT_PARSER_SECONDS", 120))
 IMPORTS_RUN_INLINE = False
 
 # Redis (REDIS_URL) carries the cache, the Celery broker and its results in production.

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from apps.core.middleware import client_ip
 from . import runner, selectors, services
 from .forms import ImportForm
 from .models import BatchStatus
+from .uploads import upload_refusal
 
 PREVIEW_PAGE = 100
 
@@ -36,6 +37,10 @@ def batch_list(request):
         form = ImportForm(request.POST or None, request.FILES or None, kinds=kinds)
     if request.method == "POST":
         _kinds(request)
+        refusal = upload_refusal(request)  # over the size cap while streaming: the file was not kept
+        if refusal:
+            messages.error(request, refusal)
+            return redirect("imports:list")
         if form.is_valid():
             upload = form.cleaned_data["file"]
             batch = services.import_batch_create(
@@ -106,6 +111,8 @@ def batch_undo(request, pk: int):
 @login_required
 def batch_file(request, pk: int):
     batch = selectors.import_batch_get(user=request.user, batch_id=pk)
+    if not batch.content:  # a refused file is not kept
+        raise Http404
     response = HttpResponse(bytes(batch.content), content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=batch.file_name)
     return response

@@ -64,7 +64,14 @@ def indicators(request: HttpRequest, params: Query[IndicatorParams]):
 def _indicators_payload(user, region: Region, year: int, month: int, params: IndicatorParams) -> bytes:
     """The API's answer as JSON (cached: apps/ops/figures_cache.py)."""
     try:
-        report = indicators_compute(user=user, region=region, year=year, month=month, project_set=params.set)
+        report = indicators_compute(
+            user=user,
+            region=region,
+            year=year,
+            month=month,
+            project_set=params.set,
+            verified_only=params.verified_only,
+        )
     except ValueError as exc:
         raise ValidationError({"set": [str(exc)]}) from exc
 
@@ -78,6 +85,8 @@ def _indicators_payload(user, region: Region, year: int, month: int, params: Ind
         "year": year,
         "month": month,
         "set": params.set,
+        "verified_only": report.verified_only,
+        "whole_set": report.whole_set,
         "indicators": indicators,
         "by_month": without_ids(report.by_month),
         "by_county": without_ids(report.by_county),
