@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('projects', '0003_project_stats_candidate_idx'),
-        ('reporting', '0002_completed_investment_year'),
+        ('reporting', '0004_merge_20261201_2347'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
