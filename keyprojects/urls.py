@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
@@ -31,3 +32,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("healthz", ops_views.healthz, name="healthz"),
 ]
+if settings.BENCH_ENDPOINTS:  # the load test's baseline (bench/loadtest.py), never in production
+    urlpatterns.append(path("bench/baseline/<int:pk>", ops_views.bench_baseline))
