@@ -97,6 +97,9 @@ SYNONYMS = {
     "下一步工作": "next_steps",
     "下步工作计划": "next_steps",
     "质量安全进度情况": "notes",
+    "本月到位资金": "funds_arrived",
+    "当月到位资金": "funds_arrived",
+    "本月资金到位": "funds_arrived",
 }
 _PLAN_YEAR = re.compile(r"^(\d{4})年(?:度)?计划(?:完成)?投资$")
 _YTD = re.compile(r"^1[-~至到](\d{1,2})月(?:累计)?完成(?:投资)?$")

@@ -116,6 +116,7 @@ FIELD_LABELS = {
     "planned_investment": gettext_lazy("年度计划投资"),
     "goal": gettext_lazy("年度建设目标"),
     "completed_investment": gettext_lazy("本月完成"),
+    "funds_arrived": gettext_lazy("本月到位资金"),
     "completed_ytd": gettext_lazy("1-X月完成投资"),
     "physical_progress": gettext_lazy("形象进度"),
     "percent_complete": gettext_lazy("完成比例"),
@@ -1038,6 +1039,9 @@ def _progress_row(reader, *, year, month, references, by_code, by_name, reports,
             )
     if monthly is not None:
         fields["completed_investment"] = monthly
+    arrived = reader.money("funds_arrived")
+    if arrived is not None:
+        fields["funds_arrived"] = arrived
     percent = reader.read("percent_complete", lambda raw: L.cell_decimal(raw, places=2))
     if percent is not None:
         if not 0 <= percent <= 100:
