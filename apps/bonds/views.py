@@ -456,3 +456,17 @@ def repayments(request):
     lines = selectors.repayments(user=request.user, start=today, end=today + datetime.timedelta(days=365))
     reminder_end = today + datetime.timedelta(days=selectors.rules.reminder_days())
     return render(request, "bonds/repayments.html", {"lines": lines, "today": today, "reminder_end": reminder_end})
+
+
+@login_required
+def project_export(request):
+    """专项债券项目表 of the list's filters (format=xlsx|csv)."""
+    from apps.exports.views import file_response
+
+    from .exports import bond_list_export
+
+    try:
+        return file_response(bond_list_export(actor=request.user, params=request.GET))
+    except ValidationError as error:
+        _errors(request, error)
+        return redirect("bonds:projects")
