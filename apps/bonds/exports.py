@@ -2,14 +2,9 @@
 published project records (融资与资本金, 建设期/运营期, 收益与覆盖倍数, 中介机构), the review
 state and 双入库. Written by the shared export writers (apps/exports)."""
 
-from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-
-from apps.exports.models import ExportFormat, ExportKind
-from apps.exports.selectors import file_name, stamp
-from apps.exports.services import export_create
-from apps.exports.writers import MONEY, SEQ, TEXT, Column, Table
+from apps.exports.models import ExportKind
+from apps.exports.writers import MONEY, SEQ, TEXT, Column
+from apps.funding.exports import list_export
 
 from . import rules, selectors
 
@@ -75,25 +70,14 @@ def _rows(bond_projects):
 
 
 def bond_list_export(*, actor, params):
-    file_format = params.get("format") or ExportFormat.XLSX
-    if file_format not in ExportFormat.values:
-        raise ValidationError({"format": [_("导出格式应为 xlsx 或 csv。")]})
-    with translation.override("zh-hans"):
-        filterset = selectors.bond_project_filterset(user=actor, params=params)
-        if not filterset.is_valid():
-            raise ValidationError({field: list(messages) for field, messages in filterset.errors.items()})
-        table = Table(
-            title="专项债券项目表",
-            sheet_name="专项债券项目",
-            columns=bond_columns(),
-            rows=_rows(filterset.qs.iterator(chunk_size=1000)),
-            exported_at=timezone.localtime(),
-        )
-        return export_create(
-            actor=actor,
-            kind=ExportKind.BONDS,
-            file_format=file_format,
-            table=table,
-            file_name=file_name("专项债券项目表", stamp(), extension=file_format),
-            filters=params,
-        )
+    return list_export(
+        actor=actor,
+        params=params,
+        kind=ExportKind.BONDS,
+        filterset=selectors.bond_project_filterset,
+        prepare=lambda queryset: queryset,
+        title="专项债券项目表",
+        sheet_name="专项债券项目",
+        columns=bond_columns,
+        rows=_rows,
+    )

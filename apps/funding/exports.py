@@ -68,28 +68,42 @@ def _rows(records):
         yield row
 
 
-def funding_export(*, actor, params):
-    """The records of the FilterSet (user's scope), as .xlsx or .csv (`format`)."""
+def list_export(*, actor, params, kind, filterset, prepare, title: str, sheet_name: str, columns, rows):
+    """Write a FilterSet's rows (the actor's scope) as the official table, .xlsx or .csv (`format`);
+    the funding and the bond lists share it."""
     file_format = params.get("format") or ExportFormat.XLSX
     if file_format not in ExportFormat.values:
         raise ValidationError({"format": [_("导出格式应为 xlsx 或 csv。")]})
     with translation.override("zh-hans"):
-        filterset = selectors.record_filterset(user=actor, params=params)
-        if not filterset.is_valid():
-            raise ValidationError({field: list(messages) for field, messages in filterset.errors.items()})
-        records = selectors.with_record_figures(filterset.qs)
+        filters = filterset(user=actor, params=params)
+        if not filters.is_valid():
+            raise ValidationError({field: list(messages) for field, messages in filters.errors.items()})
         table = Table(
-            title="重点项目资金到位情况表",
-            sheet_name="资金到位",
-            columns=funding_columns(),
-            rows=_rows(records.iterator(chunk_size=1000)),
+            title=title,
+            sheet_name=sheet_name,
+            columns=columns(),
+            rows=rows(prepare(filters.qs).iterator(chunk_size=1000)),
             exported_at=timezone.localtime(),
         )
         return export_create(
             actor=actor,
-            kind=ExportKind.FUNDING,
+            kind=kind,
             file_format=file_format,
             table=table,
-            file_name=file_name("资金到位情况表", stamp(), extension=file_format),
+            file_name=file_name(title, stamp(), extension=file_format),
             filters=params,
         )
+
+
+def funding_export(*, actor, params):
+    return list_export(
+        actor=actor,
+        params=params,
+        kind=ExportKind.FUNDING,
+        filterset=selectors.record_filterset,
+        prepare=selectors.with_record_figures,
+        title="资金到位情况表",
+        sheet_name="资金到位",
+        columns=funding_columns,
+        rows=_rows,
+    )
