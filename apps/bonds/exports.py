@@ -54,7 +54,7 @@ def _rows(bond_projects):
             "bond_amount": bond.bond_amount,
             "bonds_as_capital": bond.bonds_as_capital,
             "other_debt": bond.other_debt,
-            "construction": f"{bond.construction_start:%Y-%m}—{bond.construction_end:%Y-%m}",
+            "construction": f"{bond.construction_start:%Y-%m-%d}—{bond.construction_end:%Y-%m-%d}",
             "operation": f"{bond.operation_start_year}—{bond.operation_end_year}",
             "expected_income": bond.expected_income,
             "expected_cost": bond.expected_cost,

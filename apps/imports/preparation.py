@@ -171,6 +171,8 @@ class PlanWrite:
     plan_before: dict | None = None
     report: MonthlyReport | None = None
     report_before: dict | None = None
+    record: object = None  # another kind's row (apps/bonds/imports.py)
+    record_before: dict | None = None
 
 
 @dataclass
@@ -1099,7 +1101,13 @@ def _progress_row(reader, *, year, month, references, by_code, by_name, reports,
     return PlanWrite(outcome=outcome, report=report, report_before=before)
 
 
-PREPARERS = {ImportKind.PLAN: prepare_plan, ImportKind.PROGRESS: prepare_progress}
+def _prepare_bonds(workbook: Workbook, **kwargs) -> Prepared:
+    from apps.bonds.imports import prepare_bonds
+
+    return prepare_bonds(workbook, **kwargs)
+
+
+PREPARERS = {ImportKind.PLAN: prepare_plan, ImportKind.PROGRESS: prepare_progress, ImportKind.BONDS: _prepare_bonds}
 
 
 def prepare_import(
