@@ -390,7 +390,7 @@ def speech(request):
 def speech_docx(request):
     query = selectors.dashboard_query(user=request.user, params=request.GET)
     speeches = _filled_speeches(request, query)
-    content = speech_data.speech_docx(speeches, heading=_speech_heading(query))
+    content = speech_data.speech_docx(speeches, heading=_speech_heading(query), day=timezone.localdate())
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
