@@ -6,7 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +18,7 @@ from apps.core.exceptions import ConcurrentEditError
 from apps.projects import selectors as project_selectors
 from apps.projects.forms import apply_service_errors
 
-from . import selectors, services
+from . import photos, selectors, services
 from .forms import DecisionForm, PeriodForm, ReportForm, ReturnForm, RevisionForm
 from .models import REPORT_VERIFIER_ROLES, PeriodStatus, ReportStatus, RevisionStatus
 
@@ -121,8 +124,64 @@ def report_detail(request, pk: int):
         "can_return": can_verify and report.status == ReportStatus.SUBMITTED and period_open,
         "can_revise": can_change and report.is_locked and not pending,
         "return_form": ReturnForm(initial={"version": report.version}),
+        "photos": photos.photo_list(user=user, report=report),
+        "can_add_photos": can_change and not report.is_locked,
     }
     return render(request, "reporting/detail.html", context)
+
+
+# --- progress photos -------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def photo_add(request, pk: int):
+    report = selectors.report_get(user=request.user, pk=pk, action="change")
+    files = request.FILES.getlist("photos")
+    if not files:
+        messages.error(request, _("请选择照片。"))
+        return redirect("reporting:detail", pk=report.pk)
+    try:
+        with transaction.atomic():  # all photos of one upload or none
+            for upload in files:
+                photos.report_photo_add(
+                    actor=request.user,
+                    report_id=report.pk,
+                    name=upload.name,
+                    data=upload.read(photos.MAX_BYTES + 1),
+                    caption=request.POST.get("caption", ""),
+                )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("已上传 %(n)s 张照片。") % {"n": len(files)})
+    return redirect(reverse("reporting:detail", args=[report.pk]) + "#photos")
+
+
+@login_required
+def photo(request, pk: int, thumbnail: bool = False):
+    data = photos.photo_bytes(user=request.user, pk=pk, thumbnail=thumbnail)
+    if data is None:
+        raise Http404(_("照片不存在或不在您的权限范围内。"))
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def photo_delete(request, pk: int):
+    photo_row = photos.photo_list(user=request.user).filter(pk=pk).first()
+    if photo_row is None:
+        raise Http404(_("照片不存在或不在您的权限范围内。"))
+    try:
+        photos.report_photo_delete(actor=request.user, photo_id=pk)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("照片已删除。"))
+    return redirect(reverse("reporting:detail", args=[photo_row.report_id]) + "#photos")
 
 
 @login_required
