@@ -42,6 +42,9 @@ STATISTICS_INDICATORS = frozenset(
         "period_gap",
     }
 )
+#: Figures that hold the project set against region-wide official figures (FAI, targets): they
+#: mean nothing for a part of the region's projects, so pages hide them for partial scopes.
+REGION_WIDE_INDICATORS = STATISTICS_INDICATORS | {"target_plan_gap"}
 #: Figures given by the calendar.
 CALENDAR_INDICATORS = frozenset({"time_elapsed_share", "days_to_statistics_deadline"})
 
@@ -177,9 +180,16 @@ def dashboard_query(*, user, params) -> DashboardQuery:
 
 
 def region_choices(*, user) -> list[tuple[int, str]]:
-    """The regions the user may pick, in code order, indented by level."""
+    """The regions the user may pick, in code order, indented by level: the user's own region
+    tree (a user without a region: the tree of the city its dashboard opens on), never
+    other cities that would only show zeros."""
     indent = {RegionLevel.PROVINCE: "", RegionLevel.CITY: "\u3000", RegionLevel.COUNTY: "\u3000\u3000"}
-    regions = statistics_selectors.indicator_regions(user=user).order_by("code").values_list("pk", "name", "level")
+    regions = statistics_selectors.indicator_regions(user=user)
+    if not user.region_id:
+        home = Region.objects.filter(pk=default_region_id(user=user)).first()
+        if home is not None:
+            regions = regions.filter(code__startswith=home.code_prefix)
+    regions = regions.order_by("code").values_list("pk", "name", "level")
     return [(pk, indent.get(level, "") + name) for pk, name, level in regions]
 
 
@@ -303,3 +313,24 @@ def official_figures(*, user, query: DashboardQuery) -> dict:
 
 def indicator_label(key: str) -> str:
     return indicator_definitions().get(key, (key, "", ""))[0]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a dashboard page's project figures cover, in words, and whether that is the
+    region's whole set of projects (only then do region-wide official figures sit beside them)."""
+
+    label: str
+    whole_region: bool
+
+
+def scope_of(*, user, query: DashboardQuery) -> Scope:
+    from apps.accounts.models import Role
+
+    if user.role == Role.DEPARTMENT_USER:
+        return Scope(_("本部门牵头或协作的项目"), False)
+    if user.role == Role.OWNER_REPORTER:
+        return Scope(_("本单位项目"), False)
+    if query.project_set != "all":
+        return Scope(query.set_label, False)
+    return Scope(_("全部项目"), True)

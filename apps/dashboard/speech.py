@@ -254,8 +254,11 @@ class FilledSpeech:
         return "\n".join(lines)
 
 
-def fill(*, reports: dict[str | None, IndicatorReport], context: dict, drill_url) -> list[FilledSpeech]:
-    """The speeches with their slots filled.
+def fill(
+    *, reports: dict[str | None, IndicatorReport], context: dict, drill_url, leave_out=frozenset()
+) -> list[FilledSpeech]:
+    """The speeches with their slots filled. Sentences that use an indicator of `leave_out`
+    (region-wide official figures on a partial project set) are left out.
 
     reports: the page's report under None, other sets' under their name ("leader").
     context: "ctx:" values (value, unit). drill_url(key, project_set) gives a figure's link.
@@ -291,6 +294,9 @@ def fill(*, reports: dict[str | None, IndicatorReport], context: dict, drill_url
     for speech in SPEECHES:
         sentences = []
         for sentence in speech.sentences:
+            used = {ref.partition("@")[0] for ref in (*sentence.slots, *sentence.hints)}
+            if used & leave_out:
+                continue
             parts, position = [], 0
             slots = iter(sentence.slots)
             for match in SLOT.finditer(sentence.text):

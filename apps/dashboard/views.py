@@ -68,6 +68,20 @@ def lag_light(lag) -> tuple[str, str]:
     return "green", _("绿灯")
 
 
+def _within_scope(cards: list[dict], scope: selectors.Scope) -> list[dict]:
+    """Cards and lines without the region-wide official figures when the page's projects are
+    only part of the region's (a department's, a unit's, a set)."""
+    if scope.whole_region:
+        return cards
+    wide = selectors.REGION_WIDE_INDICATORS
+    kept = []
+    for card in cards:
+        if card["main"]["key"] in wide:
+            continue
+        kept.append({**card, "subs": [sub for sub in card["subs"] if sub["key"] not in wide]})
+    return kept
+
+
 def _cards(report: IndicatorReport, query: DashboardQuery) -> list[dict]:
     def fig(key, label=None):
         return _figure(report, query, key, label)
@@ -256,15 +270,17 @@ NOT_STARTED_SHOWN = 10
 @login_required
 def dashboard(request):
     query = selectors.dashboard_query(user=request.user, params=request.GET)
+    scope = selectors.scope_of(user=request.user, query=query)
     report = selectors.report_get(user=request.user, query=query)
     ranking_fai, ranking_plan = _rankings(report, query)
     context = {
         "query": query,
+        "scope": scope,
         "filters": _filters(request.user, query),
-        "cards": _cards(report, query),
+        "cards": _within_scope(_cards(report, query), scope),
         "charts": _charts(report, query),
         "has_counties": bool(report.by_county),
-        "ranking_fai": ranking_fai,
+        "ranking_fai": ranking_fai if scope.whole_region else [],
         "ranking_plan": ranking_plan,
         "not_started": report.not_started[:NOT_STARTED_SHOWN],
         "not_started_total": len(report.not_started),
@@ -294,6 +310,7 @@ def drilldown(request):
     )
     context = {
         "query": query,
+        "scope": selectors.scope_of(user=request.user, query=query),
         "figure": figure,
         "title": title,
         "value_text": None if figure.value is None else format_value(figure.value, figure.unit),
@@ -353,14 +370,16 @@ def _filled_speeches(request, query: DashboardQuery):
     def drill_url(key, project_set):
         return query.drill_url(key, set=project_set) if project_set else query.drill_url(key)
 
-    return speech_data.fill(reports=reports, context=context, drill_url=drill_url)
+    scope = selectors.scope_of(user=request.user, query=query)
+    leave_out = frozenset() if scope.whole_region else selectors.REGION_WIDE_INDICATORS
+    return speech_data.fill(reports=reports, context=context, drill_url=drill_url, leave_out=leave_out)
 
 
-def _speech_heading(query: DashboardQuery) -> str:
+def _speech_heading(request, query: DashboardQuery) -> str:
     return _("%(region)s · %(period)s · %(set)s（数据生成于 %(now)s）") % {
         "region": query.region.name,
         "period": query.period_label,
-        "set": query.set_label,
+        "set": selectors.scope_of(user=request.user, query=query).label,
         "now": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
     }
 
@@ -369,7 +388,7 @@ def _speech_heading(query: DashboardQuery) -> str:
 def speech(request):
     query = selectors.dashboard_query(user=request.user, params=request.GET)
     speeches = _filled_speeches(request, query)
-    heading = _speech_heading(query)
+    heading = _speech_heading(request, query)
     context = {
         "query": query,
         "filters": _filters(request.user, query),
@@ -386,7 +405,7 @@ def speech(request):
 def speech_docx(request):
     query = selectors.dashboard_query(user=request.user, params=request.GET)
     speeches = _filled_speeches(request, query)
-    content = speech_data.speech_docx(speeches, heading=_speech_heading(query))
+    content = speech_data.speech_docx(speeches, heading=_speech_heading(request, query))
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )

@@ -18,7 +18,7 @@ from apps.core.exceptions import ConcurrentEditError
 from apps.projects import selectors as project_selectors
 from apps.projects.forms import apply_service_errors
 
-from . import photos, selectors, services
+from . import anomalies, photos, selectors, services
 from .forms import DecisionForm, PeriodForm, ReportForm, ReturnForm, RevisionForm
 from .models import REPORT_VERIFIER_ROLES, PeriodStatus, ReportStatus, RevisionStatus
 
@@ -313,13 +313,46 @@ def revision_decide(request, pk: int, decision: str):
 # --- 审核队列 -----------------------------------------------------------------------
 
 
+QUEUE_PAGE_SIZES = (20, 50, 100, 200)
+
+
 @login_required
 def verify_queue(request):
     if request.user.role not in REPORT_VERIFIER_ROLES:
         raise PermissionDenied(_("只有审核人员有审核队列。"))
-    page = Paginator(selectors.verify_queue(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    revisions = selectors.revision_pending(user=request.user)[:PAGE_SIZE]
-    return render(request, "reporting/queue.html", {"page": page, "revisions": revisions})
+    filterset = selectors.review_queue_filterset(user=request.user, params=request.GET, request=request)
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    size = _int_or_none(request.GET.get("size"))
+    size = size if size in QUEUE_PAGE_SIZES else 100
+    page = Paginator(queryset, size).get_page(request.GET.get("page"))
+    rows = [(report, anomalies.report_flags(report)) for report in page.object_list]
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "rows": rows,
+        "sizes": QUEUE_PAGE_SIZES,
+        "size": size,
+        "revisions": selectors.revision_pending(user=request.user)[:PAGE_SIZE],
+    }
+    return render(request, "reporting/queue.html", context)
+
+
+@login_required
+@require_POST
+def verify_selected(request):
+    """审核通过所选: the queue's checked reports, each verified and recorded on its own."""
+    if request.user.role not in REPORT_VERIFIER_ROLES:
+        raise PermissionDenied(_("只有审核人员有审核队列。"))
+    ids = [pk for pk in (_int_or_none(value) for value in request.POST.getlist("report")) if pk]
+    if not ids:
+        messages.error(request, _("请先勾选要审核的月报。"))
+        return _back(request, "reporting:queue")
+    verified, refused = services.report_verify_many(actor=request.user, report_ids=ids)
+    if verified:
+        messages.success(request, _("已审核通过 %(n)s 份月报。") % {"n": len(verified)})
+    for report_id, reason in refused:
+        messages.error(request, _("月报 %(id)s 未审核：%(reason)s") % {"id": report_id, "reason": reason})
+    return _back(request, "reporting:queue")
 
 
 # --- 未报名单 -----------------------------------------------------------------------

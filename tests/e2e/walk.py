@@ -119,6 +119,7 @@ def walk(page, base_url: str, paths, *, check_links=True, english=False, screens
         response = page.goto(url)
         page.wait_for_load_state("load")
         status = response.status if response else 0
+        checked[page.url] = checked[url] = status  # a walked page needs no second request as a link
         result.pages.append(path)
         if status >= 400:
             result.errors.append(Finding(path, f"HTTP {status}"))
