@@ -8,6 +8,7 @@ projects on its own, so a number on the dashboard and the list behind it always 
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import ExpressionWrapper
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +58,8 @@ SORTS = {
     "stage": ("stage",),
     "total_investment": ("total_investment",),
     "planned_start_date": ("planned_start_date",),
+    "plan": ("plan",),
+    "completed": ("completed",),
 }
 
 YEARS_BACK = 5
@@ -254,16 +257,36 @@ def figure_get(*, report: IndicatorReport, indicator: str | None, series: str | 
     )
 
 
-def drilldown_projects(*, user, project_ids, sort: str = ""):
+def drilldown_projects(*, user, project_ids, sort: str = "", year: int | None = None, month: int | None = None):
     """The projects of a figure, in the user's scope (the ids come from a scoped report; the
-    scope is applied again so an id never shows a project the user may not see)."""
+    scope is applied again so an id never shows a project the user may not see). With a
+    period, each carries the figure's own columns: `plan` (annual plan of the year) and
+    `completed` (counted investment of January to the month, as the indicators count it)."""
     fields = SORTS.get(sort.lstrip("-"))
     ordering = [("-" + field if sort.startswith("-") else field) for field in fields] if fields else []
-    return (
-        Project.objects.restrict(user)
-        .with_list_relations()
-        .filter(pk_in(project_ids))
-        .order_by(*ordering, *Project._meta.ordering)
+    projects = Project.objects.restrict(user).with_list_relations().filter(pk_in(project_ids))
+    if year is not None and month is not None:
+        projects = with_plan_and_completed(projects, year=year, month=month)
+    return projects.order_by(*ordering, *Project._meta.ordering)
+
+
+def with_plan_and_completed(projects, *, year: int, month: int):
+    from django.db.models import DecimalField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from apps.projects.models import AnnualPlan
+    from apps.reporting.models import CompletedInvestmentYear
+
+    money = DecimalField(max_digits=16, decimal_places=4)
+    completed = (
+        CompletedInvestmentYear.objects.filter(project=OuterRef("pk"), year=year)
+        .annotate(total=_months_sum(month))
+        .values("total")[:1]
+    )
+    plan = AnnualPlan.objects.filter(project=OuterRef("pk"), year=year).order_by().values("planned_investment")[:1]
+    return projects.annotate(
+        plan=Subquery(plan, output_field=money),
+        completed=Coalesce(Subquery(completed, output_field=money), Value(0), output_field=money),
     )
 
 
@@ -334,3 +357,32 @@ def scope_of(*, user, query: DashboardQuery) -> Scope:
     if query.project_set != "all":
         return Scope(query.set_label, False)
     return Scope(_("全部项目"), True)
+
+
+def _months_sum(month: int):
+    from django.db.models import DecimalField, F
+
+    from apps.reporting.models import MONTH_COLUMNS
+
+    months = F(MONTH_COLUMNS[0])
+    for column in MONTH_COLUMNS[1:month]:
+        months = months + F(column)
+    return ExpressionWrapper(months, output_field=DecimalField(max_digits=16, decimal_places=4))
+
+
+def plan_and_completed_sums(projects, *, year: int, month: int) -> dict:
+    """The total row of a drill-down: the projects' annual plans and completed investment
+    (January to the month), summed in the database over the whole list, not a page."""
+    from django.db.models import Sum
+
+    from apps.projects.models import AnnualPlan
+    from apps.reporting.models import CompletedInvestmentYear
+
+    ids = projects.order_by().values("pk")
+    plan = AnnualPlan.objects.filter(year=year, project__in=ids).aggregate(total=Sum("planned_investment"))["total"]
+    completed = (
+        CompletedInvestmentYear.objects.filter(year=year, project__in=ids)
+        .annotate(total=_months_sum(month))
+        .aggregate(sum=Sum("total"))["sum"]
+    )
+    return {"plan": plan, "completed": completed}

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from apps.core.money import percent_of
 from apps.exports import services as export_services
 from apps.exports import views as export_views
 from apps.projects.selectors import project_totals
@@ -306,9 +307,15 @@ def drilldown(request):
     query = selectors.dashboard_query(user=request.user, params=request.GET)
     figure, title = _drilldown_figure(request, query)
     projects = selectors.drilldown_projects(
-        user=request.user, project_ids=figure.project_ids, sort=request.GET.get("sort", "")
+        user=request.user,
+        project_ids=figure.project_ids,
+        sort=request.GET.get("sort", ""),
+        year=query.year,
+        month=query.month,
     )
+    sums = selectors.plan_and_completed_sums(projects, year=query.year, month=query.month)
     context = {
+        "sums": {**sums, "rate": percent_of(sums["completed"], sums["plan"])},
         "query": query,
         "scope": selectors.scope_of(user=request.user, query=query),
         "figure": figure,

@@ -58,3 +58,16 @@ def test_region_selector_offers_only_the_users_region_tree(client, town):
         name.strip("\u3000") for _pk, name in get(client, town.users[Role.COUNTY_USER]).context["filters"]["regions"]
     ]
     assert county == ["甲区"]
+
+
+@pytest.mark.parametrize("key, column", [("completed_ytd", "completed"), ("annual_planned_investment", "plan")])
+def test_a_drilldown_shows_the_figures_column_with_a_total_equal_to_it(client, town, key, column):
+    from apps.core.money import wan_to_yi
+
+    response = get(client, town.users[Role.CITY_ADMIN], "dashboard:projects", indicator=key)
+    figure = response.context["figure"].value
+    assert figure is not None
+    assert wan_to_yi(response.context["sums"][column]) == figure
+    rows = response.context["page"].object_list
+    assert sum((getattr(project, column) or 0) for project in rows) == response.context["sums"][column]
+    assert 'id="drill-total"' in response.content.decode()
