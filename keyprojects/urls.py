@@ -4,6 +4,8 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from apps.ops import views as ops_views
+
 from .api import api
 
 urlpatterns = [
@@ -21,6 +23,11 @@ urlpatterns = [
     path("problems/", include("apps.problems.urls")),
     path("workdays/", include("apps.workdays.urls")),
     path("approvals/", include("apps.approvals.urls")),
+    path("lights/", include("apps.lights.urls")),
+    path("funding/", include("apps.funding.urls")),
+    path("bonds/", include("apps.bonds.urls")),
+    path("attraction/", include("apps.attraction.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("healthz", ops_views.healthz, name="healthz"),
 ]

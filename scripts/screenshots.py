@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keyprojects.settings")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ.setdefault("DEBUG", "1")  # the demo as `make run` serves it (static files, no Redis)
 
 DEMO_USERS = ("admin", "leader", "county", "dept", "dept_land", "owner", "auditor")
 PASSWORD = "demo12345"

@@ -414,6 +414,31 @@ def meeting_detail(request, pk: int):
     return render(request, "problems/meeting.html", context)
 
 
+def _meeting_parts(user, meeting):
+    problems = list(selectors.problem_queryset(user=user).filter(meetings=meeting).with_list_relations())
+    projects = list(
+        project_selectors.project_queryset(user=user).filter(meetings=meeting).with_list_relations().order_by("name")
+    )
+    actions = list(
+        selectors.supervised_action_queryset(user=user).filter(meeting=meeting).select_related("owner", "owner_person")
+    )
+    return problems, projects, actions
+
+
+@login_required
+def meeting_document(request, pk: int, which: str):
+    """The meeting's agenda (议程) or minutes (纪要) as a Word file (GB/T 9704)."""
+    from . import meeting_documents
+
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    problems, projects, actions = _meeting_parts(request.user, meeting)
+    if which == "agenda":
+        content = meeting_documents.meeting_agenda_docx(meeting, problems=problems, projects=projects)
+    else:
+        content = meeting_documents.meeting_minutes_docx(meeting, problems=problems, actions=actions)
+    return meeting_documents.docx_response(content, f"meeting-{meeting.pk}-{which}.docx")
+
+
 @login_required
 @require_POST
 def meeting_edit(request, pk: int):

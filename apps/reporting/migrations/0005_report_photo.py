@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reporting', '0002_completed_investment_year'),
+        ('reporting', '0004_merge_20261201_2347'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
