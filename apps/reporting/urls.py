@@ -8,6 +8,7 @@ urlpatterns = [
     path("fill/<int:project_id>/", views.report_fill, name="fill"),
     path("queue/", views.verify_queue, name="queue"),
     path("queue/verify/", views.verify_selected, name="verify_selected"),
+    path("queue/export.<str:fmt>", views.queue_export, name="queue_export"),
     path("unreported/", views.unreported, name="unreported"),
     path("unreported/remind/", views.unreported_remind, name="remind"),
     path("periods/", views.periods, name="periods"),

@@ -114,3 +114,27 @@ def test_queue_page_costs_the_same_for_many_reports(client, world, period, admin
     assert len(many) == len(few)
     html = page.content.decode()
     assert 'data-select-all="report"' in html and 'form="batch"' in html
+
+
+def test_the_queue_exports_as_filtered_through_the_one_list_export(client, world, period, admin):
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    from apps.exports.models import ExportKind, ExportRecord
+
+    make_report(world.p_a, amount="100")
+    make_report(world.p_b, amount="900")
+    client.force_login(admin)
+    response = client.get(reverse("reporting:queue_export", args=["xlsx"]) + "?amount_min=500")
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    names = [row[2] for row in rows]
+    assert "乙县水厂" in names and "甲区快速路" not in names
+    assert any("月报审核清单" in str(row[0]) for row in rows[:2])
+    record = ExportRecord.objects.get()
+    assert record.kind == ExportKind.LIST and record.row_count == 1 and record.filters["amount_min"] == "500"
+    assert "queue/export.xlsx" in client.get(reverse("reporting:queue")).content.decode()
+    client.force_login(world.users[Role.OWNER_REPORTER])
+    assert client.get(reverse("reporting:queue_export", args=["xlsx"])).status_code == 403
