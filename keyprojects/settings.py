@@ -243,3 +243,6 @@ JOB_RETRY_DELAY = int(os.environ.get("JOB_RETRY_DELAY", 5))
 WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE", 120))
 # 503 while the database is unreachable: how long clients should wait (seconds).
 DATABASE_UNAVAILABLE_RETRY_AFTER = int(os.environ.get("DATABASE_UNAVAILABLE_RETRY_AFTER", 30))
+
+# Filter drop-downs offer 全部 ("All"), not "---------", for "no filter" (issue 14).
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")
