@@ -17,6 +17,7 @@ from apps.exports import views as export_views
 
 from . import selectors, services
 from .forms import AnnualPlanForm, MilestoneForm, ProjectForm, apply_service_errors
+from .overview import project_overview
 
 
 @login_required
@@ -55,6 +56,7 @@ def project_detail(request, pk: int):
         "can_plan": services.annual_plans_editable_by(user=request.user),
         "today": timezone.localdate(),
         **_latest_report(request.user, project),
+        "overview": project_overview(user=request.user, project=project, today=timezone.localdate()),
     }
     return render(request, "projects/detail.html", context)
 
