@@ -2,10 +2,9 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.projects.filters import _regions_for
+from apps.projects.filters import ProjectRelatedFilters, _regions_for
 from apps.regions.models import Organisation, OrganisationKind
 
 from .models import MonthlyReport, ReportStatus
@@ -13,7 +12,7 @@ from .models import MonthlyReport, ReportStatus
 YES_NO = forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))])
 
 
-class MonthlyReportFilterSet(django_filters.FilterSet):
+class MonthlyReportFilterSet(ProjectRelatedFilters, django_filters.FilterSet):
     project = django_filters.NumberFilter(label=_("项目"), field_name="project_id")
     region = django_filters.ModelChoiceFilter(
         label=_("区划（含下级）"), queryset=_regions_for, method="filter_region_subtree"
@@ -30,9 +29,6 @@ class MonthlyReportFilterSet(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         return super().filter_queryset(queryset).order_by("-year", "-month", "project__region__code", "pk")
 
-    def filter_region_subtree(self, queryset, name, region):
-        return queryset.filter(project__region__code__startswith=region.code_prefix)
-
 
 QUEUE_SORT_FIELDS = (
     ("submitted_at", "submitted_at"),
@@ -43,7 +39,7 @@ QUEUE_SORT_FIELDS = (
 )
 
 
-class ReviewQueueFilterSet(django_filters.FilterSet):
+class ReviewQueueFilterSet(ProjectRelatedFilters, django_filters.FilterSet):
     """审核队列: the reports a verifier checks, filtered the way they work through them.
     The same FilterSet gives the page and its Excel file."""
 
@@ -85,15 +81,6 @@ class ReviewQueueFilterSet(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(status=value)
-
-    def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(project__name__icontains=value) | Q(project__project_code__icontains=value))
-
-    def filter_region_subtree(self, queryset, name, region):
-        return queryset.filter(project__region__code__startswith=region.code_prefix)
 
     def filter_late(self, queryset, name, value):
         return queryset.filter(is_late=value)
