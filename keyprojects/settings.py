@@ -246,3 +246,6 @@ WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE", 120))
 BENCH_ENDPOINTS = env_flag("BENCH_ENDPOINTS")
 # 503 while the database is unreachable: how long clients should wait (seconds).
 DATABASE_UNAVAILABLE_RETRY_AFTER = int(os.environ.get("DATABASE_UNAVAILABLE_RETRY_AFTER", 30))
+
+# Filter drop-downs offer 全部 ("All"), not "---------", for "no filter" (issue 14).
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")

@@ -15,6 +15,7 @@ class ExportKind(models.TextChoices):
     TEMPLATE = "template", _("月报填报模板")
     FUNDING = "funding", _("资金到位情况表")
     BONDS = "bonds", _("专项债券项目表")
+    LIST = "list", _("列表")
 
 
 class ExportFormat(models.TextChoices):
