@@ -902,6 +902,7 @@ def indicators_compute(
                         "annual_planned": to_yi(tally.planned),
                         "share": share,
                         "completed_ytd": to_yi(tally.completed),
+                        "plan_completion_rate": percent(tally.completed, tally.planned),
                         "unverified_reports": tally.unverified,
                     },
                     projects=value_projects,

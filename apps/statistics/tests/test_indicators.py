@@ -414,6 +414,7 @@ def test_by_category_and_investor_type(town, admin):
         "annual_planned": D("1.20"),  # K2 10000 + K4 2000
         "share": D("30.0"),
         "completed_ytd": D("0.08"),  # K2 800
+        "plan_completion_rate": D("6.7"),  # 800 / 12000 = 6.67 %
         "unverified_reports": 1,  # K2 April
     }
     assert by_category["industry"].project_ids == ids(town.k2, town.k4)
@@ -421,6 +422,7 @@ def test_by_category_and_investor_type(town, admin):
         "annual_planned": D("0.00"),
         "share": D("0.0"),
         "completed_ytd": D("0.00"),
+        "plan_completion_rate": None,  # nothing planned
         "unverified_reports": 0,
     }
     by_type = {p.key: p for p in r.by_investor_type}
@@ -428,6 +430,7 @@ def test_by_category_and_investor_type(town, admin):
         "annual_planned": D("2.80"),  # K1 20000 + K3 8000
         "share": D("70.0"),
         "completed_ytd": D("0.50"),  # K1 5000
+        "plan_completion_rate": D("17.9"),  # 5000 / 28000 = 17.86 %
         "unverified_reports": 4,  # K1 January and June, K3 May and June
     }
     assert by_type["government"].label == "政府投资"
