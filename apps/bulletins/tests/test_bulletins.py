@@ -91,7 +91,11 @@ def test_docx_in_gbt9704_with_the_snapshot_figures(town):
     assert "超出增长8.5%的预期目标5.75亿元" in text and "-5.75" not in text
     assert "以上完成投资含5份已报送尚未审核的月报数据" in text
     assert "乙县医院（乙县，计划2026年5月开工，存在问题：征地未完成）1个项目已到计划开工时间但仍未开工" in text
-    headings = [p.text for p in document.paragraphs if p.text[:2] in ("一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、")]
+    headings = [
+        p.text
+        for p in document.paragraphs
+        if p.text[:2] in ("一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、")
+    ]
     assert headings[0] == "一、总体情况" and headings[-1].endswith("下步要求")
     assert len({h[:2] for h in headings}) == len(headings)  # no number twice
     first = next(p for p in document.paragraphs if p.text == "一、总体情况")
@@ -108,7 +112,12 @@ def test_docx_in_gbt9704_with_the_snapshot_figures(town):
 def test_xlsx_has_the_tables_in_the_official_layout(town):
     b = draft(town.admin, town.city)
     book = CalamineWorkbook.from_filelike(io.BytesIO(services.bulletin_file(b, "xlsx")))
-    assert book.sheet_names[:4] == ["分县区重大项目完成情况表", "未按计划开工项目清单", "红黄灯项目清单", "应统未统项目清单"]
+    assert book.sheet_names[:4] == [
+        "分县区重大项目完成情况表",
+        "未按计划开工项目清单",
+        "红黄灯项目清单",
+        "应统未统项目清单",
+    ]
     rows = book.get_sheet_by_name("分县区重大项目完成情况表").to_python()
     assert "分县区重大项目完成情况表" in rows[0][0] and rows[1][0] == "单位：万元"
     assert rows[2][:3] == ["序号", "县（市、区）", "项目个数"]
