@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from apps.approvals.api import router as approvals_router
+from apps.bulletins.api import router as bulletins_router
 from apps.core.api_auth import API_AUTH
 from apps.core.exceptions import ConcurrentEditError
 from apps.exports.api import router as exports_router
@@ -118,3 +119,4 @@ api.add_router("/", regions_router)
 api.add_router("/", statistics_router)
 api.add_router("/approvals", approvals_router)
 api.add_router("/workdays", workdays_router)
+api.add_router("/bulletins", bulletins_router)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("problems/", include("apps.problems.urls")),
     path("workdays/", include("apps.workdays.urls")),
     path("approvals/", include("apps.approvals.urls")),
+    path("bulletins/", include("apps.bulletins.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

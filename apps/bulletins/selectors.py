@@ -38,3 +38,17 @@ def bulletin_unread_count(*, user) -> int:
 
 def bulletin_can_change(*, user, bulletin: Bulletin) -> bool:
     return Bulletin.objects.restrict(user, "change").filter(pk=bulletin.pk).exists()
+
+
+def bulletin_region_get(*, user, region_id: int | None):
+    """The region a user drafts for: their own by default; one inside their region, else 404."""
+    from apps.regions.models import Region
+
+    if user.region_id is None:
+        raise Http404("您的账号未关联区划。")
+    if region_id is None:
+        return user.region
+    region = Region.objects.filter(pk=region_id, code__startswith=user.region.code_prefix).first()
+    if region is None:
+        raise Http404("区划不存在或不在您的范围内。")
+    return region

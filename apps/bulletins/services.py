@@ -5,6 +5,7 @@ record in the same transaction. Reviewer and signer are never the drafter."""
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -43,7 +44,7 @@ def _lock(*, actor, bulletin_id: int, version: int | None = None) -> Bulletin:
         .first()
     )
     if bulletin is None:
-        raise Bulletin.DoesNotExist(_("通报不存在或不在您的范围内。"))
+        raise Http404(_("通报不存在或不在您的范围内。"))
     if version is not None and bulletin.version != version:
         raise ValidationError({"version": _("通报已被他人修改，请刷新后重试。")})
     return bulletin
