@@ -5,7 +5,7 @@ import datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from apps.projects.schemas import ErrorOut
 
@@ -105,7 +105,7 @@ def bulletin_create(request: HttpRequest, payload: BulletinIn):
         half=payload.half,
         verified_only=payload.verified_only,
     )
-    return 201, selectors.bulletin_get(user=user, pk=bulletin.pk)
+    return Status(201, selectors.bulletin_get(user=user, pk=bulletin.pk))
 
 
 @router.get("/{bulletin_id}", response={200: BulletinDetailOut, **READ_ERRORS}, summary="通报详情（含数据快照）")

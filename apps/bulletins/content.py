@@ -318,25 +318,22 @@ def _starts_and_completions(content: BulletinContent, s: dict, whole: str) -> No
     not_started = s["not_started"]
     content.heading("新开工、竣工和未按计划开工项目")
     if started:
-        content.para(
-            f"{period['name']}新开工{names(started)}{'' if len(started) > NAMES_IN_TEXT else f'共{len(started)}个'}项目。"
-        )
+        content.para(f"{period['name']}新开工项目{len(started)}个：{names(started, unit='个项目')}。")
     else:
         content.para(f"{period['name']}无新开工项目。")
     ahead = s["new_starts"]["ahead"]
     if ahead:
-        content.para(f"{names(ahead)}{'' if len(ahead) > NAMES_IN_TEXT else f'{len(ahead)}个'}项目提前开工。")
+        content.para(f"提前开工项目{len(ahead)}个：{names(ahead, unit='个项目')}。")
     if finished:
-        content.para(
-            f"{period['name']}{names(finished)}{'' if len(finished) > NAMES_IN_TEXT else f'{len(finished)}个'}项目建成投用。"
-        )
+        content.para(f"{period['name']}建成投用项目{len(finished)}个：{names(finished, unit='个项目')}。")
     if not_started:
         count = s["figures"]["not_started_count"]["value"]
         items = []
         for row in not_started[:NAMES_IN_TEXT]:
             planned = datetime.date.fromisoformat(row["planned_start_date"])
             text = f"{row['name']}（{row['region']}，计划{planned.year}年{planned.month}月开工"
-            text += f"，存在问题：{row['problems']}）" if row["problems"] else "）"
+            problems = row["problems"].strip().rstrip("。；;.， ")
+            text += f"，存在问题：{problems}）" if problems else "）"
             items.append(text)
         more = f"等{count}个项目" if count > NAMES_IN_TEXT else f"{count}个项目"
         content.para(f"{period['as_of']}，{'；'.join(items)}{more}已到计划开工时间但仍未开工。")

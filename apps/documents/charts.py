@@ -106,7 +106,11 @@ def bar_line_chart(
     axes.set_title(title, fontproperties=font, fontsize=11)
     if unit:
         axes.set_ylabel(unit, fontproperties=font, fontsize=8)
-    axes.legend(prop=font, fontsize=8, loc="upper left")
+    top = max([value for value in [*values, *(line or [])] if value is not None] or [1])
+    axes.set_ylim(0, top * 1.12)
+    axes.legend(
+        prop=font, loc="upper center", bbox_to_anchor=(0.5, -0.16 if len(labels) <= 6 else -0.24), ncol=2, frameon=False
+    )
     axes.spines[["top", "right"]].set_visible(False)
     axes.tick_params(axis="y", labelsize=8)
     return _png(pyplot, figure)
