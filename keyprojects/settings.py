@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "apps.approvals",
     "apps.documents",
     "apps.bulletins",
+    "apps.briefs",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("workdays/", include("apps.workdays.urls")),
     path("approvals/", include("apps.approvals.urls")),
     path("bulletins/", include("apps.bulletins.urls")),
+    path("briefs/", include("apps.briefs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -29,3 +29,13 @@ def project_light(*, planned: Decimal | None, completed: Decimal, time_share: De
     if lag > YELLOW_LAG:
         return "yellow", lag
     return "green", lag
+
+
+def row_light(row: dict, *, period_end, time_share: Decimal) -> tuple[str, Decimal | None]:
+    """The light of a key-project row (snapshot.key_project_rows), judged once the project
+    is due: started by the period's end, or planned to start by then."""
+    started, planned_start = row["actual_start_date"], row["planned_start_date"]
+    due = (started is not None and started <= period_end) or (planned_start is not None and planned_start <= period_end)
+    if not due:
+        return "none", None
+    return project_light(planned=row["planned"], completed=row["completed"], time_share=time_share)

@@ -18,7 +18,7 @@ from apps.reporting.models import MONTH_COLUMNS, VERIFIED_MONTH_COLUMNS
 from apps.statistics.indicators import indicators_compute, percent, to_yi
 from apps.statistics.models import StatisticsSettings
 
-from .lights import project_light, rule_text
+from .lights import row_light, rule_text
 from .periods import Period
 
 SNAPSHOT_VERSION = 1
@@ -49,34 +49,8 @@ def snapshot_take(*, user, region: Region, period: Period, verified_only: bool =
     }
     time_share = report["time_elapsed_share"].value
     subtree = Region.objects.filter(code__startswith=region.code_prefix).values("pk")
-    columns = (VERIFIED_MONTH_COLUMNS if verified_only else MONTH_COLUMNS)[: period.month]
-    completed = sum((Coalesce(F(f"done__{column}"), Value(ZERO)) for column in columns), Value(ZERO))
-    projects = list(
-        Project.objects.restrict(user, "view")
-        .filter(region_id__in=subtree)
-        .annotate(
-            plan=FilteredRelation("annual_plans", condition=Q(annual_plans__year=period.year)),
-            done=FilteredRelation(
-                "completed_investment_years", condition=Q(completed_investment_years__year=period.year)
-            ),
-        )
-        .filter(plan__isnull=False)
-        .annotate(planned=F("plan__planned_investment"), completed=completed)
-        .order_by("-planned", "pk")
-        .values(
-            "pk",
-            "name",
-            "region__name",
-            "owner_unit__name",
-            "lead_official__name",
-            "lead_official__is_city_leader",
-            "lead_department__name",
-            "planned_start_date",
-            "actual_start_date",
-            "actual_end_date",
-            "planned",
-            "completed",
-        )
+    projects = key_project_rows(
+        user=user, region=region, year=period.year, month=period.month, verified_only=verified_only
     )
 
     def item(row, **extra):
@@ -108,15 +82,7 @@ def snapshot_take(*, user, region: Region, period: Period, verified_only: bool =
             completed_ytd += 1
             if ended >= period.start:
                 completed_in_period.append(item(row, date=ended))
-        # Judged once due: started by the period's end, or planned to start by then.
-        due = (started is not None and started <= period.end) or (
-            planned_start is not None and planned_start <= period.end
-        )
-        light, lag = (
-            project_light(planned=row["planned"], completed=row["completed"], time_share=time_share)
-            if due
-            else ("none", None)
-        )
+        light, lag = row_light(row, period_end=period.end, time_share=time_share)
         if light in ("red", "yellow"):
             entry = item(
                 row,
@@ -218,3 +184,41 @@ def snapshot_take(*, user, region: Region, period: Period, verified_only: bool =
             ],
         },
     }
+
+
+def key_project_rows(
+    *, user, region: Region, year: int, month: int, verified_only: bool = False, set_q: Q | None = None
+):
+    """The key projects (with a plan of `year`) of the region's subtree in the user's scope,
+    one row each with the plan, the completed investment 1..`month` (万元) and the people
+    responsible; largest plan first. Shared by the bulletin and the leader's brief."""
+    subtree = Region.objects.filter(code__startswith=region.code_prefix).values("pk")
+    columns = (VERIFIED_MONTH_COLUMNS if verified_only else MONTH_COLUMNS)[:month]
+    completed = sum((Coalesce(F(f"done__{column}"), Value(ZERO)) for column in columns), Value(ZERO))
+    queryset = Project.objects.restrict(user, "view").filter(region_id__in=subtree)
+    if set_q is not None:
+        queryset = queryset.filter(set_q)
+    return list(
+        queryset.annotate(
+            plan=FilteredRelation("annual_plans", condition=Q(annual_plans__year=year)),
+            done=FilteredRelation("completed_investment_years", condition=Q(completed_investment_years__year=year)),
+        )
+        .filter(plan__isnull=False)
+        .annotate(planned=F("plan__planned_investment"), completed=completed)
+        .order_by("-planned", "pk")
+        .values(
+            "pk",
+            "name",
+            "region__name",
+            "stage",
+            "owner_unit__name",
+            "lead_official__name",
+            "lead_official__is_city_leader",
+            "lead_department__name",
+            "planned_start_date",
+            "actual_start_date",
+            "actual_end_date",
+            "planned",
+            "completed",
+        )
+    )

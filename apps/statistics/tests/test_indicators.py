@@ -511,7 +511,9 @@ def test_project_sets(town, admin, project_set, count, planned):
     assert (r["key_projects_count"].value, r["annual_planned_investment"].value) == (count, planned)
 
 
-@pytest.mark.parametrize("project_set", ["bogus", "level:national", "category:", "leader:1", ""])
+@pytest.mark.parametrize(
+    "project_set", ["bogus", "level:national", "category:", "leader:1", "", "person:", "person:x", "person:01"]
+)
 def test_unknown_set_is_refused_in_chinese(town, admin, project_set):
     with pytest.raises(ValueError, match="未知的项目范围"):
         compute(admin, town.city, project_set=project_set)
@@ -740,3 +742,13 @@ def test_target_plan_gap_only_for_the_region_s_whole_set(town, admin):
     dept = compute(town.users[Role.DEPARTMENT_USER], town.city)
     assert dept.whole_set is False and dept["target_plan_gap"].value is None
     assert dept["fai_target_amount"].value == D("132.00")  # the target itself is still said
+
+
+def test_one_leader_s_projects(town, admin):
+    r = compute(admin, town.city, project_set=f"person:{town.leader.pk}")
+    # 王: K1 (续建, 20000 planned, 5000 done) and K2 (10000 planned, 800 done).
+    assert r["key_projects_count"].project_ids == ids(town.k1, town.k2)
+    assert r["annual_planned_investment"].value == D("3.00")
+    assert r["completed_ytd"].value == D("0.58")
+    assert r["plan_completion_rate"].value == D("19.3")  # 5800 / 30000
+    assert r.whole_set is False and r["target_plan_gap"].value is None
