@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
@@ -97,10 +98,10 @@ def bulletin_requirements(request, pk: int):
 
 
 STEP_MESSAGES = {
-    "submit": "已送审。",
-    "review": "已审核，待签发。",
-    "return": "已退回起草人。",
-    "sign": "已签发并发布。",
+    "submit": gettext_lazy("已送审。"),
+    "review": gettext_lazy("已审核，待签发。"),
+    "return": gettext_lazy("已退回起草人。"),
+    "sign": gettext_lazy("已签发并发布。"),
 }
 
 
@@ -125,7 +126,7 @@ def bulletin_step(request, pk: int, step: str):
     except PermissionDenied as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _(STEP_MESSAGES[step]))
+        messages.success(request, STEP_MESSAGES[step])
     return redirect("bulletins:detail", pk=pk)
 
 

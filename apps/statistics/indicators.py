@@ -158,7 +158,7 @@ def parse_project_set(project_set: str, prefix: str = "") -> Q:
     if sep and kind == "category" and value in Category.values:
         return Q(**{f"{prefix}category": value})
     raise ValueError(
-        _("未知的项目范围“%(set)s”。可选：all、leader、level:%(levels)s、category:%(categories)s、person:<人员编号>。")
+        _("未知的项目范围“%(set)s”。可选：all、leader、level:%(levels)s、category:%(categories)s、person:人员编号。")
         % {"set": project_set, "levels": "|".join(Level.values), "categories": "|".join(Category.values)}
     )
 
