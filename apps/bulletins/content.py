@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from apps.documents.gbt9704 import chinese_number
 from apps.regions.models import RegionLevel
 
 #: Names written out in a sentence before "等N个"; the attachment lists them all.
@@ -40,7 +41,9 @@ class BulletinContent:
     attachments: list[AttachmentTable] = field(default_factory=list)
 
     def heading(self, text: str, level: int = 1) -> None:
-        self.blocks.append(Block("heading", text, level))
+        """A level-1 heading numbered in order (一、二、…): sections left out leave no hole."""
+        number = sum(1 for block in self.blocks if block.kind == "heading" and block.level == level) + 1
+        self.blocks.append(Block("heading", f"{chinese_number(number)}、{text}" if level == 1 else text, level))
 
     def para(self, text: str) -> None:
         if text:

@@ -82,7 +82,7 @@ def bulletin_docx(
     note_said = False
     for block in content.blocks:
         if block.kind == "heading":
-            document.numbered_heading(block.text, block.level)
+            document.heading(block.text, block.level)
         elif block.kind == "para":
             document.paragraph(block.text)
         elif block.kind == "chart":

@@ -113,6 +113,6 @@ def test_my_projects_page_has_investment_completion_lights_and_totals(client, to
     assert "2026年计划（亿元）" in html and "1-6月完成（亿元）" in html
     assert '<td class="num">2.00</td><td class="num">0.50</td><td class="num">25.0</td>' in html
     assert '<td class="num">1.00</td><td class="num">0.08</td><td class="num">8.0</td>' in html
-    assert html.count('class="light red"') == 2
+    assert html.count('class="light light-red"') == 2
     assert '<th class="num">3.00</th><th class="num">0.58</th><th class="num">19.3</th>' in html  # totals
     assert "data-print" in html and "onclick" not in html.split("<main")[-1]
