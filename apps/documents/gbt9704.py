@@ -20,13 +20,14 @@ import io
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
+from xml.sax.saxutils import escape as xml_escape
 
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX, WD_LINE_SPACING
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
@@ -63,6 +64,7 @@ CHAR_PITCH_PT = TEXT_WIDTH_MM / CHARS_PER_LINE * 72 / 25.4
 GRID_LINE_PITCH = round(LINE_PITCH_PT * 20)
 GRID_CHAR_SPACE = round((CHAR_PITCH_PT - 16) * 4096)
 
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 RED = RGBColor(0xE6, 0x00, 0x12)
 GREY = RGBColor(0x80, 0x80, 0x80)
 BLACK = RGBColor(0, 0, 0)
@@ -361,18 +363,8 @@ class OfficialDocument:
         _repeat_header(header)
         for cell, text in zip(header.cells, headers, strict=True):
             self._cell(cell, text, size=size, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, font=HEI_FONT)
-        for index, row in enumerate(rows):
-            cells = table.add_row().cells
-            bold = total_row and index == len(rows) - 1
-            for cell, value in zip(cells, row, strict=True):
-                numeric = isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
-                self._cell(
-                    cell,
-                    cell_text(value),
-                    size=size,
-                    bold=bold,
-                    align=WD_ALIGN_PARAGRAPH.RIGHT if numeric else WD_ALIGN_PARAGRAPH.LEFT,
-                )
+        widths = [cell._tc.tcPr.find(qn("w:tcW")).get(qn("w:w")) for cell in header.cells]
+        _append_rows(table, rows, widths=widths, size=size, total_row=total_row)
         return table
 
     @staticmethod
@@ -468,6 +460,34 @@ class OfficialDocument:
         buffer = io.BytesIO()
         self.document.save(buffer)
         return reproducible_zip(buffer.getvalue())
+
+
+def _append_rows(table, rows: list[list], *, widths: list[str], size, total_row: bool) -> None:
+    """The data rows, written as XML in one parse: python-docx's add_row and cell access
+    walk the whole grid each time, which takes minutes for a list of a thousand projects.
+    Same markup as OfficialDocument._cell: single spacing, no indent, numbers right."""
+    half_points = round(size.pt * 2)
+    fonts = (
+        f'<w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" w:cs="{LATIN_FONT}" w:eastAsia="{BODY_FONT}"/>'
+    )
+    parts = [f'<w:tbl xmlns:w="{W_NS}">']
+    for index, row in enumerate(rows):
+        bold = "<w:b/>" if total_row and index == len(rows) - 1 else ""
+        parts.append("<w:tr>")
+        for width, value in zip(widths, row, strict=True):
+            numeric = isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+            text = xml_escape(cell_text(value))
+            parts.append(
+                f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p><w:pPr>'
+                f'<w:spacing w:line="240" w:lineRule="auto"/><w:ind w:firstLine="0"/>'
+                f'<w:jc w:val="{"right" if numeric else "left"}"/></w:pPr>'
+                f'<w:r><w:rPr>{fonts}{bold}<w:sz w:val="{half_points}"/></w:rPr>'
+                f'<w:t xml:space="preserve">{text}</w:t></w:r></w:p></w:tc>'
+            )
+        parts.append("</w:tr>")
+    parts.append("</w:tbl>")
+    for tr in list(parse_xml("".join(parts))):
+        table._tbl.append(tr)
 
 
 def _repeat_header(row) -> None:
