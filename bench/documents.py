@@ -28,6 +28,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from indicators import timed  # noqa: E402 - the same timing loop as the indicators benchmark
+
 DB = ROOT / "var" / "bench" / "kp_docs.sqlite3"
 MARKER = DB.with_suffix(".built")
 PROJECTS, REPORT_YEARS, SEED = 5000, 2, 20261201
@@ -82,17 +85,6 @@ def build(rebuild: bool) -> None:
         check=True,
     )
     MARKER.write_text(_key())
-
-
-def timed(fn, runs: int, warmups: int) -> list[float]:
-    for _ in range(warmups):
-        fn()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
 
 
 def measure() -> None:
