@@ -35,8 +35,9 @@ def summary_sentences(brief: Brief) -> list[str]:
     if not count:
         return [f"{brief.as_of}，{brief.year}年无编制年度计划的包抓项目。"]
     month_words = "1月" if brief.month == 1 else f"1-{brief.month}月"
+    whose = "包抓及分管部门牵头的重点项目" if brief.departments else "包抓重点项目"
     first = (
-        f"{brief.as_of}，包抓重点项目{count}个，总投资{_value(brief, 'key_projects_total_investment')}亿元，"
+        f"{brief.as_of}，{whose}{count}个，总投资{_value(brief, 'key_projects_total_investment')}亿元，"
         f"年度计划投资{_value(brief, 'annual_planned_investment')}亿元；{month_words}完成投资"
         f"{_value(brief, 'completed_ytd')}亿元"
     )
@@ -60,6 +61,14 @@ def summary_sentences(brief: Brief) -> list[str]:
     return sentences
 
 
+def visit_line(visit, label: str) -> str:
+    names = "、".join(project.name for project in visit.projects.all()[:3])
+    text = f"{label}：{chinese_date(visit.visited_on)} {names}"
+    if visit.decisions:
+        text += f"（议定：{visit.decisions.splitlines()[0]}）"
+    return text
+
+
 def brief_docx(brief: Brief, *, day) -> bytes:
     person = brief.person
     document = OfficialDocument(title="领导简报", created=day)
@@ -72,8 +81,9 @@ def brief_docx(brief: Brief, *, day) -> bytes:
                 run.bold = True
         return paragraph
 
+    scope = "包抓及分管部门牵头项目" if brief.departments else "包抓项目"
     para(
-        f"{person.name}{person.position}包抓项目 · {brief.as_of} · {chinese_date(day)}",
+        f"{person.name}{person.position}{scope} · {brief.as_of} · {chinese_date(day)}",
         align=WD_ALIGN_PARAGRAPH.CENTER,
         indent=False,
     )
@@ -114,6 +124,8 @@ def brief_docx(brief: Brief, *, day) -> bytes:
         lines.append(f"已逾期未完成节点{brief.overdue_milestones}个。")
     lines += [f"督办：{item.decision}（{item.owner.name}，{chinese_date(item.deadline)}前）" for item in brief.actions]
     lines += [f"会议：{chinese_date(item.held_on)} {item.title}" for item in brief.meetings]
+    lines += [visit_line(item, "现场调度") for item in brief.recent_visits]
+    lines += [visit_line(item, "拟现场调度") for item in brief.due_visits]
     for line in lines or ["无。"]:
         para(line)
     return document.to_bytes()

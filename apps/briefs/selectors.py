@@ -1,5 +1,5 @@
 """领导简报: one page for a city leader before a meeting: the figures of the speeches for
-their projects, the red and yellow projects with the reason and the responsible unit, the
+their projects (those they lead and those led by the departments in their charge), the red and yellow projects with the reason and the responsible unit, the
 problems waiting for them, the next milestones, and the meetings and supervised actions
 that concern them. Everything through the acting user's scope; every figure carries the
 link to its projects (the dashboard's drill-down of the set `person:<id>`)."""
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from apps.accounts.models import Role
+from apps.briefs.models import DepartmentCharge, SiteVisit
 from apps.bulletins.lights import row_light
 from apps.bulletins.snapshot import key_project_rows
 from apps.core.querysets import pk_in
@@ -66,7 +67,9 @@ class Brief:
     meetings: list
     completed_count: int
     as_of: str = ""
-    notes: list[str] = field(default_factory=list)
+    recent_visits: list = field(default_factory=list)
+    due_visits: list = field(default_factory=list)
+    departments: list = field(default_factory=list)  # in the leader's charge (分管)
 
     def figure(self, key: str) -> BriefFigure:
         return next(item for item in self.figures if item.key == key)
@@ -160,6 +163,12 @@ def brief_get(*, user, person: Person, year: int | None = None, month: int | Non
         .distinct()
         .order_by("deadline", "pk")[:LIST_ROWS]
     )
+    visits = SiteVisit.objects.filter(person=person).prefetch_related("projects")
+    recent_visits = list(visits.filter(done=True, visited_on__gte=today - datetime.timedelta(days=90))[:3])
+    due_visits = list(visits.filter(done=False, visited_on__gte=today).order_by("visited_on", "pk")[:3])
+    departments = list(
+        DepartmentCharge.objects.filter(person=person).select_related("department").order_by("department__name")
+    )
     meetings = list(
         Meeting.objects.restrict(user, "view")
         .filter(pk_in(ids, "projects"), held_on__gte=today - datetime.timedelta(days=60))
@@ -181,5 +190,8 @@ def brief_get(*, user, person: Person, year: int | None = None, month: int | Non
         actions=actions,
         meetings=meetings,
         completed_count=completed_count,
+        recent_visits=recent_visits,
+        due_visits=due_visits,
+        departments=[charge.department for charge in departments],
         as_of=f"截至{month}月底" if month != 12 else f"截至{year}年底",
     )

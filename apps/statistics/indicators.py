@@ -139,7 +139,7 @@ DEFAULT_LIST_NAME = ProvinceListTotal._meta.get_field("list_name").default
 
 def parse_project_set(project_set: str, prefix: str = "") -> Q:
     """The filter of a project set: "all", "leader", "level:<Level>", "category:<Category>",
-    "person:<Person id>" (one leader's projects);
+    "person:<Person id>" (one leader's projects: led by them or by a department in their charge);
     `prefix` reaches the project through a relation (e.g. "project__" from a report).
 
     Raises ValueError (Chinese message) for anything else.
@@ -151,8 +151,12 @@ def parse_project_set(project_set: str, prefix: str = "") -> Q:
         return Q(**{f"{prefix}lead_official__is_city_leader": True})
     kind, sep, value = (project_set or "").partition(":")
     if sep and kind == "person" and value.isdigit() and value == str(int(value)):
-        # One leader's projects (领导简报): those whose lead official is the person.
-        return Q(**{f"{prefix}lead_official_id": int(value)})
+        # One leader's projects (领导简报): those the person leads (包抓), and those led by
+        # the departments in their charge (分管, apps.briefs.DepartmentCharge).
+        from apps.briefs.models import DepartmentCharge
+
+        in_charge = DepartmentCharge.objects.filter(person_id=int(value)).values("department_id")
+        return Q(**{f"{prefix}lead_official_id": int(value)}) | Q(**{f"{prefix}lead_department_id__in": in_charge})
     if sep and kind == "level" and value in Level.values:
         return Q(**{f"{prefix}level": value})
     if sep and kind == "category" and value in Category.values:

@@ -116,3 +116,56 @@ def test_my_projects_page_has_investment_completion_lights_and_totals(client, to
     assert html.count('class="light light-red"') == 2
     assert '<th class="num">3.00</th><th class="num">0.58</th><th class="num">19.3</th>' in html  # totals
     assert "data-print" in html and "onclick" not in html.split("<main")[-1]
+
+
+def test_departments_in_charge_and_site_visits(town):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from apps.audit.models import ChangeRecord
+    from apps.briefs import services
+    from apps.statistics.indicators import indicators_compute
+
+    admin = town.users[Role.CITY_ADMIN]
+    # 李 leads K3 only; put 市交通运输局 (lead department of K2) in 李's charge.
+    with pytest.raises(PermissionDenied):
+        services.department_charge_set(
+            actor=town.users[Role.COUNTY_USER], person=town.leader_li, departments=[town.dept]
+        )
+    services.department_charge_set(actor=admin, person=town.leader_li, departments=[town.dept])
+    with pytest.raises(ValidationError):
+        services.department_charge_set(actor=admin, person=town.leader_li, departments=[town.owner])
+    report = indicators_compute(
+        user=admin, region=town.city, year=2026, month=6, project_set=f"person:{town.leader_li.pk}"
+    )
+    assert report["key_projects_count"].project_ids == tuple(sorted((town.k2.pk, town.k3.pk)))
+    assert str(report["annual_planned_investment"].value) == "1.80"  # K2 10000 + K3 8000 万元
+    services.site_visit_record(
+        actor=admin,
+        person=town.leader_li,
+        visited_on=datetime.date(2026, 7, 1),
+        project_ids=[town.k3.pk],
+        findings="征地未完成",
+        decisions="7月底前完成征地",
+    )
+    services.site_visit_record(
+        actor=admin, person=town.leader_li, visited_on=datetime.date(2026, 7, 20), project_ids=[town.k2.pk], done=False
+    )
+    with pytest.raises(ValidationError):
+        services.site_visit_record(actor=admin, person=town.leader_li, visited_on=TODAY, project_ids=[999999])
+    brief = selectors.brief_get(user=admin, person=town.leader_li)
+    assert [d.name for d in brief.departments] == [town.dept.name]
+    assert [v.visited_on for v in brief.recent_visits] == [datetime.date(2026, 7, 1)]
+    assert [v.visited_on for v in brief.due_visits] == [datetime.date(2026, 7, 20)]
+    text = "\n".join(p.text for p in open_docx(render.brief_docx(brief, day=TODAY)).paragraphs)
+    assert "包抓及分管部门牵头的重点项目2个" in text
+    assert "现场调度：2026年7月1日 乙县医院（议定：7月底前完成征地）" in text
+    assert "拟现场调度：2026年7月20日 甲区产业园" in text
+    # Removing the charge is recorded too.
+    services.department_charge_set(actor=admin, person=town.leader_li, departments=[])
+    actions = list(
+        ChangeRecord.objects.filter(content_type__model="departmentcharge")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["create", "delete"]
+    assert ChangeRecord.objects.filter(content_type__model="sitevisit").count() == 2
