@@ -9,8 +9,10 @@ what fills each one:
   市级领导包抓项目, for figures the speech gives about those projects only);
 * ``"ctx:<name>"``: a fact of the request (region, year, month, number of sub-regions,
   statistics threshold): no project is behind it, so it is not linked;
-* ``"manual:<what>"``: a figure KeyProjects cannot know (special bonds, tonnages, dates
-  decided in meetings): shown as "（需人工填写）", never guessed.
+* ``"bonds:<figure>"``: a special-bond figure of apps/bonds (applied, passed, ...), linked to
+  the bond projects behind it;
+* ``"manual:<what>"``: a figure KeyProjects cannot know (tonnages, dates decided in
+  meetings): shown as "（需人工填写）", never guessed.
 
 `hints` are indicators that back a sentence without appearing in its text (shown under it,
 not copied).
@@ -133,7 +135,7 @@ SPEECHES: tuple[Speech, ...] = (
                 S1_ONE,
                 "此外，今年我们计划争取的XXX个一般专项债项目中，省发改委初步审核通过的入库项目不到XXX个，"
                 "其中大部分是基础设施类项目，其他项目谋划不足，特别是没几个成熟的产业项目。",
-                ("manual:计划争取的一般专项债项目个数", "manual:省发改委初步审核通过的入库项目个数"),
+                ("bonds:applied", "bonds:passed"),
             ),
             Sentence(
                 S1_FOUR,
@@ -257,7 +259,7 @@ def indicator_refs() -> set[tuple[str, str | None]]:
     for speech in SPEECHES:
         for sentence in speech.sentences:
             for slot in (*sentence.slots, *sentence.hints):
-                if slot.startswith(("ctx:", "manual:")):
+                if slot.startswith(("ctx:", "manual:", "bonds:")):
                     continue
                 key, _sep, project_set = slot.partition("@")
                 refs.add((key, project_set or None))
@@ -420,6 +422,10 @@ def fill(*, reports: dict[str | None, IndicatorReport], context: dict, drill_url
     def slot_part(slot: str, unsigned: set[str]) -> Part:
         if slot.startswith("manual:"):
             return Part(text=MANUAL_TEXT, kind="manual", title=slot.removeprefix("manual:"))
+        if slot.startswith("bonds:"):
+            value, unit, title, url = context["bonds"][slot.removeprefix("bonds:")]
+            text = None if value is None else format_context(value, unit)
+            return Part(text=text or no_data_text(), kind="value" if text else "none", url=url, title=title, unit=unit)
         if slot.startswith("ctx:"):
             value, unit, title = context[slot.removeprefix("ctx:")]
             text = None if value is None else format_context(value, unit)

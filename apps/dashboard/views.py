@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from apps.bonds import selectors as bond_selectors
 from apps.exports import services as export_services
 from apps.exports import views as export_views
 from apps.projects.selectors import project_totals
@@ -347,6 +348,9 @@ def _filled_speeches(request, query: DashboardQuery):
             statistics_settings.statistics_threshold if statistics_settings else None,
             "万元",
             _("入统标准（统计设置）"),
+        ),
+        "bonds": bond_selectors.speech_context(
+            user=request.user, region=query.region, year=query.year, month=query.month
         ),
     }
 

@@ -246,7 +246,9 @@ def not_started(request):
 
 @login_required
 def project_timeline(request, project_id: int):
-    project = project_selectors.project_get(user=request.user, pk=project_id)
+    project = project_selectors.project_get_through(
+        user=request.user, pk=project_id, related=selectors.problem_queryset(user=request.user)
+    )
     context = {
         "project": project,
         "events": selectors.project_timeline(user=request.user, project=project),

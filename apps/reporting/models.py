@@ -119,6 +119,9 @@ class MonthlyReport(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     month = models.PositiveSmallIntegerField(_("月份"), validators=MONTH_VALIDATORS)
     completed_investment = MoneyField(_("本月完成投资（万元）"), validators=[MONEY_NON_NEGATIVE])
+    # Optional: the month's funds arrived (本月到位资金), summed by apps/funding against the
+    # year's funding record; empty when the unit does not report it.
+    funds_arrived = MoneyField(_("本月到位资金（万元）"), null=True, blank=True, validators=[MONEY_NON_NEGATIVE])
     physical_progress = models.TextField(_("形象进度"), blank=True)
     percent_complete = models.DecimalField(
         _("累计完成比例（%）"),

@@ -55,6 +55,7 @@ from .models import (
 
 class ReportFields(TypedDict, total=False):
     completed_investment: Decimal
+    funds_arrived: Decimal | None
     physical_progress: str
     percent_complete: Decimal | None
     actual_start_date: datetime.date | None

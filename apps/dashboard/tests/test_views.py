@@ -336,7 +336,8 @@ def test_speech_fills_figures_from_the_data(client, town, period):
     )  # no "多" after an exact figure
     assert "之所以请2个县（市、区）" in text
     # Unknown to KeyProjects: marked, never invented; no data: said so.
-    assert "今年我们计划争取的（需人工填写）个一般专项债项目中" in text
+    # No bond project recorded: no data, not a guessed 0.
+    assert "今年我们计划争取的（暂无数据）个一般专项债项目中" in text
     assert "去年，我市全年完成投资（暂无数据）亿元、同比增长（暂无数据）%。" in text
     assert 'class="fill none"' in html
     assert 'class="manual"' in html
