@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from apps.approvals.api import router as approvals_router
 from apps.attraction.api import router as attraction_router
 from apps.bonds.api import router as bonds_router
+from apps.bulletins.api import router as bulletins_router
 from apps.core.api_auth import API_AUTH
 from apps.core.exceptions import ConcurrentEditError
 from apps.exports.api import router as exports_router
@@ -127,3 +128,4 @@ api.add_router("/light-rules", rules_router)
 api.add_router("/funding", funding_router)
 api.add_router("/bonds", bonds_router)
 api.add_router("/investment-leads", attraction_router)
+api.add_router("/bulletins", bulletins_router)

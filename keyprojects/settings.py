@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "apps.funding",
     "apps.bonds",
     "apps.attraction",
+    "apps.bulletins",
+    "apps.briefs",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,8 @@ urlpatterns = [
     path("funding/", include("apps.funding.urls")),
     path("bonds/", include("apps.bonds.urls")),
     path("attraction/", include("apps.attraction.urls")),
+    path("bulletins/", include("apps.bulletins.urls")),
+    path("briefs/", include("apps.briefs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", ops_views.healthz, name="healthz"),
