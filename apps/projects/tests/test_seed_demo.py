@@ -54,8 +54,10 @@ def digest() -> str:
 
 
 def wipe():
+    from apps.attraction.models import InvestmentLead
     from apps.problems.models import LetterCounter, Meeting, Problem
 
+    InvestmentLead.objects.all().delete()
     Meeting.objects.all().delete()
     Problem.objects.all().delete()
     LetterCounter.objects.all().delete()
