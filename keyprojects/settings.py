@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "apps.workdays",
     "apps.approvals",
     "apps.attraction",
+    "apps.reserve",
 ]
 
 MIDDLEWARE = [

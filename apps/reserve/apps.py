@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReserveConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "apps.reserve"
+    verbose_name = _("谋划储备库")
