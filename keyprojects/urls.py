@@ -20,6 +20,7 @@ urlpatterns = [
     path("workdays/", include("apps.workdays.urls")),
     path("approvals/", include("apps.approvals.urls")),
     path("attraction/", include("apps.attraction.urls")),
+    path("reserve/", include("apps.reserve.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
