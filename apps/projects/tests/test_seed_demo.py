@@ -56,7 +56,9 @@ def digest() -> str:
 def wipe():
     from apps.attraction.models import InvestmentLead
     from apps.problems.models import LetterCounter, Meeting, Problem
+    from apps.reserve.models import ReserveProject
 
+    ReserveProject.objects.all().delete()
     InvestmentLead.objects.all().delete()
     Meeting.objects.all().delete()
     Problem.objects.all().delete()
