@@ -120,6 +120,19 @@ def _figure(figure) -> dict:
     }
 
 
+@router.get("/export", response={200: None, 400: ErrorOut, 401: ErrorOut}, summary="导出招商线索清单（xlsx）")
+def lead_export(request: HttpRequest, filters: Query[LeadFilterParams]):
+    """The same filters as the list; investor contacts are never exported. Each export is recorded."""
+    from apps.exports.views import file_response
+
+    from .exports import lead_list_export
+
+    filterset = selectors.lead_filterset(user=request.auth, params=request.GET, request=request)
+    if not filterset.is_valid():
+        return invalid_filters(filterset)
+    return file_response(lead_list_export(actor=request.auth, queryset=filterset.qs, filters=request.GET))
+
+
 @router.get("/figures", response={200: FiguresOut, 401: ErrorOut}, summary="招商引资指标")
 def lead_figures(request: HttpRequest):
     """Every figure with the ids of the leads behind it; rates in % with numerator and denominator."""

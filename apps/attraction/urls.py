@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.lead_list, name="list"),
     path("new/", views.lead_create, name="create"),
     path("figures/", views.figures, name="figures"),
+    path("export.xlsx", views.lead_export, name="export"),
     path("<int:pk>/", views.lead_detail, name="detail"),
     path("<int:pk>/edit/", views.lead_edit, name="edit"),
     path("<int:pk>/contacts/", views.contacts, name="contacts"),

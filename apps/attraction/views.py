@@ -47,9 +47,24 @@ def lead_list(request):
         "stages": [{"stage": stage, "count": counts.get(stage.value, 0)} for stage in LeadStage],
         "scope": selectors.scope_label(user=user),
         "can_register": user.role in services.LEAD_REGISTRARS,
+        "can_export": True,
         "query": request.GET.urlencode(),
     }
     return render(request, "attraction/list.html", context)
+
+
+@login_required
+def lead_export(request):
+    """招商线索清单 (.xlsx) of the list's scope and filters; every export is recorded."""
+    from apps.exports.views import file_response
+
+    from .exports import lead_list_export
+
+    filterset = selectors.lead_filterset(user=request.user, params=request.GET, request=request)
+    if not filterset.is_valid():
+        messages.error(request, _("筛选条件有误，未导出。"))
+        return redirect("attraction:list")
+    return file_response(lead_list_export(actor=request.user, queryset=filterset.qs, filters=request.GET))
 
 
 @login_required

@@ -13,6 +13,7 @@ class ExportKind(models.TextChoices):
     PROJECT_LIST = "project_list", _("项目清单")
     PROGRESS = "progress", _("月度推进情况表")
     TEMPLATE = "template", _("月报填报模板")
+    LEAD_LIST = "lead_list", _("招商线索清单")
 
 
 class ExportFormat(models.TextChoices):
