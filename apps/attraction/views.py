@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -51,6 +52,21 @@ def lead_list(request):
         "query": request.GET.urlencode(),
     }
     return render(request, "attraction/list.html", context)
+
+
+@login_required
+def dashboard_card(request):
+    """The dashboard's 招商引资与谋划储备 card (loaded by htmx, so the dashboard's own view is
+    untouched): the speeches' figures over the user's whole scope, each linking to its list."""
+    from apps.reserve import selectors as reserve_selectors
+
+    user = request.user
+    context = {
+        "leads": selectors.lead_figures(user=user),
+        "lead_scope": selectors.scope_label(user=user),
+        "reserve": reserve_selectors.reserve_figures(user=user, year=timezone.localdate().year),
+    }
+    return render(request, "attraction/_dashboard_card.html", context)
 
 
 @login_required

@@ -2,8 +2,8 @@
 
 import io
 
-import python_calamine
 import pytest
+import python_calamine
 
 from apps.accounts.models import APIToken, Role
 from apps.attraction.models import InvestorContact
