@@ -25,7 +25,9 @@ class ContractOut(Schema):
 
 class LatenessOut(Schema):
     check: str
+    label: str
     status: str
+    status_label: str
     due: datetime.date | None
     message: str
 
