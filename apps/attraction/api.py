@@ -4,12 +4,10 @@ become JSON in keyprojects/api.py. Investor contacts are personal data: each rea
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from apps.core.api_helpers import invalid_filters, page_bounds
+from apps.core.api_helpers import invalid_filters, page_bounds, reference
 from apps.core.money import decimal_str
 from apps.projects.schemas import ErrorOut
 from apps.regions.models import Organisation, Person, Region
@@ -60,18 +58,9 @@ class LeadFilterParams(Schema):
     figure: str | None = None
 
 
-def _reference(model, pk, field, **where):
-    if pk is None:
-        return None
-    obj = model.objects.filter(pk=pk, **where).first()
-    if obj is None:
-        raise ValidationError({field: _("所选对象不存在。")})
-    return obj
-
-
 def _fields(data: dict) -> dict:
     refs = {"region": Region, "attraction_unit": Organisation}
-    return {name: _reference(refs[name], value, name) if name in refs else value for name, value in data.items()}
+    return {name: reference(refs[name], value, name) if name in refs else value for name, value in data.items()}
 
 
 def _lead(request, pk: int, action: str = "view"):
@@ -281,8 +270,8 @@ def supervise(request: HttpRequest, lead_id: int, payload: SuperviseIn):
         lead_id=lead_id,
         meeting_id=payload.meeting,
         decision=payload.decision,
-        owner=_reference(Organisation, payload.owner, "owner"),
-        owner_person=_reference(Person, payload.owner_person, "owner_person"),
+        owner=reference(Organisation, payload.owner, "owner"),
+        owner_person=reference(Person, payload.owner_person, "owner_person"),
         deadline=payload.deadline,
     )
     return Status(201, action)

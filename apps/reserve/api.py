@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from apps.core.api_helpers import invalid_filters, page_bounds
+from apps.core.api_helpers import invalid_filters, page_bounds, reference
 from apps.core.money import decimal_str
 from apps.projects.schemas import ErrorOut
 from apps.regions.models import Organisation, Region
@@ -46,19 +46,10 @@ class ReserveFilterParams(Schema):
     proposer: int | None = None
 
 
-def _reference(model, pk, field):
-    if pk is None:
-        return None
-    obj = model.objects.filter(pk=pk).first()
-    if obj is None:
-        raise ValidationError({field: _("所选对象不存在。")})
-    return obj
-
-
 def _fields(data: dict) -> dict:
     refs = {"region": Region, "proposer": Organisation}
     return {
-        k: _reference(refs[k], v, k) if k in refs else v for k, v in data.items() if not (k == "proposer" and v is None)
+        k: reference(refs[k], v, k) if k in refs else v for k, v in data.items() if not (k == "proposer" and v is None)
     }
 
 
@@ -162,6 +153,6 @@ def restore(request: HttpRequest, pk: int):
 def promote(request: HttpRequest, pk: int, payload: PromoteIn):
     _item(request, pk)
     data = payload.model_dump()
-    data["owner_unit"] = _reference(Organisation, data["owner_unit"], "owner_unit")
+    data["owner_unit"] = reference(Organisation, data["owner_unit"], "owner_unit")
     services.reserve_promote(actor=request.auth, pk=pk, **data)
     return _item(request, pk)

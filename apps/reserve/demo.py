@@ -15,10 +15,10 @@ import datetime
 import random
 from decimal import Decimal
 
-from apps.accounts.models import Role, User
+from apps.attraction.demo import demo_city
 from apps.problems.models import ActionStatus, Meeting, MeetingKind, SupervisedAction
 from apps.projects.models import Category, Project, Stage
-from apps.regions.models import Organisation, OrganisationKind, Region, RegionLevel
+from apps.regions.models import Organisation, OrganisationKind
 
 from .models import CatalogueClass, Maturity, PlanningSource, ReserveProject, ReviewStatus, Tier
 
@@ -75,13 +75,10 @@ def _pick(rng, weights):
 def generate_reserve(*, seed: int, today: datetime.date, count: int = DEFAULT_COUNT) -> ReserveSummary:
     rng = random.Random(f"{seed}:reserve")
     summary = ReserveSummary()
-    admin = (
-        User.objects.filter(role=Role.CITY_ADMIN, region__isnull=False).select_related("region").order_by("pk").first()
-    )
-    if admin is None:
+    found = demo_city()
+    if found is None:
         return summary
-    city = admin.region
-    counties = list(Region.objects.filter(parent=city, level=RegionLevel.COUNTY).order_by("code"))
+    admin, city, counties = found
     departments = {o.name: o for o in Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT, region=city)}
     from apps.attraction.models import InvestmentLead
 
