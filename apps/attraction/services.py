@@ -224,6 +224,8 @@ def _enter(*, actor, lead: InvestmentLead, stage: str, on: datetime.date, note: 
     _check_date(on, "on", not_before=lead.stage_since, label_before=_("上一阶段日期"))
     lead.stage = stage
     lead.stage_since = on
+    # The whole lead again: lengths and codes set by the stage's own service (注册's enterprise).
+    lead.full_clean(exclude=["created_by"], validate_unique=False)
     lead.save()
     _record(actor=actor, action=ChangeAction.UPDATE, instance=lead, before=before)
     _event(actor=actor, lead=lead, stage=stage, on=on, note=note)

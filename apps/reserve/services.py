@@ -100,6 +100,12 @@ def _validate(actor: User, item: ReserveProject) -> None:
         errors["planning_source"] = _("招商转化的项目请关联来源招商线索。")
     if item.planned_start_year is not None and not 2000 <= item.planned_start_year <= 2100:
         errors["planned_start_year"] = _("计划开工年度应为四位年份。")
+    try:
+        # Lengths and digits the database would otherwise refuse.
+        item.full_clean(exclude=["created_by", "region", "proposer", "source_lead", "project"], validate_unique=False)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, messages[0])
     if item.proposed_on is None:
         errors["proposed_on"] = _("请填写提出日期。")
     elif item.proposed_on > _today():

@@ -219,3 +219,26 @@ def test_api_refusals_are_chinese_422(client, world, items):
     assert response.status_code == 422 and "待初审" in response.json()["errors"]["status"][0]
     response = client.get("/api/v1/reserve/figures")
     assert response.status_code == 200 and response.json()["count"] == 0
+
+
+def test_hostile_inputs_are_422_and_write_nothing(client, world):
+    client.force_login(world.users[Role.CITY_ADMIN])
+    base = {
+        "name": "项目",
+        "region": world.county_a.pk,
+        "planning_source": "county",
+        "category": "industry",
+        "estimated_investment": "1",
+        "proposed_on": "2026-11-30",
+    }
+    for change in (
+        {"name": "长" * 500},
+        {"estimated_investment": "1" * 30},
+        {"industry_code": "C38411234"},
+        {"estimated_investment": "NaN"},
+        {"region": 999999},
+        {"planned_start_year": 99999},
+    ):
+        response = client.post("/api/v1/reserve", {**base, **change}, content_type="application/json")
+        assert response.status_code == 422, (change, response.content[:300])
+    assert not ReserveProject.objects.exists()
