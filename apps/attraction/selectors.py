@@ -615,3 +615,12 @@ def scope_label(*, user) -> str:
     if user.region_id:
         return _("%(region)s（含下级）拟落地的线索") % {"region": user.region.name}
     return _("全部线索")
+
+
+def personal_data_reads(*, user):
+    """The log of investor-contact reads, for the city administrator and auditors (others: none)."""
+    return PersonalDataRead.objects.restrict(user).select_related("lead", "user").order_by("-time", "-pk")
+
+
+def can_audit_reads(*, user) -> bool:
+    return PersonalDataRead.objects.scope_q(user, "view") is not None

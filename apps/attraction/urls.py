@@ -10,6 +10,7 @@ urlpatterns = [
     path("figures/", views.figures, name="figures"),
     path("export.xlsx", views.lead_export, name="export"),
     path("dashboard-card/", views.dashboard_card, name="dashboard_card"),
+    path("personal-data-reads/", views.personal_data_reads, name="reads"),
     path("<int:pk>/", views.lead_detail, name="detail"),
     path("<int:pk>/edit/", views.lead_edit, name="edit"),
     path("<int:pk>/contacts/", views.contacts, name="contacts"),
