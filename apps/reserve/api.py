@@ -80,7 +80,7 @@ def reserve_propose(request: HttpRequest, payload: ReserveIn):
     if lead_id is not None:
         from apps.attraction.models import InvestmentLead
 
-        lead = InvestmentLead.objects.restrict(request.auth).filter(pk=lead_id).first()
+        lead = InvestmentLead.objects.filter(pk=lead_id).first()
         if lead is None:
             raise ValidationError({"source_lead": _("所选招商线索不存在或不在您的权限范围内。")})
     item = services.reserve_propose(actor=request.auth, fields=_fields(data), source_lead=lead)

@@ -27,6 +27,7 @@ class ReserveForm(forms.ModelForm):
             "tier",
             "planned_start_year",
             "proposed_on",
+            "source_lead",
             "scope",
         ]
         widgets = {"scope": TEXTAREA, "proposed_on": DATE_INPUT}
@@ -40,6 +41,13 @@ class ReserveForm(forms.ModelForm):
             proposers = proposers.filter(pk=user.organisation_id)
             self.fields["proposer"].required = False
         self.fields["proposer"].queryset = proposers
+        from apps.attraction.models import InvestmentLead
+
+        self.fields["source_lead"].queryset = (
+            InvestmentLead.objects.restrict(user).order_by("name")
+            if user is not None
+            else InvestmentLead.objects.none()
+        )
 
     def _post_clean(self):
         pass

@@ -47,6 +47,7 @@ class ReserveFields(TypedDict, total=False):
     tier: str
     planned_start_year: int | None
     proposed_on: datetime.date
+    source_lead: object | None  # attraction.InvestmentLead, for 招商转化
 
 
 FIELDS = tuple(ReserveFields.__annotations__)
@@ -98,6 +99,11 @@ def _validate(actor: User, item: ReserveProject) -> None:
         errors["proposer"] = _("部门用户只能登记本单位谋划的项目。")
     if item.planning_source == PlanningSource.ATTRACTION and not item.source_lead_id:
         errors["planning_source"] = _("招商转化的项目请关联来源招商线索。")
+    if item.source_lead_id:
+        from apps.attraction.models import InvestmentLead
+
+        if not InvestmentLead.objects.restrict(actor, "view").filter(pk=item.source_lead_id).exists():
+            errors["source_lead"] = _("所选招商线索不存在或不在您的权限范围内。")
     if item.planned_start_year is not None and not 2000 <= item.planned_start_year <= 2100:
         errors["planned_start_year"] = _("计划开工年度应为四位年份。")
     try:
@@ -126,10 +132,6 @@ def reserve_propose(*, actor: User, fields: ReserveFields, source_lead=None) -> 
     if actor.role == Role.DEPARTMENT_USER and not item.proposer_id:
         item.proposer_id = actor.organisation_id
     if source_lead is not None:
-        from apps.attraction.models import InvestmentLead
-
-        if not InvestmentLead.objects.restrict(actor, "view").filter(pk=source_lead.pk).exists():
-            raise ValidationError({"source_lead": _("所选招商线索不存在或不在您的权限范围内。")})
         item.source_lead = source_lead
     _validate(actor, item)
     item.save()

@@ -242,3 +242,26 @@ def test_hostile_inputs_are_422_and_write_nothing(client, world):
         response = client.post("/api/v1/reserve", {**base, **change}, content_type="application/json")
         assert response.status_code == 422, (change, response.content[:300])
     assert not ReserveProject.objects.exists()
+
+
+def test_attraction_conversion_needs_a_lead_the_proposer_sees(world):
+    from apps.attraction.tests.factories import LeadFactory
+
+    county = world.users[Role.COUNTY_USER]
+    hidden = LeadFactory(region=world.county_b)
+    seen = LeadFactory(region=world.county_a)
+    fields = {
+        "name": "电池二期",
+        "region": world.county_a,
+        "planning_source": "attraction",
+        "category": "industry",
+        "estimated_investment": Decimal("20000"),
+        "proposed_on": D(2026, 11, 30),
+        "proposer": world.dept,
+    }
+    with pytest.raises(ValidationError, match="关联来源招商线索"):
+        services.reserve_propose(actor=county, fields=fields)
+    with pytest.raises(ValidationError, match="不在您的权限范围内"):
+        services.reserve_propose(actor=county, fields={**fields, "source_lead": hidden})
+    item = services.reserve_propose(actor=county, fields={**fields, "source_lead": seen})
+    assert item.source_lead == seen
