@@ -4,7 +4,9 @@ become JSON in keyprojects/api.py. Investor contacts are personal data: each rea
 
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from apps.core.api_helpers import invalid_filters, page_bounds, reference
@@ -29,6 +31,7 @@ from .schemas import (
     LeadPatch,
     NoticeIn,
     NoticeOut,
+    ReadListOut,
     RegisteredIn,
     SignIn,
     StageEventOut,
@@ -139,6 +142,18 @@ def lead_figures(request: HttpRequest):
         "by_industry": figures.by_industry,
         "by_source": figures.by_source,
     }
+
+
+@router.get(
+    "/personal-data-reads", response={200: ReadListOut, 401: ErrorOut, 403: ErrorOut}, summary="个人信息读取记录"
+)
+def personal_data_reads(request: HttpRequest, limit: int = 50, offset: int = 0):
+    """Who read which lead's investor contacts: the city administrator and auditors only (403 otherwise)."""
+    if not selectors.can_audit_reads(user=request.auth):
+        raise PermissionDenied(_("仅审计和市发改委管理员可查看个人信息读取记录。"))
+    limit, offset = page_bounds(limit, offset)
+    reads = selectors.personal_data_reads(user=request.auth)
+    return {"count": reads.count(), "limit": limit, "offset": offset, "items": list(reads[offset : offset + limit])}
 
 
 @router.get("/{lead_id}", response={200: LeadOut, **READ_ERRORS}, summary="招商线索详情")

@@ -191,3 +191,15 @@ def test_hostile_inputs_are_422_and_write_nothing(client, world, leads):
     assert response.status_code == 422
     lead.refresh_from_db()
     assert lead.stage == "signed" and lead.registered_name == ""
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_read_log_api(client, world, bureau_user, setup, role):
+    client.force_login(world.users[Role.CITY_ADMIN])
+    client.get(f"/api/v1/investment-leads/{setup['lead_a'].pk}/contacts")
+    response = client.get("/api/v1/investment-leads/personal-data-reads", **headers(world, bureau_user, role))
+    if role in (Role.CITY_ADMIN, Role.AUDITOR):
+        assert response.status_code == 200
+        assert [item["lead_id"] for item in response.json()["items"]] == [setup["lead_a"].pk]
+    else:
+        assert response.status_code == 403
