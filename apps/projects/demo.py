@@ -216,6 +216,9 @@ def generate_demo(
             from apps.approvals.demo import generate_approvals
 
             summary.approvals = generate_approvals(seed=seed, today=today, password=DEMO_PASSWORD)
+            from apps.funding.demo import generate_funding
+
+            summary.funding = generate_funding(seed=seed, today=today, password=DEMO_PASSWORD)
             from apps.attraction.demo import generate_attraction
 
             summary.attraction = generate_attraction(seed=seed, today=today, password=DEMO_PASSWORD)
