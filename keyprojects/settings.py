@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "apps.attraction",
     "apps.bulletins",
     "apps.briefs",
+    "apps.reserve",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ urlpatterns = [
     path("attraction/", include("apps.attraction.urls")),
     path("bulletins/", include("apps.bulletins.urls")),
     path("briefs/", include("apps.briefs.urls")),
+    path("reserve/", include("apps.reserve.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", ops_views.healthz, name="healthz"),

@@ -16,6 +16,7 @@ class ExportKind(models.TextChoices):
     FUNDING = "funding", _("资金到位情况表")
     BONDS = "bonds", _("专项债券项目表")
     LIST = "list", _("列表")
+    LEAD_LIST = "lead_list", _("招商线索清单")
 
 
 class ExportFormat(models.TextChoices):
