@@ -31,7 +31,8 @@ class Browser:
     client would not send back over the plain loopback HTTP of this test."""
 
     def __init__(self):
-        self.http = httpx.Client(base_url=BASE, timeout=30, follow_redirects=False)
+        # generous: the first requests of fresh workers on a busy CI box can take long
+        self.http = httpx.Client(base_url=BASE, timeout=120, follow_redirects=False)
         self.cookies: dict[str, str] = {}
 
     def request(self, method, url, **kwargs):
@@ -92,10 +93,14 @@ def test_smoke_flow_under_gunicorn_celery_postgresql_redis(world, stack):
     ReportingPeriod.objects.create(year=2026, month=11, deadline="2026-12-05", status=PeriodStatus.OPEN)
 
     # health: every check, beat and worker heartbeats included
-    health = wait_until(
-        lambda: (r := httpx.get(f"{BASE}/healthz?strict=1")).status_code == 200 and r.json(),
-        message=httpx.get(f"{BASE}/healthz?strict=1").text,
-    )
+    def healthy():
+        try:
+            response = httpx.get(f"{BASE}/healthz?strict=1", timeout=60)
+        except httpx.HTTPError:
+            return None
+        return response.status_code == 200 and response.json()
+
+    health = wait_until(healthy, timeout=180, message="/healthz?strict=1 never answered 200")
     assert health["checks"]["cache"]["backend"] == "RedisCache"
     assert health["checks"]["worker"]["ok"] and health["checks"]["beat"]["ok"]
 
