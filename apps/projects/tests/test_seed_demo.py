@@ -55,8 +55,10 @@ def digest() -> str:
 
 def wipe():
     from apps.funding.demo import wipe_demo
+    from apps.lights.demo import wipe_demo as wipe_lights
     from apps.problems.models import LetterCounter, Meeting, Problem
 
+    wipe_lights()
     wipe_demo()
     Meeting.objects.all().delete()
     Problem.objects.all().delete()
