@@ -391,8 +391,12 @@ def adapt_parts(parts: list["Part"], replacements: dict[str, str]) -> list["Part
     return adapted
 
 
-def fill(*, reports: dict[str | None, IndicatorReport], context: dict, drill_url) -> list[FilledSpeech]:
+def fill(
+    *, reports: dict[str | None, IndicatorReport], context: dict, drill_url, leave_out=frozenset()
+) -> list[FilledSpeech]:
     """The speeches with their slots filled, in wording that fits the data and the month.
+    Sentences that use an indicator of `leave_out` (region-wide official figures on a
+    partial project set) are left out.
 
     reports: the page's report under None, other sets' under their name ("leader").
     context: "ctx:" values (value, unit). drill_url(key, project_set) gives a figure's link.
@@ -443,6 +447,9 @@ def fill(*, reports: dict[str | None, IndicatorReport], context: dict, drill_url
     for speech in SPEECHES:
         sentences = []
         for sentence in speech.sentences:
+            used = {ref.partition("@")[0] for ref in (*sentence.slots, *sentence.hints)}
+            if used & leave_out:
+                continue
             wording, unsigned = pick_text(sentence, value_of)
             parts, position = [], 0
             slots = iter(sentence.slots)

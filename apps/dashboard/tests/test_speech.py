@@ -92,6 +92,7 @@ CONTEXT_VALUES = {
     "first_month": (1, "", ""),
     "month": (11, "", ""),
     "statistics_threshold": (Decimal(500), "万元", ""),
+    "bonds": {"applied": (3, "个", "", "#"), "passed": (2, "个", "", "#")},
 }
 
 
