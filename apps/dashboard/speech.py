@@ -429,7 +429,8 @@ def fill(
         if slot.startswith("manual:"):
             return Part(text=MANUAL_TEXT, kind="manual", title=slot.removeprefix("manual:"))
         if slot.startswith("bonds:"):
-            value, unit, title, url = context["bonds"][slot.removeprefix("bonds:")]
+            # No bond figures given (a caller without apps/bonds): no data, never a guess.
+            value, unit, title, url = context.get("bonds", {}).get(slot.removeprefix("bonds:"), (None, "", "", ""))
             text = None if value is None else format_context(value, unit)
             return Part(text=text or no_data_text(), kind="value" if text else "none", url=url, title=title, unit=unit)
         if slot.startswith("rule:"):
