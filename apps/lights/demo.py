@@ -65,3 +65,17 @@ def generate_lights(*, today: datetime.date) -> int:
     for month in range(1, last.month + 1 if last.year == today.year else 13):
         lights_evaluate(year=last.year, month=month, trigger="demo")
     return Light.objects.filter(year=last.year, month=last.month).count()
+
+
+def wipe_demo() -> None:
+    """Remove what generate_lights wrote (the seed test writes the demo twice): lights, runs,
+    consequences and the city's own rules; the presets stay, switched off."""
+    from .models import EvaluationRun, LightAction
+
+    LightAction.objects.all().delete()
+    Light.objects.all().delete()
+    EvaluationRun.objects.all().delete()
+    own = LightRule.objects.filter(preset="")
+    own.update(current_version=None)
+    own.delete()
+    LightRule.objects.update(is_active=False)

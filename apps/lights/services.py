@@ -6,10 +6,11 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.audit.models import ChangeAction
@@ -104,8 +105,17 @@ def _write_lights(rows: list[tuple]) -> None:
     Light.objects.bulk_create([Light(**dict(zip(LIGHT_COLUMNS, row, strict=True))) for row in rows], batch_size=2000)
 
 
-@transaction.atomic
 def lights_evaluate(
+    *, year: int, month: int, rules=None, subject: str | None = None, object_ids=None, trigger: str = "command"
+) -> EvaluationRun:
+    """Light one period (see _evaluate). The stored words (reasons, thresholds) are in the
+    installation's language whatever the caller's request or job has active."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _evaluate(year=year, month=month, rules=rules, subject=subject, object_ids=object_ids, trigger=trigger)
+
+
+@transaction.atomic
+def _evaluate(
     *, year: int, month: int, rules=None, subject: str | None = None, object_ids=None, trigger: str = "command"
 ) -> EvaluationRun:
     """Light one period: every active rule (or those given), every object in scope (or only

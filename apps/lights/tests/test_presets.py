@@ -231,3 +231,12 @@ def test_campaign_deadline(world, evaluate):
     july = lights_of(rule, 2026, 7)[world.p_a.pk]
     assert july.colour == Colour.RED
     assert july.reason == "按要求须于6月30日前开工，截至2026-07-31已逾期31天仍未开工"
+
+
+def test_stored_reasons_are_in_the_installations_language(world, evaluate):
+    from django.utils import translation
+
+    rule = activate("yinchuan-2025-start")
+    with translation.override("en"):
+        evaluate(2026, 5)
+    assert lights_of(rule, 2026, 5)[world.p_a.pk].reason == "计划2026年3月开工，已连续3个月未开工"

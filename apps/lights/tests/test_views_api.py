@@ -1,5 +1,7 @@
 """The pages and the API: lists, counts, scoping per role, rule edits and replay."""
 
+import datetime
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -191,8 +193,6 @@ def test_the_speech_takes_the_campaign_deadline_from_the_rule(client, world):
 
 
 def test_red_lights_feed_the_dispatch_meetings_proposed_agenda(client, world, lit):
-    import datetime
-
     from apps.problems.models import MeetingKind
     from apps.problems.selectors import proposed_agenda
 
@@ -212,3 +212,23 @@ def test_red_lights_feed_the_dispatch_meetings_proposed_agenda(client, world, li
         user=admin, kind=MeetingKind.SPECIAL_MEETING, region=world.city, on=datetime.date(2026, 6, 5)
     )
     assert special.red_lights == []
+
+
+def test_project_rows_show_the_projects_own_light_the_page_every_light(client, world, lit, evaluate):
+    from apps.problems.tests.factories import ProblemFactory
+
+    activate("deadline-problems")
+    admin = world.users[Role.CITY_ADMIN]
+    ProblemFactory(
+        project=world.p_a,
+        raised_by=admin,
+        raised_on=datetime.date(2026, 5, 4),
+        deadline=datetime.date(2026, 5, 20),
+        description="征地补偿未落实",
+    )
+    evaluate(2026, 5)
+    client.force_login(admin)
+    rows = client.get(reverse("projects:list")).content.decode()
+    assert "办理时限2026-05-20" not in rows and "计划2026年3月开工" in rows
+    detail = client.get(reverse("projects:detail", args=[world.p_a.pk])).content.decode()
+    assert "期限预警·问题办结" in detail and "办理时限2026-05-20，已超期7个工作日" in detail

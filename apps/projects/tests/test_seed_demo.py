@@ -56,9 +56,11 @@ def digest() -> str:
 def wipe():
     from apps.attraction.models import InvestmentLead
     from apps.funding.demo import wipe_demo
+    from apps.lights.demo import wipe_demo as wipe_lights
     from apps.problems.models import LetterCounter, Meeting, Problem
     from apps.reserve.models import ReserveProject
 
+    wipe_lights()
     ReserveProject.objects.all().delete()
     InvestmentLead.objects.all().delete()
     wipe_demo()
