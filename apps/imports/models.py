@@ -9,6 +9,7 @@ from apps.core.querysets import RestrictedQuerySet
 class ImportKind(models.TextChoices):
     PLAN = "plan", _("项目计划表")
     PROGRESS = "progress", _("月度进展表")
+    BONDS = "bonds", _("专项债券项目表")
 
 
 class BatchStatus(models.TextChoices):

@@ -129,6 +129,7 @@ FIELD_LABELS = {
     "planned_investment": gettext_lazy("年度计划投资"),
     "goal": gettext_lazy("年度建设目标"),
     "completed_investment": gettext_lazy("本月完成"),
+    "funds_arrived": gettext_lazy("本月到位资金"),
     "completed_ytd": gettext_lazy("1-X月完成投资"),
     "physical_progress": gettext_lazy("形象进度"),
     "percent_complete": gettext_lazy("完成比例"),
@@ -185,6 +186,8 @@ class PlanWrite:
     plan_before: dict | None = None
     report: MonthlyReport | None = None
     report_before: dict | None = None
+    record: object = None  # another kind's row (apps/bonds/imports.py)
+    record_before: dict | None = None
 
 
 @dataclass
@@ -1377,6 +1380,9 @@ def _progress_row(reader, *, year, month, references, by_code, by_name, reports,
             )
     if monthly is not None:
         fields["completed_investment"] = monthly
+    arrived = reader.money("funds_arrived")
+    if arrived is not None:
+        fields["funds_arrived"] = arrived
     percent = reader.read("percent_complete", lambda raw: L.cell_decimal(raw, places=2))
     if percent is not None:
         if not 0 <= percent <= 100:
@@ -1434,7 +1440,13 @@ def _progress_row(reader, *, year, month, references, by_code, by_name, reports,
     return PlanWrite(outcome=outcome, report=report, report_before=before)
 
 
-PREPARERS = {ImportKind.PLAN: prepare_plan, ImportKind.PROGRESS: prepare_progress}
+def _prepare_bonds(workbook: Workbook, **kwargs) -> Prepared:
+    from apps.bonds.imports import prepare_bonds
+
+    return prepare_bonds(workbook, **kwargs)
+
+
+PREPARERS = {ImportKind.PLAN: prepare_plan, ImportKind.PROGRESS: prepare_progress, ImportKind.BONDS: _prepare_bonds}
 
 
 def prepare_import(

@@ -193,6 +193,10 @@ def _commit(*, actor: User, batch_id: int, progress: Progress, confirm: bool) ->
         raise ValidationError({"__all__": _("文件与系统中的数据一致，无变化，无需导入。")})
     if prepared.kind == ImportKind.PLAN:
         _write_plans(actor=actor, prepared=prepared)
+    elif prepared.kind == ImportKind.BONDS:
+        from apps.bonds.imports import write_bonds
+
+        write_bonds(actor=actor, prepared=prepared)
     else:
         _write_reports(actor=actor, prepared=prepared)
     batch.status = BatchStatus.COMMITTED
@@ -310,6 +314,12 @@ def _write_reports(*, actor: User, prepared: Prepared) -> None:
 UNDO_MODELS = {"project": Project, "annualplan": AnnualPlan, "monthlyreport": MonthlyReport}
 
 
+def _undo_models() -> dict:
+    from apps.bonds.models import BondProject
+
+    return {**UNDO_MODELS, "bondproject": BondProject}
+
+
 @transaction.atomic
 def import_batch_undo(*, actor: User, batch_id: int) -> ImportBatch:
     """Put back what a committed batch changed, while nothing later has touched its objects:
@@ -359,10 +369,11 @@ def _revert(*, actor: User, records: list[ChangeRecord]) -> None:
     by_model = defaultdict(list)
     for record in records:
         by_model[record.content_type.model].append(record)
-    for key in ("monthlyreport", "annualplan", "project"):
+    models = _undo_models()
+    for key in ("bondproject", "monthlyreport", "annualplan", "project"):
         if not by_model[key]:
             continue
-        model = UNDO_MODELS[key]
+        model = models[key]
         queryset = model.objects.filter(pk_in({record.object_id for record in by_model[key]}))
         # What a snapshot and an object's name read, fetched with it.
         queryset = (

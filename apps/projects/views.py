@@ -17,6 +17,7 @@ from apps.exports import views as export_views
 
 from . import selectors, services
 from .forms import AnnualPlanForm, MilestoneForm, ProjectForm, apply_service_errors
+from .overview import project_overview
 
 
 @login_required
@@ -54,8 +55,19 @@ def project_detail(request, pk: int):
         "can_delete": request.user.role == Role.CITY_ADMIN,
         "can_plan": services.annual_plans_editable_by(user=request.user),
         "today": timezone.localdate(),
+        **_latest_report(request.user, project),
+        "overview": project_overview(user=request.user, project=project, today=timezone.localdate()),
     }
     return render(request, "projects/detail.html", context)
+
+
+def _latest_report(user, project) -> dict:
+    """The latest report's 形象进度 and the project's progress photos, for the overview."""
+    from apps.reporting import photos
+    from apps.reporting import selectors as report_selectors
+
+    latest = report_selectors.report_list(user=user).filter(project=project).order_by("-year", "-month").first()
+    return {"latest_report": latest, "photos": list(photos.photo_list(user=user, project=project)[:12])}
 
 
 @login_required
@@ -187,10 +199,23 @@ def child_delete(request, pk: int, kind: str, child_pk: int):
 def my_projects(request):
     if request.user.role != Role.CITY_LEADER or not request.user.person_id:
         raise PermissionDenied(_("只有市级包抓领导有“我包抓的项目”页面。"))
-    projects = selectors.leader_projects(user=request.user)
-    totals = selectors.project_totals(queryset=projects)
+    from apps.briefs import selectors as brief_selectors
+
+    projects = list(selectors.leader_projects(user=request.user))
+    totals = selectors.project_totals(queryset=selectors.leader_projects(user=request.user))
+    # This year's plan, completion and light per project, as in the leader's brief.
+    brief = brief_selectors.brief_get(user=request.user, person=request.user.person)
+    progress = {item["id"]: item for item in brief.projects}
+    for project in projects:
+        project.progress = progress.get(project.pk)
     return render(
         request,
         "projects/mine.html",
-        {"projects": projects, "totals": totals, "leader": request.user.person, "today": timezone.localdate()},
+        {
+            "projects": projects,
+            "totals": totals,
+            "brief": brief,
+            "leader": request.user.person,
+            "today": timezone.localdate(),
+        },
     )
