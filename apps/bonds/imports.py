@@ -31,10 +31,13 @@ from apps.imports.preparation import (
     ImportRefused,
     PlanWrite,
     Prepared,
+    Reading,
     _data_rows,
     _diff,
     _prepare_rows,
     _projects_by_code_and_name,
+    find_layouts,
+    resolve_layouts,
     snapshot_without_m2m,
 )
 from apps.projects.models import Project
@@ -111,8 +114,11 @@ def _year(reader, default: int | None) -> int | None:
 def prepare_bonds(workbook, *, actor, parameters: dict, progress=None) -> Prepared:
     _register_labels()
     warnings = list(workbook.warnings)
-    rows = _data_rows(workbook, warnings)
-    layouts = list({id(layout): layout for layout, _row in rows}.values())
+    reading = Reading()  # what the preview shows: unused columns, skipped rows, assumptions
+    found = find_layouts(workbook, parameters=parameters)
+    resolve_layouts(found, required={"name"}, reading=reading)
+    rows = _data_rows(workbook, found, warnings, reading, parameters)
+    layouts = [layout for _sheet, layout in found]
     if not any("bond_amount" in layout.columns for layout in layouts):
         raise ImportRefused(_("缺少“申请专项债总额”列，不是专项债券项目表。"))
     default_year = int(parameters["year"]) if parameters.get("year") else None
@@ -135,9 +141,15 @@ def prepare_bonds(workbook, *, actor, parameters: dict, progress=None) -> Prepar
         lambda reader: _bond_row(
             reader, default_year=default_year, by_code=by_code, by_name=by_name, existing=existing, seen=seen
         ),
+        clear_blanks=parameters.get("blanks") == "clear",
     )
     return Prepared(
-        kind=ImportKind.BONDS, outcomes=outcomes, writes=writes, warnings=warnings, parameters={"year": default_year}
+        kind=ImportKind.BONDS,
+        outcomes=outcomes,
+        writes=writes,
+        warnings=warnings,
+        parameters={"year": default_year},
+        reading=reading,
     )
 
 

@@ -62,14 +62,15 @@ def batch_create(request, params: Form[ImportParams], file: UploadedFile = OPTIO
         check_size(file.size)
     except FileRefused as exc:
         raise ValidationError({"file": str(exc)}) from exc
-    batch = services.import_batch_create(
+    # Only the id is kept: the preview reads the file itself, the upload is not held twice.
+    batch_id = services.import_batch_create(
         actor=request.auth,
         kind=params.kind,
         file_name=file.name or "upload",
         content=file.read(),
         parameters={**params.model_dump(exclude={"kind"}), "columns": parse_column_choices(params.columns or "")},
-    )
-    return Status(201, services.import_batch_preview(batch_id=batch.pk))
+    ).pk
+    return Status(201, services.import_batch_preview(batch_id=batch_id))
 
 
 @router.get("/{batch_id}", response={200: BatchDetailOut, **READ_ERRORS}, summary="导入批次及预览")

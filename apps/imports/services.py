@@ -47,8 +47,12 @@ Progress = Callable[[int, int], None] | None
 
 
 def _prepare(batch: ImportBatch, progress: Progress = None) -> Prepared:
-    # Parsed by a separate process with memory and time limits: a hostile file is refused, not fatal.
-    workbook = read_isolated(batch.content, batch.file_name)
+    # The batch is loaded without its file (saving it then leaves the file alone); the file
+    # is read here and let go once parsed, by a separate process with memory and time
+    # limits: a hostile file is refused, not fatal.
+    content = ImportBatch.objects.filter(pk=batch.pk).values_list("content", flat=True)[0]
+    workbook = read_isolated(content, batch.file_name)
+    del content
     batch.file_format, batch.encoding = workbook.file_format, workbook.encoding
     return prepare_import(batch.kind, workbook, actor=batch.user, parameters=batch.parameters, progress=progress)
 
@@ -92,7 +96,7 @@ def import_batch_create(
 
 def import_batch_preview(*, batch_id: int, progress: Progress = None) -> ImportBatch:
     """Read and check the file; store the per-row outcome. Writes nothing but the batch."""
-    batch = ImportBatch.objects.get(pk=batch_id)
+    batch = ImportBatch.objects.defer("content").get(pk=batch_id)
     try:
         with collector_paused():
             prepared = _prepare(batch, progress)
@@ -122,7 +126,9 @@ def import_batch_preview(*, batch_id: int, progress: Progress = None) -> ImportB
 
 
 def _lock_batch(*, actor: User, batch_id: int) -> ImportBatch:
-    batch = ImportBatch.objects.restrict(actor, "change").select_for_update().filter(pk=batch_id).first()
+    batch = (
+        ImportBatch.objects.restrict(actor, "change").select_for_update().defer("content").filter(pk=batch_id).first()
+    )
     if batch is None:
         raise PermissionDenied(_("您无权操作该导入批次。"))
     return batch

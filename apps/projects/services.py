@@ -19,7 +19,7 @@ from apps.audit.services import change_record_write, snapshot
 from apps.core.exceptions import ConcurrentEditError
 from apps.regions.models import Organisation, Region
 
-from .models import AnnualPlan, Milestone, Project, Stage
+from .models import AnnualPlan, DatePrecision, Milestone, Project, Stage
 
 
 class ProjectFields(TypedDict, total=False):
@@ -83,12 +83,22 @@ def _check_allowed_changes(*, actor: User, before: dict, after: dict) -> None:
         raise ValidationError(errors)
 
 
+DATED = {
+    "planned_start_date": "planned_start_precision",
+    "planned_end_date": "planned_end_precision",
+    "actual_start_date": "actual_start_precision",
+}
+
+
 def _apply(project: Project, fields: ProjectFields) -> list[Organisation] | None:
     partner_units = None
     for name, value in fields.items():
         if name == "partner_units":
             partner_units = list(value)
         else:
+            if name in DATED and getattr(project, name) != value:
+                # A date entered by hand is a day (an import may have known only its year).
+                setattr(project, DATED[name], DatePrecision.DAY)
             setattr(project, name, value)
     if project.project_code == "":
         project.project_code = None

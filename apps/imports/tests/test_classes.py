@@ -413,3 +413,20 @@ def test_the_command_takes_the_same_choices(people, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "未使用的列：Sheet1 J 列“总投资”" in out
     assert Project.objects.get(project_code=CODE).total_investment == Decimal("20000")
+
+
+def test_a_date_edited_by_hand_is_a_day_again(people, admin):
+    from apps.projects.services import project_update
+
+    batch = preview(admin, xlsx([TITLE, PLAN_HEADER, row()]))
+    import_batch_commit(actor=admin, batch_id=batch.pk)
+    project = Project.objects.get(project_code=CODE)
+    assert project.date_display("planned_start") == "2026年"
+    project = project_update(
+        actor=admin,
+        project_id=project.pk,
+        expected_version=project.version,
+        fields={"planned_start_date": datetime.date(2026, 5, 1)},
+    )
+    assert (project.planned_start_precision, project.date_display("planned_start")) == ("day", "2026-05-01")
+    assert project.planned_end_precision == "year"
