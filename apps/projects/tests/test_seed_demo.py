@@ -58,6 +58,12 @@ def wipe():
     from apps.problems.models import LetterCounter, Meeting, Problem
 
     wipe_demo()
+    from apps.attraction.models import InvestmentLead
+    from apps.bulletins.models import Bulletin, BulletinCounter
+
+    Bulletin.objects.all().delete()
+    BulletinCounter.objects.all().delete()
+    InvestmentLead.objects.all().delete()
     Meeting.objects.all().delete()
     Problem.objects.all().delete()
     LetterCounter.objects.all().delete()
