@@ -56,6 +56,7 @@ seed: $(VENV)/.runtime
 	$(BIN)/python manage.py seed_demo
 
 ## screenshots: the main pages of every demo role at 1440 and 390 px, Chinese and English, into screenshots/ (not committed)
+screenshots: export DEBUG = 1
 screenshots: $(VENV)/.dev
 	@bash scripts/ensure-chromium
 	$(BIN)/python manage.py migrate --noinput

@@ -25,6 +25,7 @@ from apps.problems.api import actions_router, letters_router, meetings_router, p
 from apps.projects.api import router as projects_router
 from apps.regions.api import router as regions_router
 from apps.reporting.api import router as reporting_router
+from apps.reserve.api import router as reserve_router
 from apps.statistics.api import router as statistics_router
 from apps.workdays.api import router as workdays_router
 
@@ -129,3 +130,4 @@ api.add_router("/funding", funding_router)
 api.add_router("/bonds", bonds_router)
 api.add_router("/investment-leads", attraction_router)
 api.add_router("/bulletins", bulletins_router)
+api.add_router("/reserve", reserve_router)

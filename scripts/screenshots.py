@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keyprojects.settings")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ.setdefault("DEBUG", "1")  # the demo as `make run` serves it (static files, no Redis)
 
 DEMO_USERS = ("admin", "leader", "county", "dept", "dept_land", "owner", "auditor")
 PASSWORD = "demo12345"
@@ -34,7 +35,7 @@ def _serve(port: int) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(100):
+    for _ in range(600):  # up to two minutes: system checks are slow on a busy machine
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=1)
             return server

@@ -77,9 +77,12 @@ def item_history(*, user, item: ApprovalItem):
 
     from apps.audit.models import ChangeRecord
 
+    # Whoever sees the item sees its history, also a department handling an item of a project
+    # it neither leads nor partners (the project-based record scope would hide it from them).
+    if not item_queryset(user=user).filter(pk=item.pk).exists():
+        return ChangeRecord.objects.none()
     return (
-        ChangeRecord.objects.restrict(user)
-        .filter(content_type=ContentType.objects.get_for_model(ApprovalItem), object_id=item.pk)
+        ChangeRecord.objects.filter(content_type=ContentType.objects.get_for_model(ApprovalItem), object_id=item.pk)
         .select_related("content_type")
         .order_by("-time", "-id")
     )

@@ -46,3 +46,10 @@ def normalize_wan(amount: Decimal) -> Decimal:
 def decimal_str(amount: Decimal) -> str:
     """The one spelling of an amount in JSON, logs and inputs: "1200.5", "1000", never "1E+3"."""
     return format(normalize_wan(amount), "f")
+
+
+def percent_of(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    """part / whole in percent, one decimal, rounded half up (the indicators' rule); None without a whole."""
+    if not whole:
+        return None
+    return (Decimal(100) * (part or Decimal(0)) / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

@@ -8,6 +8,7 @@ projects on its own, so a number on the dashboard and the list behind it always 
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import ExpressionWrapper
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -42,6 +43,9 @@ STATISTICS_INDICATORS = frozenset(
         "period_gap",
     }
 )
+#: Figures that hold the project set against region-wide official figures (FAI, targets): they
+#: mean nothing for a part of the region's projects, so pages hide them for partial scopes.
+REGION_WIDE_INDICATORS = STATISTICS_INDICATORS | {"target_plan_gap"}
 #: Figures given by the calendar.
 CALENDAR_INDICATORS = frozenset({"time_elapsed_share", "days_to_statistics_deadline"})
 
@@ -54,6 +58,8 @@ SORTS = {
     "stage": ("stage",),
     "total_investment": ("total_investment",),
     "planned_start_date": ("planned_start_date",),
+    "plan": ("plan",),
+    "completed": ("completed",),
 }
 
 YEARS_BACK = 5
@@ -177,9 +183,16 @@ def dashboard_query(*, user, params) -> DashboardQuery:
 
 
 def region_choices(*, user) -> list[tuple[int, str]]:
-    """The regions the user may pick, in code order, indented by level."""
+    """The regions the user may pick, in code order, indented by level: the user's own region
+    tree (a user without a region: the tree of the city its dashboard opens on), never
+    other cities that would only show zeros."""
     indent = {RegionLevel.PROVINCE: "", RegionLevel.CITY: "\u3000", RegionLevel.COUNTY: "\u3000\u3000"}
-    regions = statistics_selectors.indicator_regions(user=user).order_by("code").values_list("pk", "name", "level")
+    regions = statistics_selectors.indicator_regions(user=user)
+    if not user.region_id:
+        home = Region.objects.filter(pk=default_region_id(user=user)).first()
+        if home is not None:
+            regions = regions.filter(code__startswith=home.code_prefix)
+    regions = regions.order_by("code").values_list("pk", "name", "level")
     return [(pk, indent.get(level, "") + name) for pk, name, level in regions]
 
 
@@ -244,16 +257,36 @@ def figure_get(*, report: IndicatorReport, indicator: str | None, series: str | 
     )
 
 
-def drilldown_projects(*, user, project_ids, sort: str = ""):
+def drilldown_projects(*, user, project_ids, sort: str = "", year: int | None = None, month: int | None = None):
     """The projects of a figure, in the user's scope (the ids come from a scoped report; the
-    scope is applied again so an id never shows a project the user may not see)."""
+    scope is applied again so an id never shows a project the user may not see). With a
+    period, each carries the figure's own columns: `plan` (annual plan of the year) and
+    `completed` (counted investment of January to the month, as the indicators count it)."""
     fields = SORTS.get(sort.lstrip("-"))
     ordering = [("-" + field if sort.startswith("-") else field) for field in fields] if fields else []
-    return (
-        Project.objects.restrict(user)
-        .with_list_relations()
-        .filter(pk_in(project_ids))
-        .order_by(*ordering, *Project._meta.ordering)
+    projects = Project.objects.restrict(user).with_list_relations().filter(pk_in(project_ids))
+    if year is not None and month is not None:
+        projects = with_plan_and_completed(projects, year=year, month=month)
+    return projects.order_by(*ordering, *Project._meta.ordering)
+
+
+def with_plan_and_completed(projects, *, year: int, month: int):
+    from django.db.models import DecimalField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from apps.projects.models import AnnualPlan
+    from apps.reporting.models import CompletedInvestmentYear
+
+    money = DecimalField(max_digits=16, decimal_places=4)
+    completed = (
+        CompletedInvestmentYear.objects.filter(project=OuterRef("pk"), year=year)
+        .annotate(total=_months_sum(month))
+        .values("total")[:1]
+    )
+    plan = AnnualPlan.objects.filter(project=OuterRef("pk"), year=year).order_by().values("planned_investment")[:1]
+    return projects.annotate(
+        plan=Subquery(plan, output_field=money),
+        completed=Coalesce(Subquery(completed, output_field=money), Value(0), output_field=money),
     )
 
 
@@ -303,3 +336,53 @@ def official_figures(*, user, query: DashboardQuery) -> dict:
 
 def indicator_label(key: str) -> str:
     return indicator_definitions().get(key, (key, "", ""))[0]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a dashboard page's project figures cover, in words, and whether that is the
+    region's whole set of projects (only then do region-wide official figures sit beside them)."""
+
+    label: str
+    whole_region: bool
+
+
+def scope_of(*, user, query: DashboardQuery) -> Scope:
+    from apps.accounts.models import Role
+
+    if user.role == Role.DEPARTMENT_USER:
+        return Scope(_("本部门牵头或协作的项目"), False)
+    if user.role == Role.OWNER_REPORTER:
+        return Scope(_("本单位项目"), False)
+    if query.project_set != "all":
+        return Scope(query.set_label, False)
+    return Scope(_("全部项目"), True)
+
+
+def _months_sum(month: int):
+    from django.db.models import DecimalField, F
+
+    from apps.reporting.models import MONTH_COLUMNS
+
+    months = F(MONTH_COLUMNS[0])
+    for column in MONTH_COLUMNS[1:month]:
+        months = months + F(column)
+    return ExpressionWrapper(months, output_field=DecimalField(max_digits=16, decimal_places=4))
+
+
+def plan_and_completed_sums(projects, *, year: int, month: int) -> dict:
+    """The total row of a drill-down: the projects' annual plans and completed investment
+    (January to the month), summed in the database over the whole list, not a page."""
+    from django.db.models import Sum
+
+    from apps.projects.models import AnnualPlan
+    from apps.reporting.models import CompletedInvestmentYear
+
+    ids = projects.order_by().values("pk")
+    plan = AnnualPlan.objects.filter(year=year, project__in=ids).aggregate(total=Sum("planned_investment"))["total"]
+    completed = (
+        CompletedInvestmentYear.objects.filter(year=year, project__in=ids)
+        .annotate(total=_months_sum(month))
+        .aggregate(sum=Sum("total"))["sum"]
+    )
+    return {"plan": plan, "completed": completed}

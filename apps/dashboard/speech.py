@@ -11,8 +11,10 @@ what fills each one:
   statistics threshold): no project is behind it, so it is not linked;
 * ``"bonds:<figure>"``: a special-bond figure of apps/bonds (applied, passed, ...), linked to
   the bond projects behind it;
-* ``"manual:<what>"``: a figure KeyProjects cannot know (tonnages, dates decided in
-  meetings): shown as "（需人工填写）", never guessed.
+* ``"rule:<name>"``: a date the city recorded as a light rule (the 集中开工 deadline,
+  apps/lights.selectors.speech_context), shown as "（需人工填写）" while none is recorded;
+* ``"manual:<what>"``: a figure KeyProjects cannot know (tonnages): shown as
+  "（需人工填写）", never guessed.
 
 `hints` are indicators that back a sentence without appearing in its text (shown under it,
 not copied).
@@ -205,7 +207,7 @@ SPEECHES: tuple[Speech, ...] = (
             Sentence(
                 S2_TWO,
                 "尽管我从去年X月开始就多次强调要提前开展前期工作，但时至今日有些项目还在“路上”。",
-                ("manual:去年开始强调提前开展前期工作的月份",),
+                ("rule:emphasised_since_month",),
             ),
             Sentence(
                 S2_TWO,
@@ -217,7 +219,7 @@ SPEECHES: tuple[Speech, ...] = (
                 S2_THREE,
                 "一要抓项目落地开工。各部门各单位要抢抓项目建设的施工“黄金期”，督促项目尽快开工建设，"
                 "原则上今年确定的X个市级领导包抓重大项目，具备条件的X月X日前必须开工建设。",
-                ("leader_projects_count", "manual:开工期限（月）", "manual:开工期限（日）"),
+                ("leader_projects_count", "rule:campaign_month", "rule:campaign_day"),
                 ("not_started_count",),
             ),
             Sentence(
@@ -259,7 +261,7 @@ def indicator_refs() -> set[tuple[str, str | None]]:
     for speech in SPEECHES:
         for sentence in speech.sentences:
             for slot in (*sentence.slots, *sentence.hints):
-                if slot.startswith(("ctx:", "manual:", "bonds:")):
+                if slot.startswith(("ctx:", "manual:", "bonds:", "rule:")):
                     continue
                 key, _sep, project_set = slot.partition("@")
                 refs.add((key, project_set or None))
@@ -389,8 +391,12 @@ def adapt_parts(parts: list["Part"], replacements: dict[str, str]) -> list["Part
     return adapted
 
 
-def fill(*, reports: dict[str | None, IndicatorReport], context: dict, drill_url) -> list[FilledSpeech]:
+def fill(
+    *, reports: dict[str | None, IndicatorReport], context: dict, drill_url, leave_out=frozenset()
+) -> list[FilledSpeech]:
     """The speeches with their slots filled, in wording that fits the data and the month.
+    Sentences that use an indicator of `leave_out` (region-wide official figures on a
+    partial project set) are left out.
 
     reports: the page's report under None, other sets' under their name ("leader").
     context: "ctx:" values (value, unit). drill_url(key, project_set) gives a figure's link.
@@ -423,9 +429,15 @@ def fill(*, reports: dict[str | None, IndicatorReport], context: dict, drill_url
         if slot.startswith("manual:"):
             return Part(text=MANUAL_TEXT, kind="manual", title=slot.removeprefix("manual:"))
         if slot.startswith("bonds:"):
-            value, unit, title, url = context["bonds"][slot.removeprefix("bonds:")]
+            # No bond figures given (a caller without apps/bonds): no data, never a guess.
+            value, unit, title, url = context.get("bonds", {}).get(slot.removeprefix("bonds:"), (None, "", "", ""))
             text = None if value is None else format_context(value, unit)
             return Part(text=text or no_data_text(), kind="value" if text else "none", url=url, title=title, unit=unit)
+        if slot.startswith("rule:"):
+            value, _unit, title = context.get(slot.removeprefix("rule:"), (None, "", ""))
+            if value is None:
+                return Part(text=MANUAL_TEXT, kind="manual", title=title)
+            return Part(text=str(value), kind="context", title=title)
         if slot.startswith("ctx:"):
             value, unit, title = context[slot.removeprefix("ctx:")]
             text = None if value is None else format_context(value, unit)
@@ -436,6 +448,9 @@ def fill(*, reports: dict[str | None, IndicatorReport], context: dict, drill_url
     for speech in SPEECHES:
         sentences = []
         for sentence in speech.sentences:
+            used = {ref.partition("@")[0] for ref in (*sentence.slots, *sentence.hints)}
+            if used & leave_out:
+                continue
             wording, unsigned = pick_text(sentence, value_of)
             parts, position = [], 0
             slots = iter(sentence.slots)

@@ -18,8 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from apps.bonds import selectors as bond_selectors
+from apps.core.money import percent_of
 from apps.exports import services as export_services
 from apps.exports import views as export_views
+from apps.lights import selectors as lights_selectors
+from apps.ops.figures_cache import cached_payload
+from apps.ops.routers import replica_reads
 from apps.projects.selectors import project_totals
 from apps.statistics import selectors as statistics_selectors
 from apps.statistics.indicators import IndicatorReport
@@ -67,6 +71,20 @@ def lag_light(lag) -> tuple[str, str]:
     if lag > YELLOW_LAG:
         return "yellow", _("黄灯")
     return "green", _("绿灯")
+
+
+def _within_scope(cards: list[dict], scope: selectors.Scope) -> list[dict]:
+    """Cards and lines without the region-wide official figures when the page's projects are
+    only part of the region's (a department's, a unit's, a set)."""
+    if scope.whole_region:
+        return cards
+    wide = selectors.REGION_WIDE_INDICATORS
+    kept = []
+    for card in cards:
+        if card["main"]["key"] in wide:
+            continue
+        kept.append({**card, "subs": [sub for sub in card["subs"] if sub["key"] not in wide]})
+    return kept
 
 
 def _cards(report: IndicatorReport, query: DashboardQuery) -> list[dict]:
@@ -254,21 +272,40 @@ def _filters(user, query: DashboardQuery) -> dict:
 NOT_STARTED_SHOWN = 10
 
 
+def _dashboard_payload(user, query: DashboardQuery, scope) -> dict:
+    """What the dashboard shows of the indicators (cached: apps/ops/figures_cache.py)."""
+    report = selectors.report_get(user=user, query=query)
+    ranking_fai, ranking_plan = _rankings(report, query)
+    return {
+        "cards": _within_scope(_cards(report, query), scope),
+        "charts": _charts(report, query),
+        "has_counties": bool(report.by_county),
+        "ranking_fai": ranking_fai if scope.whole_region else [],
+        "ranking_plan": ranking_plan,
+        "not_started": list(report.not_started[:NOT_STARTED_SHOWN]),
+        "not_started_total": len(report.not_started),
+    }
+
+
 @login_required
 def dashboard(request):
     query = selectors.dashboard_query(user=request.user, params=request.GET)
-    report = selectors.report_get(user=request.user, query=query)
-    ranking_fai, ranking_plan = _rankings(report, query)
+    scope = selectors.scope_of(user=request.user, query=query)
+    with replica_reads():
+        payload = cached_payload(
+            "dashboard",
+            request.user,
+            lambda: _dashboard_payload(request.user, query, scope),
+            region=query.region.pk,
+            year=query.year,
+            month=query.month,
+            set=query.project_set,
+        )
     context = {
         "query": query,
+        "scope": scope,
         "filters": _filters(request.user, query),
-        "cards": _cards(report, query),
-        "charts": _charts(report, query),
-        "has_counties": bool(report.by_county),
-        "ranking_fai": ranking_fai,
-        "ranking_plan": ranking_plan,
-        "not_started": report.not_started[:NOT_STARTED_SHOWN],
-        "not_started_total": len(report.not_started),
+        **payload,
         "not_started_url": query.drill_url("not_started_count"),
         "red_lag": RED_LAG,
         "speech_url": query.url("dashboard:speech"),
@@ -291,10 +328,17 @@ def drilldown(request):
     query = selectors.dashboard_query(user=request.user, params=request.GET)
     figure, title = _drilldown_figure(request, query)
     projects = selectors.drilldown_projects(
-        user=request.user, project_ids=figure.project_ids, sort=request.GET.get("sort", "")
+        user=request.user,
+        project_ids=figure.project_ids,
+        sort=request.GET.get("sort", ""),
+        year=query.year,
+        month=query.month,
     )
+    sums = selectors.plan_and_completed_sums(projects, year=query.year, month=query.month)
     context = {
+        "sums": {**sums, "rate": percent_of(sums["completed"], sums["plan"])},
         "query": query,
+        "scope": selectors.scope_of(user=request.user, query=query),
         "figure": figure,
         "title": title,
         "value_text": None if figure.value is None else format_value(figure.value, figure.unit),
@@ -352,19 +396,22 @@ def _filled_speeches(request, query: DashboardQuery):
         "bonds": bond_selectors.speech_context(
             user=request.user, region=query.region, year=query.year, month=query.month
         ),
+        **lights_selectors.speech_context(region=query.region, year=query.year),
     }
 
     def drill_url(key, project_set):
         return query.drill_url(key, set=project_set) if project_set else query.drill_url(key)
 
-    return speech_data.fill(reports=reports, context=context, drill_url=drill_url)
+    scope = selectors.scope_of(user=request.user, query=query)
+    leave_out = frozenset() if scope.whole_region else selectors.REGION_WIDE_INDICATORS
+    return speech_data.fill(reports=reports, context=context, drill_url=drill_url, leave_out=leave_out)
 
 
-def _speech_heading(query: DashboardQuery) -> str:
+def _speech_heading(request, query: DashboardQuery) -> str:
     return _("%(region)s · %(period)s · %(set)s（数据生成于 %(now)s）") % {
         "region": query.region.name,
         "period": query.period_label,
-        "set": query.set_label,
+        "set": selectors.scope_of(user=request.user, query=query).label,
         "now": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
     }
 
@@ -373,7 +420,7 @@ def _speech_heading(query: DashboardQuery) -> str:
 def speech(request):
     query = selectors.dashboard_query(user=request.user, params=request.GET)
     speeches = _filled_speeches(request, query)
-    heading = _speech_heading(query)
+    heading = _speech_heading(request, query)
     context = {
         "query": query,
         "filters": _filters(request.user, query),
@@ -390,7 +437,7 @@ def speech(request):
 def speech_docx(request):
     query = selectors.dashboard_query(user=request.user, params=request.GET)
     speeches = _filled_speeches(request, query)
-    content = speech_data.speech_docx(speeches, heading=_speech_heading(query), day=timezone.localdate())
+    content = speech_data.speech_docx(speeches, heading=_speech_heading(request, query), day=timezone.localdate())
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )

@@ -9,7 +9,7 @@ from typing import BinaryIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.core.context import current_request_meta
@@ -171,4 +171,25 @@ def template_export(*, actor, params, owner_unit=None) -> ExportFile:
         table=table,
         file_name=name,
         filters=params,
+    )
+
+
+@_in_chinese
+def list_export(*, actor, title: str, columns, rows, params, sheet_name: str = "") -> ExportFile:
+    """Any list page as .xlsx (or CSV with format=csv) in the offices' layout: the page's own
+    FilterSet gives `rows` (dicts by column key, already scoped to the actor), this writes
+    them with a title, the export time, a frozen header, totals of summed columns, and
+    records the export. One mechanism for every list (review queue, problems, approvals…)."""
+    file_format = params.get("format") or ExportFormat.XLSX
+    table = Table(
+        title=title,
+        sheet_name=(sheet_name or title)[:31],
+        columns=list(columns),
+        rows=rows,
+        exported_at=timezone.localtime(),
+        totals=any(column.summed for column in columns),
+    )
+    name = selectors.file_name(title, selectors.stamp(), extension=file_format)
+    return export_create(
+        actor=actor, kind=ExportKind.LIST, file_format=file_format, table=table, file_name=name, filters=params
     )

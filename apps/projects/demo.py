@@ -223,6 +223,12 @@ def generate_demo(
             from apps.attraction.demo import generate_attraction
 
             summary.attraction = generate_attraction(seed=seed, today=today, password=DEMO_PASSWORD)
+            from apps.reserve.demo import generate_reserve
+
+            summary.reserve = generate_reserve(seed=seed, today=today)
+        from apps.lights.demo import generate_lights_if_small
+
+        summary.lights = generate_lights_if_small(projects=projects, today=today)
         from apps.bulletins.demo import generate_bulletins_if_small
 
         generate_bulletins_if_small(projects=projects, today=today, password=DEMO_PASSWORD)

@@ -81,3 +81,17 @@ class ProjectFilterSet(django_filters.FilterSet):
 
     def filter_region_subtree(self, queryset, name, region):
         return queryset.filter(region__code__startswith=region.code_prefix)
+
+
+class ProjectRelatedFilters:
+    """Filter methods for FilterSets of objects that belong to a project (reports, items, bond
+    projects…): name-or-code search and region with sub-regions, spelt once."""
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(project__name__icontains=value) | Q(project__project_code__icontains=value))
+
+    def filter_region_subtree(self, queryset, name, region):
+        return queryset.filter(project__region__code__startswith=region.code_prefix)

@@ -17,6 +17,7 @@ from apps.exports import views as export_views
 
 from . import selectors, services
 from .forms import AnnualPlanForm, MilestoneForm, ProjectForm, apply_service_errors
+from .overview import project_overview
 
 
 @login_required
@@ -54,8 +55,19 @@ def project_detail(request, pk: int):
         "can_delete": request.user.role == Role.CITY_ADMIN,
         "can_plan": services.annual_plans_editable_by(user=request.user),
         "today": timezone.localdate(),
+        **_latest_report(request.user, project),
+        "overview": project_overview(user=request.user, project=project, today=timezone.localdate()),
     }
     return render(request, "projects/detail.html", context)
+
+
+def _latest_report(user, project) -> dict:
+    """The latest report's 形象进度 and the project's progress photos, for the overview."""
+    from apps.reporting import photos
+    from apps.reporting import selectors as report_selectors
+
+    latest = report_selectors.report_list(user=user).filter(project=project).order_by("-year", "-month").first()
+    return {"latest_report": latest, "photos": list(photos.photo_list(user=user, project=project)[:12])}
 
 
 @login_required

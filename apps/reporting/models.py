@@ -171,7 +171,13 @@ class MonthlyReport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "year", "month"], name="monthly_report_one_per_month"),
         ]
-        indexes = [models.Index(fields=["year", "month", "project"], name="report_period_project_idx")]
+        indexes = [
+            models.Index(fields=["year", "month", "project"], name="report_period_project_idx"),
+            # the verification queue: the few reports awaiting verification among millions
+            models.Index(
+                fields=["project"], condition=models.Q(status="submitted"), name="report_submitted_project_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.project} {self.year}年{self.month}月月报"
@@ -334,3 +340,41 @@ class Reminder(models.Model):
 
     def __str__(self):
         return self.message
+
+
+class ReportPhotoQuerySet(RestrictedQuerySet):
+    """A photo is visible and changeable exactly where its report's project is."""
+
+    def scope_q(self, user, action):
+        return project_scope_q(user, action, prefix="report__project__")
+
+
+class ReportPhoto(models.Model):
+    """A progress photo (形象进度照片) attached to a monthly report, often from a phone camera.
+    Stored re-encoded as JPEG (which drops EXIF, GPS included) with a thumbnail; the
+    original bytes are not kept."""
+
+    report = models.ForeignKey(MonthlyReport, verbose_name=_("月报"), on_delete=models.CASCADE, related_name="photos")
+    caption = models.CharField(_("说明"), max_length=200, blank=True)
+    image = models.BinaryField(_("照片"), editable=False)
+    thumbnail = models.BinaryField(_("缩略图"), editable=False)
+    width = models.PositiveIntegerField(_("宽"))
+    height = models.PositiveIntegerField(_("高"))
+    original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = ReportPhotoQuerySet.as_manager()
+
+    # The image bytes are not business data worth a before/after in the change log.
+    AUDIT_EXCLUDE = frozenset({"image", "thumbnail"})
+
+    class Meta:
+        verbose_name = _("形象进度照片")
+        verbose_name_plural = _("形象进度照片")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.report} 照片{self.pk}"

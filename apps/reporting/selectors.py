@@ -245,6 +245,19 @@ def verify_queue(*, user):
     )
 
 
+def review_queue_filterset(*, user, params, request=None):
+    """审核队列 at scale: every report the user may verify, with its totals and the facts
+    behind the anomaly flags (apps/reporting/anomalies.py), through ReviewQueueFilterSet
+    (submitted ones unless a status is chosen). Check `.is_valid()` before `.qs`."""
+    from .anomalies import with_review_facts
+    from .filters import ReviewQueueFilterSet
+
+    queryset = with_review_facts(
+        with_totals(report_queryset(user=user, action="verify").select_related(*REPORT_RELATIONS))
+    )
+    return ReviewQueueFilterSet(params, queryset=queryset, request=request)
+
+
 # --- revisions -----------------------------------------------------------------
 
 

@@ -321,6 +321,7 @@ def report_submit(*, actor: User, report_id: int, expected_version: int | None =
 
 
 @transaction.atomic
+@transaction.atomic  # saved and submitted together, or neither
 def report_fill(
     *,
     actor: User,
@@ -376,7 +377,29 @@ def report_verify(*, actor: User, report_id: int, expected_version: int | None =
     report.save()
     _record(actor=actor, action=ChangeAction.UPDATE, instance=report, before=before, project_id=report.project_id)
     _sync_project_start(actor=actor, report=report)
+    _remind_owner(
+        report=report,
+        actor=actor,
+        message=_("%(project)s %(year)s年%(month)s月月报已审核通过。")
+        % {"project": report.project.name, "year": report.year, "month": report.month},
+    )
     return report
+
+
+@transaction.atomic
+def report_verify_many(*, actor: User, report_ids) -> tuple[list[MonthlyReport], list[tuple[int, str]]]:
+    """审核通过 for many reports at once (the review queue's selection): each is verified as by
+    report_verify (its own change record and reminder) in its own savepoint, so one that can
+    no longer be verified (returned meanwhile, not the actor's) is listed with the reason and
+    does not stop the others. Returns (verified, [(report id, reason)])."""
+    verified, refused = [], []
+    for report_id in dict.fromkeys(int(pk) for pk in report_ids):
+        try:
+            with transaction.atomic():
+                verified.append(report_verify(actor=actor, report_id=report_id))
+        except (ValidationError, PermissionDenied) as error:
+            refused.append((report_id, " ".join(getattr(error, "messages", [str(error)]))))
+    return verified, refused
 
 
 @transaction.atomic
@@ -397,13 +420,12 @@ def report_return(*, actor: User, report_id: int, reason: str, expected_version:
     report.version += 1
     report.save()
     _record(actor=actor, action=ChangeAction.UPDATE, instance=report, before=before, project_id=report.project_id)
-    if report.submitted_by_id and report.submitted_by_id != actor.pk:
-        _remind(
-            users=[report.submitted_by_id],
-            message=_("%(project)s %(year)s年%(month)s月月报被退回：%(reason)s")
-            % {"project": report.project.name, "year": report.year, "month": report.month, "reason": reason},
-            link=reverse("reporting:detail", args=[report.pk]),
-        )
+    _remind_owner(
+        report=report,
+        actor=actor,
+        message=_("%(project)s %(year)s年%(month)s月月报被退回：%(reason)s")
+        % {"project": report.project.name, "year": report.year, "month": report.month, "reason": reason},
+    )
     return report
 
 
@@ -548,6 +570,20 @@ def _remind(*, users, message: str, link: str = "") -> int:
         [Reminder(user_id=pk, message=message[:300], link=link) for pk in sorted(users - waiting)]
     )
     return len(created)
+
+
+def _remind_owner(*, report: MonthlyReport, actor: User, message: str) -> int:
+    """Tell the report's owner side (its submitter and the owner unit's reporters) what
+    happened to it, linking to the report; the actor is not told about their own act."""
+    users = set(
+        User.objects.filter(
+            role=Role.OWNER_REPORTER, is_active=True, organisation_id=report.project.owner_unit_id
+        ).values_list("pk", flat=True)
+    )
+    if report.submitted_by_id:
+        users.add(report.submitted_by_id)
+    users.discard(actor.pk)
+    return _remind(users=users, message=message, link=reverse("reporting:detail", args=[report.pk]))
 
 
 def _remind_verifiers(*, report: MonthlyReport, exclude: User, message: str, link: str = "") -> int:

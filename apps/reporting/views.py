@@ -6,7 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +18,7 @@ from apps.core.exceptions import ConcurrentEditError
 from apps.projects import selectors as project_selectors
 from apps.projects.forms import apply_service_errors
 
-from . import selectors, services
+from . import anomalies, photos, selectors, services
 from .forms import DecisionForm, PeriodForm, ReportForm, ReturnForm, RevisionForm
 from .models import REPORT_VERIFIER_ROLES, PeriodStatus, ReportStatus, RevisionStatus
 
@@ -121,8 +124,64 @@ def report_detail(request, pk: int):
         "can_return": can_verify and report.status == ReportStatus.SUBMITTED and period_open,
         "can_revise": can_change and report.is_locked and not pending,
         "return_form": ReturnForm(initial={"version": report.version}),
+        "photos": photos.photo_list(user=user, report=report),
+        "can_add_photos": can_change and not report.is_locked,
     }
     return render(request, "reporting/detail.html", context)
+
+
+# --- progress photos -------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def photo_add(request, pk: int):
+    report = selectors.report_get(user=request.user, pk=pk, action="change")
+    files = request.FILES.getlist("photos")
+    if not files:
+        messages.error(request, _("请选择照片。"))
+        return redirect("reporting:detail", pk=report.pk)
+    try:
+        with transaction.atomic():  # all photos of one upload or none
+            for upload in files:
+                photos.report_photo_add(
+                    actor=request.user,
+                    report_id=report.pk,
+                    name=upload.name,
+                    data=upload.read(photos.MAX_BYTES + 1),
+                    caption=request.POST.get("caption", ""),
+                )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("已上传 %(n)s 张照片。") % {"n": len(files)})
+    return redirect(reverse("reporting:detail", args=[report.pk]) + "#photos")
+
+
+@login_required
+def photo(request, pk: int, thumbnail: bool = False):
+    data = photos.photo_bytes(user=request.user, pk=pk, thumbnail=thumbnail)
+    if data is None:
+        raise Http404(_("照片不存在或不在您的权限范围内。"))
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def photo_delete(request, pk: int):
+    photo_row = photos.photo_list(user=request.user).filter(pk=pk).first()
+    if photo_row is None:
+        raise Http404(_("照片不存在或不在您的权限范围内。"))
+    try:
+        photos.report_photo_delete(actor=request.user, photo_id=pk)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("照片已删除。"))
+    return redirect(reverse("reporting:detail", args=[photo_row.report_id]) + "#photos")
 
 
 @login_required
@@ -254,13 +313,108 @@ def revision_decide(request, pk: int, decision: str):
 # --- 审核队列 -----------------------------------------------------------------------
 
 
+QUEUE_PAGE_SIZES = (20, 50, 100, 200)
+
+
 @login_required
 def verify_queue(request):
     if request.user.role not in REPORT_VERIFIER_ROLES:
         raise PermissionDenied(_("只有审核人员有审核队列。"))
-    page = Paginator(selectors.verify_queue(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    revisions = selectors.revision_pending(user=request.user)[:PAGE_SIZE]
-    return render(request, "reporting/queue.html", {"page": page, "revisions": revisions})
+    filterset = selectors.review_queue_filterset(user=request.user, params=request.GET, request=request)
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    size = _int_or_none(request.GET.get("size"))
+    size = size if size in QUEUE_PAGE_SIZES else 100
+    page = Paginator(queryset, size).get_page(request.GET.get("page"))
+    rows = [(report, anomalies.report_flags(report)) for report in page.object_list]
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "rows": rows,
+        "sizes": QUEUE_PAGE_SIZES,
+        "size": size,
+        "revisions": selectors.revision_pending(user=request.user)[:PAGE_SIZE],
+    }
+    return render(request, "reporting/queue.html", context)
+
+
+def _queue_columns():
+    from apps.exports.writers import DATE, MONEY, SEQ, TEXT, Column
+
+    return [
+        Column(_("序号"), "seq", SEQ, 6),
+        Column(_("县区"), "region", TEXT, 10),
+        Column(_("项目名称"), "name", TEXT, 36),
+        Column(_("项目代码"), "code", TEXT, 26),
+        Column(_("月份"), "period", TEXT, 9),
+        Column(_("建设单位"), "owner_unit", TEXT, 28),
+        Column(_("本月完成投资（万元）"), "amount", MONEY, 14, summed=True),
+        Column(_("本年累计（万元）"), "ytd", MONEY, 14, summed=True),
+        Column(_("年度计划（万元）"), "plan", MONEY, 14, summed=True),
+        Column(_("状态"), "status", TEXT, 9),
+        Column(_("报送人"), "submitter", TEXT, 10),
+        Column(_("报送日期"), "submitted_on", DATE, 12),
+        Column(_("逾期报送"), "late", TEXT, 8),
+        Column(_("数据异常"), "flags", TEXT, 50),
+    ]
+
+
+@login_required
+def queue_export(request, fmt: str):
+    """审核队列 as the page filters it, through the one list export of apps/exports."""
+    from django.utils import timezone
+
+    from apps.exports import services as export_services
+    from apps.exports import views as export_views
+
+    if request.user.role not in REPORT_VERIFIER_ROLES:
+        raise PermissionDenied(_("只有审核人员有审核队列。"))
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    filterset = selectors.review_queue_filterset(user=request.user, params=request.GET, request=request)
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+
+    def rows():
+        for report in queryset.iterator(chunk_size=500):
+            yield {
+                "region": report.project.region.name,
+                "name": report.project.name,
+                "code": report.project.project_code or "",
+                "period": f"{report.year}-{report.month:02d}",
+                "owner_unit": report.project.owner_unit.name,
+                "amount": report.completed_investment,
+                "ytd": report.ytd,
+                "plan": report.plan,
+                "status": report.get_status_display(),
+                "submitter": report.submitted_by.display_name if report.submitted_by else "",
+                "submitted_on": timezone.localtime(report.submitted_at).date() if report.submitted_at else None,
+                "late": _("是") if report.is_late else "",
+                "flags": "；".join(flag.reason for flag in anomalies.report_flags(report)),
+            }
+
+    params = request.GET.copy()
+    params["format"] = fmt
+    export = export_services.list_export(
+        actor=request.user, title=_("月报审核清单"), columns=_queue_columns(), rows=rows(), params=params
+    )
+    return export_views.file_response(export)
+
+
+@login_required
+@require_POST
+def verify_selected(request):
+    """审核通过所选: the queue's checked reports, each verified and recorded on its own."""
+    if request.user.role not in REPORT_VERIFIER_ROLES:
+        raise PermissionDenied(_("只有审核人员有审核队列。"))
+    ids = [pk for pk in (_int_or_none(value) for value in request.POST.getlist("report")) if pk]
+    if not ids:
+        messages.error(request, _("请先勾选要审核的月报。"))
+        return _back(request, "reporting:queue")
+    verified, refused = services.report_verify_many(actor=request.user, report_ids=ids)
+    if verified:
+        messages.success(request, _("已审核通过 %(n)s 份月报。") % {"n": len(verified)})
+    for report_id, reason in refused:
+        messages.error(request, _("月报 %(id)s 未审核：%(reason)s") % {"id": report_id, "reason": reason})
+    return _back(request, "reporting:queue")
 
 
 # --- 未报名单 -----------------------------------------------------------------------

@@ -8,7 +8,7 @@ links checked a few per URL pattern (tests/e2e/walk.py)."""
 import pytest
 from django.core.management import call_command
 
-from apps.accounts.models import User
+from apps.accounts.models import Role, User
 
 from .conftest import CHROMIUM
 from .walk import CHROMIUM_ARGS, login, main_paths, walk
@@ -55,7 +55,7 @@ def test_every_role_walks_its_pages_without_overflow_dead_links_or_chinese_in_en
     assert problems == [], "\n".join(problems)
 
 
-def test_the_walk_finds_what_it_is_meant_to_find(live_server, demo_paths):
+def test_the_walk_finds_what_it_is_meant_to_find(live_server, world):
     """The checks can fail: a page made wider than the window, a link to a page the user may
     not open and Chinese interface text in English are each reported."""
     from playwright.sync_api import sync_playwright
@@ -65,14 +65,14 @@ def test_the_walk_finds_what_it_is_meant_to_find(live_server, demo_paths):
         try:
             context = browser.new_context(viewport={"width": 390, "height": 900})
             page = context.new_page()
-            login(page, live_server.url, "owner", "demo12345", "en")
+            login(page, live_server.url, world.users[Role.OWNER_REPORTER].username, "pass12345", "en")
             page.route(
                 "**/projects/",
                 lambda route: route.fulfill(
                     status=200,
-                    content_type="text/html",
-                    body='<html><body><div style="width:900px">wide</div><h2>未翻译</h2>'
-                    '<a href="/changes/">change log</a><a href="/no-such-page/">x</a></body></html>',
+                    content_type="text/html; charset=utf-8",
+                    body='<html><body><div style="width:900px">wide</div><section class="card"><h2>未翻译</h2></section>'
+                    '<a href="/reports/periods/">periods</a><a href="/no-such-page/">x</a></body></html>',
                 ),
             )
             result = walk(page, live_server.url, ["/projects/"], check_links=True, english=True)
@@ -80,5 +80,8 @@ def test_the_walk_finds_what_it_is_meant_to_find(live_server, demo_paths):
         finally:
             browser.close()
     assert [finding.url for finding in result.overflow] == ["/projects/"]
-    assert sorted(finding.problem for finding in result.dead_links) == ["/changes/ → 403", "/no-such-page/ → 404"]
+    assert sorted(finding.problem for finding in result.dead_links) == [
+        "/no-such-page/ → 404",
+        "/reports/periods/ → 403",
+    ]
     assert [finding.problem for finding in result.untranslated] == ["h2: 未翻译"]

@@ -2,6 +2,8 @@
 scope, 403 in it but not allowed, login redirect / 401 for the anonymous. Expected outcomes are
 the hand-written tables in conftest.py."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -66,7 +68,10 @@ def test_project_pages_by_scope(client, world, items, role, key):
     project = getattr(world, key)
     client.force_login(world.users[role])
     sees = key in PROJECT_SEES[role]
-    assert client.get(reverse("approvals:project", args=[project.pk])).status_code == (200 if sees else 404)
+    # The department handling item c sees p_c's approval page (read-only) without seeing p_c.
+    handles = role == Role.DEPARTMENT_USER and key == "p_c"
+    page = client.get(reverse("approvals:project", args=[project.pk]))
+    assert page.status_code == (200 if sees or handles else 404)
     assert client.get(f"/api/v1/approvals/projects/{project.pk}/items").status_code == (200 if sees else 404)
     manages = {Role.CITY_ADMIN: {"p_a", "p_b", "p_c"}, Role.COUNTY_USER: {"p_a"}}.get(role, set())
     generate = client.post(reverse("approvals:generate", args=[project.pk]))
@@ -106,7 +111,17 @@ def test_anonymous_api_is_401(client, db, url):
     assert client.get(url).status_code == 401
 
 
-def test_a_department_sees_an_item_it_handles_but_not_its_project(client, world, items):
-    client.force_login(world.users[Role.DEPARTMENT_USER])
-    assert client.get(reverse("approvals:item", args=[items["c"].pk])).status_code == 200
-    assert client.get(reverse("approvals:project", args=[world.p_c.pk])).status_code == 404
+def test_a_department_handling_an_item_sees_its_project_checklist_and_history_read_only(client, world, items):
+    from apps.approvals import services
+
+    dept = world.users[Role.DEPARTMENT_USER]
+    services.item_accept(actor=dept, item_id=items["c"].pk, accepted_on=datetime.date(2026, 9, 22))
+    client.force_login(dept)
+    item_page = client.get(reverse("approvals:item", args=[items["c"].pk]))
+    assert item_page.status_code == 200
+    assert len(item_page.context["history"]) >= 1  # 受理 shows in its 变更记录
+    project_page = client.get(reverse("approvals:project", args=[world.p_c.pk]))
+    assert project_page.status_code == 200 and not project_page.context["can_manage"]
+    assert not project_page.context["can_apply"]
+    assert {item.pk for item in project_page.context["items"]} == {items["c"].pk}  # not other_dept's c2
+    assert client.get(reverse("projects:detail", args=[world.p_c.pk])).status_code == 404

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import template
 from django.utils.http import urlencode
 
-from apps.core.money import normalize_wan, wan_to_yi
+from apps.core.money import normalize_wan, percent_of, wan_to_yi
 
 register = template.Library()
 
@@ -43,3 +43,10 @@ def sort_query(context, field):
 @register.filter
 def nature(project, year: int) -> str:
     return project.construction_nature(year)
+
+
+@register.filter
+def rate_of(part, whole):
+    """{{ completed|rate_of:plan }}: percent with one decimal, empty without a plan."""
+    rate = percent_of(part, whole)
+    return "" if rate is None else rate

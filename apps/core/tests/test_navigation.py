@@ -57,7 +57,7 @@ def test_a_new_page_is_one_entry(world, monkeypatch):
 def test_base_page_renders_the_menu_without_inline_script(client, world):
     client.force_login(world.users[Role.CITY_ADMIN])
     html = client.get("/dashboard/").content.decode()
-    assert 'data-nav-toggle' in html and "<details data-nav-group>" in html and "/reports/queue/" in html
+    assert "data-nav-toggle" in html and "<details data-nav-group>" in html and "/reports/queue/" in html
     assert not re.search(r"\son\w+=", html.split("<main>")[0])  # no onchange/onclick in the header
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>\s*\S", html.split("<main>")[0])
 
