@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from apps.documents.gbt9704 import DOCX_CONTENT_TYPE
+from apps.documents.pdf import libreoffice_path
 
 from . import render as brief_render
 from . import selectors
@@ -40,6 +41,8 @@ def brief_person(request, person_id: int):
             "sentences": brief_render.summary_sentences(brief),
             "today": timezone.localdate(),
             "light_words": brief_render.LIGHT_WORDS,
+            # A PDF is offered only where LibreOffice can make one (else the link would be dead).
+            "has_pdf": libreoffice_path() is not None,
         },
     )
 

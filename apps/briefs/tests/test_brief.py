@@ -169,3 +169,11 @@ def test_departments_in_charge_and_site_visits(town):
     )
     assert actions == ["create", "delete"]
     assert ChangeRecord.objects.filter(content_type__model="sitevisit").count() == 2
+
+
+def test_no_pdf_link_without_libreoffice(client, town, monkeypatch):
+    monkeypatch.setattr("apps.briefs.views.libreoffice_path", lambda: None)
+    client.force_login(town.users[Role.CITY_LEADER])
+    html = client.get(reverse("briefs:person", args=[town.leader.pk])).content.decode()
+    assert "file.pdf" not in html
+    assert client.get(reverse("briefs:file", args=[town.leader.pk, "pdf"])).status_code in (200, 404)

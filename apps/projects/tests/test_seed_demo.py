@@ -64,6 +64,12 @@ def wipe():
     ReserveProject.objects.all().delete()
     InvestmentLead.objects.all().delete()
     wipe_demo()
+    from apps.attraction.models import InvestmentLead
+    from apps.bulletins.models import Bulletin, BulletinCounter
+
+    Bulletin.objects.all().delete()
+    BulletinCounter.objects.all().delete()
+    InvestmentLead.objects.all().delete()
     Meeting.objects.all().delete()
     Problem.objects.all().delete()
     LetterCounter.objects.all().delete()
