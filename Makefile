@@ -70,3 +70,4 @@ clean:
 bench: $(VENV)/.dev
 	bash bench/run
 	$(BIN)/python bench/imports.py
+	$(BIN)/python bench/documents.py

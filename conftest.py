@@ -1,6 +1,7 @@
 """Shared fixtures: a small city with two counties and one user per role."""
 
 import pytest
+from django.core.cache import cache
 
 from apps.accounts.models import Role
 from tests import factories as f
@@ -16,6 +17,12 @@ def _fast_password_hashing(settings):
 def _imports_inline(settings):
     # Previews and commits run in the request under test; the thread only adds timing.
     settings.IMPORTS_RUN_INLINE = True
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached figures are keyed by the newest change record; tests that roll back can repeat ids.
+    cache.clear()
 
 
 @pytest.fixture

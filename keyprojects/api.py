@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from apps.approvals.api import router as approvals_router
 from apps.attraction.api import router as attraction_router
 from apps.bonds.api import router as bonds_router
+from apps.bulletins.api import router as bulletins_router
 from apps.core.api_auth import API_AUTH
 from apps.core.exceptions import ConcurrentEditError
 from apps.exports.api import router as exports_router
@@ -24,6 +25,7 @@ from apps.problems.api import actions_router, letters_router, meetings_router, p
 from apps.projects.api import router as projects_router
 from apps.regions.api import router as regions_router
 from apps.reporting.api import router as reporting_router
+from apps.reserve.api import router as reserve_router
 from apps.statistics.api import router as statistics_router
 from apps.workdays.api import router as workdays_router
 
@@ -127,3 +129,5 @@ api.add_router("/light-rules", rules_router)
 api.add_router("/funding", funding_router)
 api.add_router("/bonds", bonds_router)
 api.add_router("/investment-leads", attraction_router)
+api.add_router("/bulletins", bulletins_router)
+api.add_router("/reserve", reserve_router)

@@ -75,10 +75,14 @@ INSTALLED_APPS = [
     "apps.approvals",
     "apps.ops",
     "apps.lights",
+    "apps.assessment",
     "apps.documents",
     "apps.funding",
     "apps.bonds",
     "apps.attraction",
+    "apps.bulletins",
+    "apps.briefs",
+    "apps.reserve",
 ]
 
 MIDDLEWARE = [
@@ -241,6 +245,8 @@ JOB_MAX_RETRIES = int(os.environ.get("JOB_MAX_RETRIES", 3))
 JOB_RETRY_DELAY = int(os.environ.get("JOB_RETRY_DELAY", 5))
 # /healthz: a worker counts as alive when its heartbeat is younger than this (seconds).
 WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE", 120))
+# bench/loadtest.py's baseline endpoint (a bare view with one indexed read).
+BENCH_ENDPOINTS = env_flag("BENCH_ENDPOINTS")
 # 503 while the database is unreachable: how long clients should wait (seconds).
 DATABASE_UNAVAILABLE_RETRY_AFTER = int(os.environ.get("DATABASE_UNAVAILABLE_RETRY_AFTER", 30))
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
@@ -27,7 +28,12 @@ urlpatterns = [
     path("funding/", include("apps.funding.urls")),
     path("bonds/", include("apps.bonds.urls")),
     path("attraction/", include("apps.attraction.urls")),
+    path("bulletins/", include("apps.bulletins.urls")),
+    path("briefs/", include("apps.briefs.urls")),
+    path("reserve/", include("apps.reserve.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", ops_views.healthz, name="healthz"),
 ]
+if settings.BENCH_ENDPOINTS:  # the load test's baseline (bench/loadtest.py), never in production
+    urlpatterns.append(path("bench/baseline/<int:pk>", ops_views.bench_baseline))

@@ -146,3 +146,36 @@ def celery_through_redis(settings):
     finally:
         app.close()
         app.conf.update(saved)
+
+
+def collectstatic(static_root: Path, **env) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=process_env(STATIC_ROOT=static_root, **env),
+        check=True,
+        timeout=300,
+    )
+
+
+def gunicorn(port: int, log_dir: Path, **env) -> Process:
+    """gunicorn with the project's config (keyprojects/gunicorn.conf.py) on 127.0.0.1:port."""
+    process = Process(
+        "gunicorn",
+        [str(BIN / "gunicorn"), "-c", "keyprojects/gunicorn.conf.py", "keyprojects.wsgi"],
+        process_env(GUNICORN_BIND=f"127.0.0.1:{port}", **env),
+        log_dir,
+    )
+    process.wait_for("Booting worker", timeout=60)
+    return process
+
+
+def celery_beat(log_dir: Path, schedule: Path, **env) -> Process:
+    process = Process(
+        "beat",
+        [str(BIN / "celery"), "-A", "keyprojects", "beat", "--loglevel=info", f"--schedule={schedule}"],
+        process_env(**env),
+        log_dir,
+    )
+    process.wait_for("beat: Starting", timeout=60)
+    return process

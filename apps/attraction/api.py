@@ -4,12 +4,12 @@ become JSON in keyprojects/api.py. Investor contacts are personal data: each rea
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from apps.core.api_helpers import invalid_filters, page_bounds
+from apps.core.api_helpers import invalid_filters, page_bounds, reference
 from apps.core.money import decimal_str
 from apps.projects.schemas import ErrorOut
 from apps.regions.models import Organisation, Person, Region
@@ -31,6 +31,7 @@ from .schemas import (
     LeadPatch,
     NoticeIn,
     NoticeOut,
+    ReadListOut,
     RegisteredIn,
     SignIn,
     StageEventOut,
@@ -60,18 +61,9 @@ class LeadFilterParams(Schema):
     figure: str | None = None
 
 
-def _reference(model, pk, field, **where):
-    if pk is None:
-        return None
-    obj = model.objects.filter(pk=pk, **where).first()
-    if obj is None:
-        raise ValidationError({field: _("所选对象不存在。")})
-    return obj
-
-
 def _fields(data: dict) -> dict:
     refs = {"region": Region, "attraction_unit": Organisation}
-    return {name: _reference(refs[name], value, name) if name in refs else value for name, value in data.items()}
+    return {name: reference(refs[name], value, name) if name in refs else value for name, value in data.items()}
 
 
 def _lead(request, pk: int, action: str = "view"):
@@ -120,6 +112,19 @@ def _figure(figure) -> dict:
     }
 
 
+@router.get("/export", response={200: None, 400: ErrorOut, 401: ErrorOut}, summary="导出招商线索清单（xlsx）")
+def lead_export(request: HttpRequest, filters: Query[LeadFilterParams]):
+    """The same filters as the list; investor contacts are never exported. Each export is recorded."""
+    from apps.exports.views import file_response
+
+    from .exports import lead_list_export
+
+    filterset = selectors.lead_filterset(user=request.auth, params=request.GET, request=request)
+    if not filterset.is_valid():
+        return invalid_filters(filterset)
+    return file_response(lead_list_export(actor=request.auth, queryset=filterset.qs, filters=request.GET))
+
+
 @router.get("/figures", response={200: FiguresOut, 401: ErrorOut}, summary="招商引资指标")
 def lead_figures(request: HttpRequest):
     """Every figure with the ids of the leads behind it; rates in % with numerator and denominator."""
@@ -137,6 +142,18 @@ def lead_figures(request: HttpRequest):
         "by_industry": figures.by_industry,
         "by_source": figures.by_source,
     }
+
+
+@router.get(
+    "/personal-data-reads", response={200: ReadListOut, 401: ErrorOut, 403: ErrorOut}, summary="个人信息读取记录"
+)
+def personal_data_reads(request: HttpRequest, limit: int = 50, offset: int = 0):
+    """Who read which lead's investor contacts: the city administrator and auditors only (403 otherwise)."""
+    if not selectors.can_audit_reads(user=request.auth):
+        raise PermissionDenied(_("仅审计和市发改委管理员可查看个人信息读取记录。"))
+    limit, offset = page_bounds(limit, offset)
+    reads = selectors.personal_data_reads(user=request.auth)
+    return {"count": reads.count(), "limit": limit, "offset": offset, "items": list(reads[offset : offset + limit])}
 
 
 @router.get("/{lead_id}", response={200: LeadOut, **READ_ERRORS}, summary="招商线索详情")
@@ -268,8 +285,8 @@ def supervise(request: HttpRequest, lead_id: int, payload: SuperviseIn):
         lead_id=lead_id,
         meeting_id=payload.meeting,
         decision=payload.decision,
-        owner=_reference(Organisation, payload.owner, "owner"),
-        owner_person=_reference(Person, payload.owner_person, "owner_person"),
+        owner=reference(Organisation, payload.owner, "owner"),
+        owner_person=reference(Person, payload.owner_person, "owner_person"),
         deadline=payload.deadline,
     )
     return Status(201, action)

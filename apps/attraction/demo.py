@@ -125,16 +125,24 @@ def _person(rng) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", "", rng.choice(GIVEN)])
 
 
-def generate_attraction(*, seed: int, today: datetime.date, password: str) -> AttractionSummary:
-    rng = random.Random(f"{seed}:attraction")
-    summary = AttractionSummary()
+def demo_city():
+    """(the demo's city administrator, its city, the city's counties), or None before the seed."""
     admin = (
         User.objects.filter(role=Role.CITY_ADMIN, region__isnull=False).select_related("region").order_by("pk").first()
     )
     if admin is None:
+        return None
+    counties = list(Region.objects.filter(parent=admin.region, level=RegionLevel.COUNTY).order_by("code"))
+    return admin, admin.region, counties
+
+
+def generate_attraction(*, seed: int, today: datetime.date, password: str) -> AttractionSummary:
+    rng = random.Random(f"{seed}:attraction")
+    summary = AttractionSummary()
+    found = demo_city()
+    if found is None:
         return summary
-    city = admin.region
-    counties = list(Region.objects.filter(parent=city, level=RegionLevel.COUNTY).order_by("code"))
+    admin, city, counties = found
     bureau, _ = Organisation.objects.get_or_create(
         region=city,
         name=BUREAU_NAME,

@@ -25,7 +25,9 @@ class ContractOut(Schema):
 
 class LatenessOut(Schema):
     check: str
+    label: str
     status: str
+    status_label: str
     due: datetime.date | None
     message: str
 
@@ -252,3 +254,21 @@ class FiguresOut(Schema):
     by_region: list[BreakdownOut]
     by_industry: list[BreakdownOut]
     by_source: list[BreakdownOut]
+
+
+class ReadOut(Schema):
+    id: int
+    time: datetime.datetime
+    user_name: str
+    lead_id: int
+    contacts: int
+    channel: str
+    request_id: str
+    client_ip: str | None
+
+
+class ReadListOut(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ReadOut]

@@ -16,6 +16,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.core.context import current_request_meta
 from apps.core.money import WAN_PER_YI
@@ -51,25 +52,45 @@ class LateStatus:
 
     ORDER = (EXIT_DUE, NOTICE_DUE, LATE, UNKNOWN, DUE_SOON, ON_TRACK)
     LABELS = {
-        EXIT_DUE: "应启动退出",
-        NOTICE_DUE: "应发限期通知",
-        LATE: "逾期",
-        UNKNOWN: "缺少工作日数据",
-        DUE_SOON: "临期",
-        ON_TRACK: "正常",
+        EXIT_DUE: _lazy("应启动退出"),
+        NOTICE_DUE: _lazy("应发限期通知"),
+        LATE: _lazy("逾期"),
+        UNKNOWN: _lazy("缺少工作日数据"),
+        DUE_SOON: _lazy("临期"),
+        ON_TRACK: _lazy("正常"),
     }
 
     @classmethod
     def label(cls, status: str) -> str:
-        return _(cls.LABELS[status])
+        return str(cls.LABELS[status])
+
+
+CHECK_LABELS = {
+    "respond": _lazy("响应研判"),
+    "assess": _lazy("研判结论"),
+    "report": _lazy("跟进报告"),
+    "register": _lazy("企业注册"),
+    "land": _lazy("供地"),
+    "start": _lazy("开工"),
+    "funds": _lazy("资金到位"),
+    "calendar": _lazy("工作日历"),
+}
 
 
 @dataclass(frozen=True)
 class Lateness:
-    check: str  # respond, assess, report, register, land, start, funds
+    check: str  # respond, assess, report, register, land, start, funds, calendar
     status: str
     due: datetime.date | None
     message: str
+
+    @property
+    def label(self) -> str:
+        return str(CHECK_LABELS[self.check])
+
+    @property
+    def status_label(self) -> str:
+        return LateStatus.label(self.status)
 
 
 def notice_due_date(lead: InvestmentLead) -> datetime.date:
@@ -594,3 +615,12 @@ def scope_label(*, user) -> str:
     if user.region_id:
         return _("%(region)s（含下级）拟落地的线索") % {"region": user.region.name}
     return _("全部线索")
+
+
+def personal_data_reads(*, user):
+    """The log of investor-contact reads, for the city administrator and auditors (others: none)."""
+    return PersonalDataRead.objects.restrict(user).select_related("lead", "user").order_by("-time", "-pk")
+
+
+def can_audit_reads(*, user) -> bool:
+    return PersonalDataRead.objects.scope_q(user, "view") is not None

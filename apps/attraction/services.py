@@ -224,6 +224,8 @@ def _enter(*, actor, lead: InvestmentLead, stage: str, on: datetime.date, note: 
     _check_date(on, "on", not_before=lead.stage_since, label_before=_("上一阶段日期"))
     lead.stage = stage
     lead.stage_since = on
+    # The whole lead again: lengths and codes set by the stage's own service (注册's enterprise).
+    lead.full_clean(exclude=["created_by"], validate_unique=False)
     lead.save()
     _record(actor=actor, action=ChangeAction.UPDATE, instance=lead, before=before)
     _event(actor=actor, lead=lead, stage=stage, on=on, note=note)
@@ -580,3 +582,58 @@ def lead_supervise(
     lead.supervised_actions.add(action)
     _record(actor=actor, action=ChangeAction.UPDATE, instance=lead, before=before)
     return action
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+def lead_reminders_send(*, today: datetime.date | None = None) -> int:
+    """站内提醒 for every lead with a deadline missed (逾期, 应发限期通知, 应启动退出): to the
+    attraction unit's department users and the landing county's users. The same unread
+    reminder is not sent twice. Returns the number of reminders written (a job: issue 13
+    runs it on Celery; `manage.py remind_leads` runs it by hand)."""
+    from django.db.models import Q
+    from django.urls import reverse
+
+    from apps.reporting.models import Reminder
+
+    from . import selectors
+
+    context = selectors.LateContext(today)
+    leads = selectors.with_lateness(
+        selectors.with_lateness_relations(InvestmentLead.objects.exclude(stage__in=FINAL_STAGES)), context
+    )
+    late = [lead for lead in leads if lead.late_status in ("late", "notice_due", "exit_due")]
+    if not late:
+        return 0
+    users = list(
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(role=Role.DEPARTMENT_USER, organisation_id__in={lead.attraction_unit_id for lead in late})
+            | Q(role=Role.COUNTY_USER, region__isnull=False)
+        )
+        .select_related("region")
+    )
+    wanted = []
+    for lead in late:
+        problems = "；".join(c.message for c in lead.lateness if c.status in ("late", "notice_due", "exit_due"))
+        message = f"招商线索“{lead.name}”{lead.late_status_label}：{problems}"[:300]
+        link = reverse("attraction:detail", args=[lead.pk])
+        for user in users:
+            if user.organisation_id == lead.attraction_unit_id or (
+                user.role == Role.COUNTY_USER and user.region.contains(lead.region)
+            ):
+                wanted.append((user.pk, message, link))
+    waiting = set(
+        Reminder.objects.filter(
+            user_id__in={pk for pk, _m, _l in wanted}, read_at__isnull=True, link__startswith="/attraction/"
+        ).values_list("user_id", "message")
+    )
+    created = Reminder.objects.bulk_create(
+        [
+            Reminder(user_id=pk, message=message, link=link)
+            for pk, message, link in wanted
+            if (pk, message) not in waiting
+        ]
+    )
+    return len(created)

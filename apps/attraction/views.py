@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -47,9 +48,49 @@ def lead_list(request):
         "stages": [{"stage": stage, "count": counts.get(stage.value, 0)} for stage in LeadStage],
         "scope": selectors.scope_label(user=user),
         "can_register": user.role in services.LEAD_REGISTRARS,
+        "can_export": True,
+        "can_audit_reads": selectors.can_audit_reads(user=user),
         "query": request.GET.urlencode(),
     }
     return render(request, "attraction/list.html", context)
+
+
+@login_required
+def personal_data_reads(request):
+    """个人信息读取记录: who read which lead's investor contacts, when and how."""
+    if not selectors.can_audit_reads(user=request.user):
+        raise PermissionDenied(_("仅审计和市发改委管理员可查看个人信息读取记录。"))
+    page = Paginator(selectors.personal_data_reads(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "attraction/reads.html", {"page": page})
+
+
+@login_required
+def dashboard_card(request):
+    """The dashboard's 招商引资与谋划储备 card (loaded by htmx, so the dashboard's own view is
+    untouched): the speeches' figures over the user's whole scope, each linking to its list."""
+    from apps.reserve import selectors as reserve_selectors
+
+    user = request.user
+    context = {
+        "leads": selectors.lead_figures(user=user),
+        "lead_scope": selectors.scope_label(user=user),
+        "reserve": reserve_selectors.reserve_figures(user=user, year=timezone.localdate().year),
+    }
+    return render(request, "attraction/_dashboard_card.html", context)
+
+
+@login_required
+def lead_export(request):
+    """招商线索清单 (.xlsx) of the list's scope and filters; every export is recorded."""
+    from apps.exports.views import file_response
+
+    from .exports import lead_list_export
+
+    filterset = selectors.lead_filterset(user=request.user, params=request.GET, request=request)
+    if not filterset.is_valid():
+        messages.error(request, _("筛选条件有误，未导出。"))
+        return redirect("attraction:list")
+    return file_response(lead_list_export(actor=request.user, queryset=filterset.qs, filters=request.GET))
 
 
 @login_required

@@ -62,7 +62,11 @@ class ChangeRecord(models.Model):
         verbose_name = _("变更记录")
         verbose_name_plural = _("变更记录")
         ordering = ["-time", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            # the newest record of a kind (cached figures' version, apps/ops/figures_cache.py)
+            models.Index(fields=["content_type", "id"], name="audit_change_type_id_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_action_display()} {self.object_repr}"

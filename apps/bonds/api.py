@@ -8,12 +8,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
-from apps.core.api_helpers import invalid_filters, page_bounds
+from apps.core.api_helpers import invalid_filters
 from apps.dashboard import selectors as dashboard_selectors
 from apps.funding import selectors as funding_selectors
+from apps.funding.api import Paging, page_of
 from apps.projects.schemas import ErrorOut
 from apps.regions.models import Region
 
@@ -50,11 +51,6 @@ READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-class Paging(Schema):
-    limit: int = 50
-    offset: int = 0
-
-
 class BondFilterParams(Paging):
     """Documents BondProjectFilterSet's parameters; the FilterSet reads request.GET."""
 
@@ -66,16 +62,6 @@ class BondFilterParams(Paging):
     field: str | None = None
     status: list[str] | None = None
     figure: str | None = Query(None, description="applied / passed / pooled：讲话数据的统计口径")
-
-
-def _page(queryset, paging: Paging) -> dict:
-    limit, offset = page_bounds(paging.limit, paging.offset)
-    return {
-        "count": queryset.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": list(queryset[offset : offset + limit]),
-    }
 
 
 def _period(year: int | None, month: int | None) -> tuple[int, int]:
@@ -112,7 +98,7 @@ def project_list(request: HttpRequest, filters: Query[BondFilterParams]):
     filterset = selectors.bond_project_filterset(user=request.auth, params=request.GET, request=request)
     if not filterset.is_valid():
         return invalid_filters(filterset)
-    return _page(filterset.qs, filters)
+    return page_of(filterset.qs, filters)
 
 
 @router.post("/projects", response={201: BondProjectDetailOut, **WRITE_ERRORS}, summary="填报专项债券项目")
@@ -185,7 +171,7 @@ def pool_list(request: HttpRequest, filters: Query[BondFilterParams]):
     filterset = selectors.bond_project_filterset(user=request.auth, params=request.GET, request=request)
     if not filterset.is_valid():
         return invalid_filters(filterset)
-    return _page(filterset.qs.filter(round__gt=0), filters)
+    return page_of(filterset.qs.filter(round__gt=0), filters)
 
 
 @router.post("/pools", response={200: BondProjectOut, **WRITE_ERRORS}, summary="录入入库结果")
@@ -214,7 +200,7 @@ def quota_save(request: HttpRequest, payload: QuotaIn):
 @router.get("/issues", response={200: IssueListOut, 401: ErrorOut}, summary="发行批次")
 def issue_list(request: HttpRequest, paging: Query[Paging], year: int | None = None):
     queryset = selectors.issue_queryset(user=request.auth)
-    return _page(queryset.filter(issued_on__year=year) if year else queryset, paging)
+    return page_of(queryset.filter(issued_on__year=year) if year else queryset, paging)
 
 
 @router.post("/issues", response={201: IssueOut, **WRITE_ERRORS}, summary="登记发行批次（财政局）")

@@ -30,8 +30,10 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
 from apps.audit.models import ChangeAction
-from apps.audit.services import change_record_write, snapshot
+from apps.audit.services import snapshot
 from apps.funding.models import finance_region, funding_scope_q
+from apps.funding.services import field_errors
+from apps.funding.services import record_change as _record
 from apps.projects.models import Project
 from apps.regions.models import Region, RegionLevel
 
@@ -102,25 +104,6 @@ DOCUMENT_SIGNATURES = {
 }
 
 
-def _record(*, actor, action, instance, before, project_id):
-    change_record_write(
-        actor=actor,
-        action=action,
-        instance=instance,
-        before=before,
-        after=snapshot(instance) if action != ChangeAction.DELETE else None,
-        project_id=project_id,
-    )
-
-
-def _field_errors(instance, exclude=()) -> dict[str, str]:
-    try:
-        instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        return {field: messages[0] for field, messages in error.message_dict.items()}
-    return {}
-
-
 def _raise(errors: dict) -> None:
     if errors:
         raise ValidationError(errors)
@@ -138,17 +121,17 @@ def _not_future(value, field: str, errors: dict) -> None:
 # --- bond project records ------------------------------------------------------------------
 
 
+def _locked(queryset, pk: int, message: str):
+    """The row locked for the transaction, or a refusal when it is outside the actor's scope."""
+    instance = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
+    if instance is None:
+        raise PermissionDenied(message)
+    return instance
+
+
 def _lock_bond_project(actor, bond_project_id: int, action: str = "change") -> BondProject:
-    bond_project = (
-        BondProject.objects.restrict(actor, action)
-        .select_for_update(of=("self",))
-        .select_related("project__region")
-        .filter(pk=bond_project_id)
-        .first()
-    )
-    if bond_project is None:
-        raise PermissionDenied(_("您无权办理该专项债券项目。"))
-    return bond_project
+    queryset = BondProject.objects.restrict(actor, action).select_related("project__region")
+    return _locked(queryset, bond_project_id, _("您无权办理该专项债券项目。"))
 
 
 @transaction.atomic
@@ -161,7 +144,7 @@ def bond_project_create(*, actor, project_id: int, year: int, fields: dict) -> B
         raise PermissionDenied(_("您无权为该项目申报专项债券。"))
     data = {"kind": BondKind.SPECIAL, "total_investment": project.total_investment, **fields}
     bond_project = BondProject(project=project, year=year, **data)
-    errors = _field_errors(bond_project, exclude=("project",))
+    errors = field_errors(bond_project, exclude=("project",))
     if not errors and BondProject.objects.filter(project=project, year=year, kind=bond_project.kind).exists():
         errors["year"] = _("该项目本年度已有同类债券申报记录。")
     _raise(errors)
@@ -180,7 +163,7 @@ def bond_project_update(*, actor, bond_project_id: int, fields: dict) -> BondPro
     before = snapshot(bond_project)
     for name, value in fields.items():
         setattr(bond_project, name, value)
-    _raise(_field_errors(bond_project))
+    _raise(field_errors(bond_project))
     bond_project.version += 1
     bond_project.save()
     _record(
@@ -479,7 +462,7 @@ def quota_save(
     before = snapshot(quota) if quota else None
     quota = quota or BondQuota(region=region, year=year, kind=kind)
     quota.amount, quota.document_number, quota.allocated_on = amount, (document_number or "").strip(), allocated_on
-    errors = _field_errors(quota)
+    errors = field_errors(quota)
     _not_future(allocated_on, "allocated_on", errors)
     _raise(errors)
     quota.save()
@@ -494,7 +477,7 @@ def quota_save(
 
 
 def _validate_issue(issue: BondIssue) -> None:
-    errors = _field_errors(issue)
+    errors = field_errors(issue)
     if not errors:
         if issue.value_date < issue.issued_on:
             errors["value_date"] = _("起息日不能早于发行日期。")
@@ -526,10 +509,7 @@ def issue_create(*, actor, fields: dict) -> BondIssue:
 
 
 def _lock_issue(actor, issue_id: int) -> BondIssue:
-    issue = BondIssue.objects.restrict(actor, "change").select_for_update().filter(pk=issue_id).first()
-    if issue is None:
-        raise PermissionDenied(_("只有本区划的财政部门可以录入。"))
-    return issue
+    return _locked(BondIssue.objects.restrict(actor, "change"), issue_id, _("只有本区划的财政部门可以录入。"))
 
 
 @transaction.atomic
@@ -550,7 +530,7 @@ def allocation_add(
     allocation = BondAllocation(
         issue=issue, bond_project=bond_project, amount=amount, as_capital=as_capital or 0, allocated_on=allocated_on
     )
-    errors = _field_errors(allocation)
+    errors = field_errors(allocation)
     _not_future(allocated_on, "allocated_on", errors)
     if not errors:
         if bond_project.status != BondProjectStatus.SUBMITTED:
@@ -586,16 +566,8 @@ def allocation_base(allocation: BondAllocation, *, until: datetime.date | None =
 
 
 def _lock_allocation(actor, allocation_id: int, action: str = "view") -> BondAllocation:
-    allocation = (
-        BondAllocation.objects.restrict(actor, action)
-        .select_for_update(of=("self",))
-        .select_related("issue", "bond_project__project__region")
-        .filter(pk=allocation_id)
-        .first()
-    )
-    if allocation is None:
-        raise PermissionDenied(_("您无权办理该债券资金。"))
-    return allocation
+    queryset = BondAllocation.objects.restrict(actor, action).select_related("issue", "bond_project__project__region")
+    return _locked(queryset, allocation_id, _("您无权办理该债券资金。"))
 
 
 @transaction.atomic
@@ -616,7 +588,7 @@ def spending_record(*, actor, allocation_id: int, year: int, month: int, cumulat
     before = snapshot(spending) if spending else None
     spending = spending or BondSpending(allocation=allocation, year=year, month=month, entered_by=actor)
     spending.cumulative, spending.entered_by = cumulative, actor
-    errors = _field_errors(spending)
+    errors = field_errors(spending)
     if not errors:
         base = allocation_base(allocation)
         if spending.cumulative > base:
@@ -689,7 +661,7 @@ def adjustment_request(
         requested_by=actor,
         requested_on=_today(),
     )
-    errors = _field_errors(adjustment)
+    errors = field_errors(adjustment)
     if not errors:
         spent = allocation.spendings.order_by("-year", "-month").values_list("cumulative", flat=True).first() or 0
         pending = allocation.adjustments.filter(status=AdjustmentStatus.REQUESTED).aggregate(t=Sum("amount"))["t"] or 0

@@ -6,6 +6,7 @@ app_name = "bonds"
 urlpatterns = [
     path("", views.overview, name="index"),
     path("projects/", views.project_list, name="projects"),
+    path("projects/export/", views.project_export, name="project_export"),
     path("projects/<int:pk>/", views.project_detail, name="project"),
     path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("projects/<int:pk>/submit/", views.project_submit, name="project_submit"),

@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.models import Role
 from apps.funding import selectors as funding_selectors
 from apps.funding.models import finance_region
 from apps.projects.forms import apply_service_errors
@@ -153,8 +154,16 @@ def project_detail(request, pk: int):
         for row in selectors.paces(user=user, year=today.year, month=today.month)
         if row.allocation.bond_project_id == bond_project.pk
     ]
+    office = finance_region(user)
+    covers = office is not None and bond_project.project.region.code.startswith(office.code_prefix)
+    may_change_project = funding_selectors.scoped_projects(user=user, action="change").filter(
+        pk=bond_project.project_id
+    )
+    reviewer = covers or (user.role in (Role.CITY_ADMIN, Role.COUNTY_USER) and may_change_project.exists())
     context = {
         "bond": bond_project,
+        "can_review": reviewer,
+        "can_adjust": can_change or covers,
         "checks": services.bond_project_checks(bond_project),
         "documents": list(bond_project.documents.defer("content").select_related("uploaded_by")),
         "reviews": selectors.reviews_of(bond_project),
@@ -447,3 +456,17 @@ def repayments(request):
     lines = selectors.repayments(user=request.user, start=today, end=today + datetime.timedelta(days=365))
     reminder_end = today + datetime.timedelta(days=selectors.rules.reminder_days())
     return render(request, "bonds/repayments.html", {"lines": lines, "today": today, "reminder_end": reminder_end})
+
+
+@login_required
+def project_export(request):
+    """专项债券项目表 of the list's filters (format=xlsx|csv)."""
+    from apps.exports.views import file_response
+
+    from .exports import bond_list_export
+
+    try:
+        return file_response(bond_list_export(actor=request.user, params=request.GET))
+    except ValidationError as error:
+        _errors(request, error)
+        return redirect("bonds:projects")

@@ -20,3 +20,15 @@ def invalid_filters(filterset) -> Status:
 def page_bounds(limit: int, offset: int, max_limit: int = MAX_LIMIT) -> tuple[int, int]:
     """A limit in 1..max_limit (larger is capped, not refused) and a non-negative offset."""
     return min(max(limit, 1), max_limit), max(offset, 0)
+
+
+def reference(model, pk: int | None, field: str, **where):
+    """The row `pk` of `model` an input refers to, None for no reference, or a 422 naming the field."""
+    from django.core.exceptions import ValidationError
+
+    if pk is None:
+        return None
+    obj = model.objects.filter(pk=pk, **where).first()
+    if obj is None:
+        raise ValidationError({field: _("所选对象不存在。")})
+    return obj

@@ -11,8 +11,10 @@ what fills each one:
   statistics threshold): no project is behind it, so it is not linked;
 * ``"bonds:<figure>"``: a special-bond figure of apps/bonds (applied, passed, ...), linked to
   the bond projects behind it;
-* ``"manual:<what>"``: a figure KeyProjects cannot know (tonnages, dates decided in
-  meetings): shown as "（需人工填写）", never guessed.
+* ``"rule:<name>"``: a date the city recorded as a light rule (the 集中开工 deadline,
+  apps/lights.selectors.speech_context), shown as "（需人工填写）" while none is recorded;
+* ``"manual:<what>"``: a figure KeyProjects cannot know (tonnages): shown as
+  "（需人工填写）", never guessed.
 
 `hints` are indicators that back a sentence without appearing in its text (shown under it,
 not copied).
@@ -205,7 +207,7 @@ SPEECHES: tuple[Speech, ...] = (
             Sentence(
                 S2_TWO,
                 "尽管我从去年X月开始就多次强调要提前开展前期工作，但时至今日有些项目还在“路上”。",
-                ("manual:去年开始强调提前开展前期工作的月份",),
+                ("rule:emphasised_since_month",),
             ),
             Sentence(
                 S2_TWO,
@@ -217,7 +219,7 @@ SPEECHES: tuple[Speech, ...] = (
                 S2_THREE,
                 "一要抓项目落地开工。各部门各单位要抢抓项目建设的施工“黄金期”，督促项目尽快开工建设，"
                 "原则上今年确定的X个市级领导包抓重大项目，具备条件的X月X日前必须开工建设。",
-                ("leader_projects_count", "manual:开工期限（月）", "manual:开工期限（日）"),
+                ("leader_projects_count", "rule:campaign_month", "rule:campaign_day"),
                 ("not_started_count",),
             ),
             Sentence(
@@ -259,7 +261,7 @@ def indicator_refs() -> set[tuple[str, str | None]]:
     for speech in SPEECHES:
         for sentence in speech.sentences:
             for slot in (*sentence.slots, *sentence.hints):
-                if slot.startswith(("ctx:", "manual:", "bonds:")):
+                if slot.startswith(("ctx:", "manual:", "bonds:", "rule:")):
                     continue
                 key, _sep, project_set = slot.partition("@")
                 refs.add((key, project_set or None))
@@ -430,6 +432,11 @@ def fill(
             value, unit, title, url = context["bonds"][slot.removeprefix("bonds:")]
             text = None if value is None else format_context(value, unit)
             return Part(text=text or no_data_text(), kind="value" if text else "none", url=url, title=title, unit=unit)
+        if slot.startswith("rule:"):
+            value, _unit, title = context.get(slot.removeprefix("rule:"), (None, "", ""))
+            if value is None:
+                return Part(text=MANUAL_TEXT, kind="manual", title=title)
+            return Part(text=str(value), kind="context", title=title)
         if slot.startswith("ctx:"):
             value, unit, title = context[slot.removeprefix("ctx:")]
             text = None if value is None else format_context(value, unit)

@@ -21,6 +21,9 @@ from apps.bonds import selectors as bond_selectors
 from apps.core.money import percent_of
 from apps.exports import services as export_services
 from apps.exports import views as export_views
+from apps.lights import selectors as lights_selectors
+from apps.ops.figures_cache import cached_payload
+from apps.ops.routers import replica_reads
 from apps.projects.selectors import project_totals
 from apps.statistics import selectors as statistics_selectors
 from apps.statistics.indicators import IndicatorReport
@@ -269,23 +272,40 @@ def _filters(user, query: DashboardQuery) -> dict:
 NOT_STARTED_SHOWN = 10
 
 
-@login_required
-def dashboard(request):
-    query = selectors.dashboard_query(user=request.user, params=request.GET)
-    scope = selectors.scope_of(user=request.user, query=query)
-    report = selectors.report_get(user=request.user, query=query)
+def _dashboard_payload(user, query: DashboardQuery, scope) -> dict:
+    """What the dashboard shows of the indicators (cached: apps/ops/figures_cache.py)."""
+    report = selectors.report_get(user=user, query=query)
     ranking_fai, ranking_plan = _rankings(report, query)
-    context = {
-        "query": query,
-        "scope": scope,
-        "filters": _filters(request.user, query),
+    return {
         "cards": _within_scope(_cards(report, query), scope),
         "charts": _charts(report, query),
         "has_counties": bool(report.by_county),
         "ranking_fai": ranking_fai if scope.whole_region else [],
         "ranking_plan": ranking_plan,
-        "not_started": report.not_started[:NOT_STARTED_SHOWN],
+        "not_started": list(report.not_started[:NOT_STARTED_SHOWN]),
         "not_started_total": len(report.not_started),
+    }
+
+
+@login_required
+def dashboard(request):
+    query = selectors.dashboard_query(user=request.user, params=request.GET)
+    scope = selectors.scope_of(user=request.user, query=query)
+    with replica_reads():
+        payload = cached_payload(
+            "dashboard",
+            request.user,
+            lambda: _dashboard_payload(request.user, query, scope),
+            region=query.region.pk,
+            year=query.year,
+            month=query.month,
+            set=query.project_set,
+        )
+    context = {
+        "query": query,
+        "scope": scope,
+        "filters": _filters(request.user, query),
+        **payload,
         "not_started_url": query.drill_url("not_started_count"),
         "red_lag": RED_LAG,
         "speech_url": query.url("dashboard:speech"),
@@ -376,6 +396,7 @@ def _filled_speeches(request, query: DashboardQuery):
         "bonds": bond_selectors.speech_context(
             user=request.user, region=query.region, year=query.year, month=query.month
         ),
+        **lights_selectors.speech_context(region=query.region, year=query.year),
     }
 
     def drill_url(key, project_set):

@@ -13,7 +13,10 @@ class ExportKind(models.TextChoices):
     PROJECT_LIST = "project_list", _("项目清单")
     PROGRESS = "progress", _("月度推进情况表")
     TEMPLATE = "template", _("月报填报模板")
+    FUNDING = "funding", _("资金到位情况表")
+    BONDS = "bonds", _("专项债券项目表")
     LIST = "list", _("列表")
+    LEAD_LIST = "lead_list", _("招商线索清单")
 
 
 class ExportFormat(models.TextChoices):

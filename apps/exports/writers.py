@@ -22,7 +22,7 @@ from apps.core.money import decimal_str
 # Leading characters that make Excel/WPS evaluate a cell as a formula.
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
-TEXT, MONEY, DATE, PERCENT, SEQ = "text", "money", "date", "percent", "seq"
+TEXT, MONEY, DATE, PERCENT, SEQ, COUNT = "text", "money", "date", "percent", "seq", "count"
 UNIT_LINE = "单位：万元"
 CHINESE_DIGITS = "零一二三四五六七八九"
 
@@ -108,6 +108,7 @@ class _Formats:
         self.group = fmt(bold=True, bg_color="#F2F2F2", **cell)
         body = {TEXT: {"text_wrap": True}, SEQ: {"align": "center"}, MONEY: {"num_format": "#,##0.00"}}
         body |= {DATE: {"num_format": "yyyy-mm-dd", "align": "center"}, PERCENT: {"num_format": "0.0"}}
+        body |= {COUNT: {"num_format": "0"}}
         self.body = {kind: fmt(**cell, **props) for kind, props in body.items()}
         # Template cells the reporter fills: unlocked, tinted.
         self.fill = {kind: fmt(**cell, **props, locked=False, bg_color="#FFFDE7") for kind, props in body.items()}
@@ -115,11 +116,41 @@ class _Formats:
         self.template = template
 
 
-def write_xlsx(table: Table, output: BinaryIO) -> int:
-    """Write `table` as an official-layout workbook into `output`; returns the data row count."""
-    workbook = xlsxwriter.Workbook(
+def _workbook(output: BinaryIO):
+    return xlsxwriter.Workbook(
         output, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )
+
+
+def write_xlsx(table: Table, output: BinaryIO) -> int:
+    """Write `table` as an official-layout workbook into `output`; returns the data row count."""
+    workbook = _workbook(output)
+    count = _write_sheet(workbook, table)
+    workbook.close()
+    return count
+
+
+def write_xlsx_book(
+    tables: list[Table], output: BinaryIO, *, images: list[bytes] = (), created: datetime.datetime | None = None
+) -> None:
+    """Several tables, one sheet each in the official layout, and optionally a sheet of
+    images (charts) — a bulletin's attachments in one workbook. `created` fixes the
+    document properties' time, so the same tables give the same file."""
+    workbook = _workbook(output)
+    if created is not None:
+        workbook.set_properties({"created": created})
+    for table in tables:
+        _write_sheet(workbook, table)
+    if images:
+        sheet = workbook.add_worksheet("图表")
+        row = 0
+        for image in images:
+            sheet.insert_image(row, 0, "chart.png", {"image_data": io.BytesIO(image), "x_scale": 0.6, "y_scale": 0.6})
+            row += 30
+    workbook.close()
+
+
+def _write_sheet(workbook, table: Table) -> int:
     sheet = workbook.add_worksheet(table.sheet_name)
     formats = _Formats(workbook, template=table.template)
     columns = table.columns
@@ -205,7 +236,6 @@ def write_xlsx(table: Table, output: BinaryIO) -> int:
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     sheet.repeat_rows(header_top, header_bottom)
     sheet.set_footer("&C第 &P 页，共 &N 页")
-    workbook.close()
     return sequence
 
 
@@ -255,7 +285,7 @@ def _write_row(sheet, formats, columns, letters, row, sequence, record, template
             sheet.write_formula(row, index, "=" + column.formula(refs), style, cached)
         elif value is None or value == "":
             sheet.write_blank(row, index, None, style)
-        elif column.kind in (MONEY, PERCENT, SEQ):
+        elif column.kind in (MONEY, PERCENT, SEQ, COUNT):
             sheet.write_number(row, index, _number(value), style)
         elif column.kind == DATE:
             sheet.write_datetime(row, index, datetime.datetime.combine(value, datetime.time()), style)

@@ -50,7 +50,8 @@ class ListParams(Paging):
     year: int | None = None
 
 
-def _page(queryset, paging: Paging) -> dict:
+def page_of(queryset, paging: Paging) -> dict:
+    """One page of a list answer (count, limit, offset, items); shared by the bond endpoints."""
     limit, offset = page_bounds(paging.limit, paging.offset)
     return {
         "count": queryset.count(),
@@ -78,7 +79,7 @@ def source_list(request: HttpRequest, filters: Query[ListParams]):
     filterset = selectors.record_filterset(user=request.auth, params=request.GET, request=request)
     if not filterset.is_valid():
         return invalid_filters(filterset)
-    return _page(filterset.qs, filters)
+    return page_of(filterset.qs, filters)
 
 
 @router.post("/sources", response={200: FundingRecordOut, **WRITE_ERRORS}, summary="填报或替换资金来源")
@@ -112,7 +113,7 @@ def arrival_list(request: HttpRequest, filters: Query[ListParams]):
     filterset = selectors.record_filterset(user=request.auth, params=request.GET, request=request)
     if not filterset.is_valid():
         return invalid_filters(filterset)
-    page = _page(selectors.with_record_figures(filterset.qs), filters)
+    page = page_of(selectors.with_record_figures(filterset.qs), filters)
     page["items"] = [selectors.arrival_row(record) for record in page["items"]]
     return page
 
@@ -125,7 +126,7 @@ def disbursement_list(request: HttpRequest, filters: Query[ListParams], source: 
     filterset = selectors.disbursement_filterset(user=request.auth, params=request.GET, request=request)
     if not filterset.is_valid():
         return invalid_filters(filterset)
-    return _page(filterset.qs, filters)
+    return page_of(filterset.qs, filters)
 
 
 @router.post("/disbursements", response={201: DisbursementOut, **WRITE_ERRORS}, summary="录入拨付/支付（财政局）")
@@ -178,7 +179,7 @@ def application_list(
     filterset = selectors.application_filterset(user=request.auth, params=request.GET, request=request)
     if not filterset.is_valid():
         return invalid_filters(filterset)
-    return _page(filterset.qs, filters)
+    return page_of(filterset.qs, filters)
 
 
 @router.get("/applications/figures", response={200: ApplicationFiguresOut, 401: ErrorOut}, summary="争取到位与同比")

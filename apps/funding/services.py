@@ -44,10 +44,15 @@ RECORD_FIELDS = (*AMOUNT_FIELDS, "is_ppp", "ppp_mode", "reits_candidate", "gap",
 APPLICATION_FIELDS = ("programme", "year", "batch", "responsible_department", "deadline", "requested", "note")
 
 
-def _record(*, actor, action, instance, before, project_id):
+def record_change(*, actor, action, instance, before, project_id):
+    """The change record of a write (a deletion records no "after")."""
+    after = None if action == ChangeAction.DELETE else snapshot(instance)
     change_record_write(
-        actor=actor, action=action, instance=instance, before=before, after=snapshot(instance), project_id=project_id
+        actor=actor, action=action, instance=instance, before=before, after=after, project_id=project_id
     )
+
+
+_record = record_change
 
 
 def _project(actor, project_id: int, action: str) -> Project:
@@ -66,10 +71,10 @@ def _check_year(year, errors: dict) -> None:
         errors["year"] = _("年度应在 %(min)s 到 %(max)s 之间。") % {"min": MIN_YEAR, "max": MAX_YEAR}
 
 
-def _field_errors(instance) -> dict[str, str]:
+def field_errors(instance, exclude=()) -> dict[str, str]:
     """The model's own field checks (digits, places, choices, non-negative), first message each."""
     try:
-        instance.full_clean(validate_unique=False, validate_constraints=False)
+        instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         return {field: messages[0] for field, messages in error.message_dict.items()}
     return {}
@@ -87,7 +92,7 @@ def _check_amounts(values: dict, names, errors: dict) -> None:
 
 def funding_record_errors(record: FundingRecord) -> dict[str, str]:
     """Field errors of a record: negative amounts, the sum checks of both sides, the gap."""
-    errors = _field_errors(record)
+    errors = field_errors(record)
     if errors:
         return errors
     for side, label in (("planned", _("计划")), ("arrived", _("到位"))):
@@ -205,7 +210,7 @@ def disbursement_add(
         note=(note or "").strip(),
         entered_by=actor,
     )
-    errors = _field_errors(item)
+    errors = field_errors(item)
     if errors:
         raise ValidationError(errors)
     item.save()
@@ -242,7 +247,7 @@ def _validate_application(application: FundingApplication) -> None:
         errors["responsible_department"] = _("请选择责任部门。")
     elif department.kind != OrganisationKind.DEPARTMENT:
         errors["responsible_department"] = _("责任部门应为政府部门。")
-    for name, message in _field_errors(application).items():
+    for name, message in field_errors(application).items():
         errors.setdefault(name, message)
     if application.requested is None:
         errors["requested"] = _("请填写申请金额。")

@@ -5,6 +5,7 @@ from . import views
 app_name = "funding"
 urlpatterns = [
     path("", views.overview, name="index"),
+    path("export/", views.export, name="export"),
     path("project/<int:project_id>/", views.project_funding, name="project"),
     path("project/<int:project_id>/<int:year>/edit/", views.record_edit, name="record_edit"),
     path("project/<int:project_id>/applications/new/", views.application_create, name="application_create"),

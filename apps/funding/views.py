@@ -211,3 +211,17 @@ def application_step(request, pk: int):
     else:
         messages.success(request, _("申请状态已更新。"))
     return redirect("funding:application", pk=pk)
+
+
+@login_required
+def export(request):
+    """资金到位情况表 of the overview's filters (format=xlsx|csv)."""
+    from apps.exports.views import file_response
+
+    from .exports import funding_export
+
+    try:
+        return file_response(funding_export(actor=request.user, params=request.GET))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("funding:index")

@@ -2,14 +2,17 @@
 within the request here (an API client waits for its answer); errors become JSON in
 keyprojects/api.py."""
 
+from typing import Literal
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from apps.projects.schemas import ErrorOut
 
 from . import selectors, services
+from .preparation import parse_column_choices
 from .reading import FileRefused, check_size
 from .schemas import BatchDetailOut, BatchOut
 from .uploads import upload_refusal
@@ -17,6 +20,8 @@ from .uploads import upload_refusal
 router = Router(tags=["数据导入"])
 
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut}
+# Optional so that an upload stopped at the size cap gets its own answer (413), not "required".
+OPTIONAL_FILE = File(None)
 WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
@@ -27,6 +32,10 @@ class ImportParams(Schema):
     level: str | None = None
     investor_type: str | None = None
     submit: bool = False
+    unit: Literal["元", "千元", "万元", "亿元"] | None = Field(None, description="金额单位（不填则按表格识别）")
+    columns: str | None = Field(None, description="列选择，如“总投资=J；2026年计划投资=M”")
+    hidden_rows: Literal["skip", "include"] = Field("skip", description="隐藏行：skip 不导入（默认）/ include 一并导入")
+    blanks: Literal["keep", "clear"] = Field("keep", description="空白单元格：keep 不修改（默认）/ clear 清空")
 
 
 @router.get("", response=list[BatchOut], summary="导入批次列表")
@@ -41,7 +50,7 @@ def batch_list(request, limit: int = 50, offset: int = 0):
     summary="上传文件并预览（不写入业务数据）",
     url_name="imports_upload",
 )
-def batch_create(request, params: Form[ImportParams], file: UploadedFile = File(None)):
+def batch_create(request, params: Form[ImportParams], file: UploadedFile = OPTIONAL_FILE):
     refusal = upload_refusal(request)  # over the size cap while streaming: the file was not kept
     if refusal:
         return Status(413, {"detail": refusal})
@@ -58,7 +67,7 @@ def batch_create(request, params: Form[ImportParams], file: UploadedFile = File(
         kind=params.kind,
         file_name=file.name or "upload",
         content=file.read(),
-        parameters=params.model_dump(exclude={"kind"}),
+        parameters={**params.model_dump(exclude={"kind"}), "columns": parse_column_choices(params.columns or "")},
     )
     return Status(201, services.import_batch_preview(batch_id=batch.pk))
 
@@ -71,9 +80,10 @@ def batch_detail(request, batch_id: int):
 @router.post(
     "/{batch_id}/commit", response={200: BatchDetailOut, **WRITE_ERRORS}, summary="确认导入（全部写入或全部不写）"
 )
-def batch_commit(request, batch_id: int):
+def batch_commit(request, batch_id: int, confirm: bool = False):
+    """`confirm=true` confirms the values the preview asked to check (an implausible amount)."""
     selectors.import_batch_get(user=request.auth, batch_id=batch_id)
-    return services.import_batch_commit(actor=request.auth, batch_id=batch_id)
+    return services.import_batch_commit(actor=request.auth, batch_id=batch_id, confirm=confirm)
 
 
 @router.post("/{batch_id}/undo", response={200: BatchOut, **WRITE_ERRORS}, summary="撤销已导入的批次")

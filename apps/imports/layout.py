@@ -70,7 +70,10 @@ SYNONYMS = {
     "年度目标": "goal",
     "本月完成": "completed_investment",
     "本月完成投资": "completed_investment",
+    "本月完成投资额": "completed_investment",
+    "当月完成": "completed_investment",
     "当月完成投资": "completed_investment",
+    "当月完成投资额": "completed_investment",
     "本年累计完成": "completed_ytd",
     "本年累计完成投资": "completed_ytd",
     "上月累计完成": "previous_ytd",
@@ -97,13 +100,68 @@ SYNONYMS = {
     "下一步工作": "next_steps",
     "下步工作计划": "next_steps",
     "质量安全进度情况": "notes",
+    "本月到位资金": "funds_arrived",
+    "当月到位资金": "funds_arrived",
+    "本月资金到位": "funds_arrived",
+    # 专项债券项目表 (apps/bonds/imports.py)
+    "申报年度": "bond_year",
+    "债券类型": "bond_kind",
+    "投向领域": "bond_field",
+    "项目领域": "bond_field",
+    "负面清单类别": "negative_category",
+    "不含专项债的资本金": "capital_excl_bonds",
+    "资本金(不含专项债)": "capital_excl_bonds",
+    "申请专项债总额": "bond_amount",
+    "申请专项债券金额": "bond_amount",
+    "专项债券融资": "bond_amount",
+    "专项债作资本金": "bonds_as_capital",
+    "其他债务融资": "other_debt",
+    "其他债务融资来源": "other_debt_source",
+    "建设期": "construction_period",
+    "运营期": "operation_period",
+    "预期收入": "expected_income",
+    "项目总收益": "expected_income",
+    "成本": "expected_cost",
+    "运营成本": "expected_cost",
+    "应付本息": "debt_service",
+    "债券存续期应付本息": "debt_service",
+    "覆盖倍数": "coverage",
+    "本息覆盖倍数": "coverage",
+    "收入来源": "revenue_source",
+    "会计师事务所": "accounting_firm",
+    "律师事务所": "law_firm",
 }
 _PLAN_YEAR = re.compile(r"^(\d{4})年(?:度)?计划(?:完成)?投资$")
-_YTD = re.compile(r"^1[-~至到](\d{1,2})月(?:累计)?完成(?:投资)?$")
-_UNIT_SUFFIX = re.compile(r"\((万元|亿元|%|个|亩)\)$")
+_YTD = re.compile(r"^1[-~至到](\d{1,2})月(?:累计)?完成(?:投资)?(?:额)?$")
+_MONTH = re.compile(r"^(\d{1,2})月(?:份)?完成(?:投资)?(?:额)?$")
+_UNIT_SUFFIX = re.compile(r"(?:\(|/)(亿元|千元|万元|元|%|个|亩)\)?$")
+_UNIT_LINE = re.compile(r"单位[:：]?(亿元|千元|万元|元)")
+# Factor from a sheet's unit to 万元, the unit amounts are stored in.
+UNIT_FACTORS = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1), "亿元": WAN_PER_YI}
 _GROUP = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十]+[类部分])")
 _GROUP_COUNT = re.compile(r"[(（]\s*(\d+)\s*个")
-_FOOTNOTE = ("注", "说明", "备注:", "填报单位", "填表人", "填报人", "审核人", "联系人", "制表", "联系电话", "数据来源")
+_FOOTNOTE = (
+    "注",
+    "说明",
+    "备注:",
+    "填报单位",
+    "填表人",
+    "填报人",
+    "审核人",
+    "联系人",
+    "制表",
+    "联系电话",
+    "数据来源",
+    "单位负责人",
+    "负责人",
+    "分管领导",
+    "审核",
+    "报送单位",
+    "填报日期",
+    "填表日期",
+    "签字",
+    "盖章",
+)
 _TOTALS = ("合计", "总计", "小计")
 _TITLE_YEAR = re.compile(r"(\d{4})年")
 _TITLE_MONTH = re.compile(r"(\d{4})年(?:1[-~至到])?(\d{1,2})月")
@@ -134,7 +192,10 @@ class Column:
     label: str
     unit: Decimal = Decimal(1)  # factor to 万元 for money columns
     year: int | None = None  # "2026年计划投资"
-    month: int | None = None  # "1-10月完成投资"
+    month: int | None = None  # "1-10月完成投资", "10月完成投资"
+    unit_label: str = "万元"
+    unit_source: str = ""  # where the unit was read: the header, its group header, the unit line, or assumed
+    hidden: bool = False
 
     @property
     def letter(self) -> str:
@@ -143,12 +204,41 @@ class Column:
 
 @dataclass
 class Layout:
-    columns: dict[str, Column]
+    columns: dict[str, Column]  # the column used for each field
     header_rows: tuple[int, ...]
     title: str
     unit_label: str
     data_start: int
-    ignored_labels: list[str] = field(default_factory=list)
+    sheet: str = ""
+    headers: dict[int, str] = field(default_factory=dict)  # every labelled column: index → label
+    candidates: dict[str, list[Column]] = field(default_factory=dict)  # every column a field could use
+    notes: dict[int, str] = field(default_factory=dict)  # why a column is not used
+    chosen: set[str] = field(default_factory=set)  # fields whose column the user chose
+
+    def use(self, key: str, column: Column) -> None:
+        self.columns[key] = column
+
+    def ambiguous(self) -> dict[str, list[Column]]:
+        """Fields with several usable candidates and none chosen."""
+        return {
+            key: found
+            for key, found in self.candidates.items()
+            if key not in self.columns and len([c for c in found if not c.hidden]) > 1
+        }
+
+    def unused(self) -> list[dict]:
+        """Every labelled column no field uses: letter, header and why."""
+        used = {column.index for column in self.columns.values()}
+        return [
+            {
+                "sheet": self.sheet,
+                "letter": column_letter(index),
+                "label": label,
+                "reason": self.notes.get(index, "") or str(_("表头不是可识别的字段")),
+            }
+            for index, label in sorted(self.headers.items())
+            if index not in used
+        ]
 
 
 def header_key(label: str) -> tuple[str | None, dict]:
@@ -168,21 +258,33 @@ def header_key(label: str) -> tuple[str | None, dict]:
     match = _YTD.match(text)
     if match:
         return "completed_ytd", {**extra, "month": int(match.group(1))}
+    match = _MONTH.match(text)
+    if match:
+        return "completed_investment", {**extra, "month": int(match.group(1))}
     return None, extra
 
 
 def _unit_of(text: str) -> str | None:
-    text = normalise(text)
-    if "单位" in text and "亿元" in text:
-        return "亿元"
-    if "单位" in text and "万元" in text:
-        return "万元"
-    return None
+    """The unit a line states: "单位：元", "金额单位：亿元", "单位: 千元"."""
+    match = _UNIT_LINE.search(normalise(text))
+    return match.group(1) if match else None
 
 
-def find_layout(sheet: Sheet, *, scan: int = 15) -> Layout | None:
-    """The header row(s) of the sheet, or None when it has no recognisable table."""
+def _column_label(labels: list) -> str:
+    return "/".join(normalise(cell) for cell in reversed(labels) if isinstance(cell, str) and cell.strip())
+
+
+def find_layout(
+    sheet: Sheet, *, scan: int = 15, chosen: dict[str, int] | None = None, unit: str | None = None
+) -> Layout | None:
+    """The header row(s) of the sheet, or None when it has no recognisable table.
+
+    Every column a field could use is a candidate; a field with one visible candidate uses
+    it. Hidden columns are not used unless chosen (`chosen`: field → column index, the
+    user's choice). Several visible candidates stay unresolved: the caller chooses by plan
+    year or month, or refuses naming them. `unit` overrides the sheet's unit line."""
     rows = sheet.rows
+    chosen = chosen or {}
     best = None
     for index, row in enumerate(rows[:scan]):
         keys = {header_key(cell)[0] for cell in row if isinstance(cell, str) and cell.strip()}
@@ -200,54 +302,136 @@ def find_layout(sheet: Sheet, *, scan: int = 15) -> Layout | None:
     )
     if two_rows:
         header.append(second)
-    # A merged top-row label (e.g. "投资情况") spans its sub-columns; units in it apply to them.
+    # A merged top-row label (e.g. "投资情况（亿元）") spans its sub-columns; a unit in it applies to them.
     top_units = {}
     for first_row, first_col, _last_row, last_col in sheet.merged:
-        if first_row == best:
+        if first_row == best and first_col < len(rows[best]):
             label_unit = header_key(str(rows[best][first_col] or ""))[1]["unit"]
             for col in range(first_col, last_col + 1):
                 top_units[col] = label_unit
     title_lines = [" ".join(str(cell) for cell in row if isinstance(cell, str) and cell.strip()) for row in rows[:best]]
-    sheet_unit = next((unit for line in title_lines if (unit := _unit_of(line))), None)
-    columns: dict[str, Column] = {}
-    ignored = []
+    # The unit line may also sit at the right end of the header rows ("单位：元").
+    sheet_unit = next(
+        (
+            found
+            for line in [*title_lines, *(str(c) for r in header for c in r if isinstance(c, str))]
+            if (found := _unit_of(line))
+        ),
+        None,
+    )
+    hidden = set(sheet.hidden_columns)
+    layout = Layout(
+        columns={},
+        header_rows=(),
+        title=" ".join(line for line in title_lines if line),
+        unit_label=unit or sheet_unit or "万元",
+        data_start=0,
+        sheet=sheet.name,
+    )
     width = max(len(row) for row in header)
     for col in range(width):
         labels = [row[col] if col < len(row) else "" for row in reversed(header)]
-        chosen = None
+        label_text = _column_label(labels)
+        if not label_text or (_unit_of(label_text) and header_key(label_text)[0] is None):
+            continue
+        layout.headers[col] = label_text
+        found = None
         for label in labels:
             if isinstance(label, str) and label.strip():
                 key, extra = header_key(label)
                 if key:
-                    chosen = (key, extra, label)
+                    found = (key, extra, label)
                     break
-        if chosen is None:
-            label = next((str(cell) for cell in labels if isinstance(cell, str) and cell.strip()), "")
-            if label:
-                ignored.append(normalise(label))
+        if found is None:
             continue
-        key, extra, label = chosen
-        if key in columns:
-            ignored.append(normalise(label))
-            continue
-        unit = extra.get("unit") or top_units.get(col) or sheet_unit
-        columns[key] = Column(
+        key, extra, label = found
+        column_unit, source = extra.get("unit"), str(_("列标题"))
+        if column_unit not in UNIT_FACTORS:
+            column_unit, source = top_units.get(col), str(_("合并表头"))
+        if column_unit not in UNIT_FACTORS:
+            column_unit, source = sheet_unit, str(_("单位行"))
+        if unit:
+            column_unit, source = unit, str(_("导入时选择"))
+        if column_unit not in UNIT_FACTORS:
+            column_unit, source = "万元", str(_("未注明，按万元"))
+        column = Column(
             index=col,
             key=key,
             label=normalise(label),
-            unit=WAN_PER_YI if unit == "亿元" else Decimal(1),
+            unit=UNIT_FACTORS[column_unit],
+            unit_label=column_unit,
+            unit_source=source,
             year=extra.get("year"),
             month=extra.get("month"),
+            hidden=col in hidden,
         )
-    data_start = best + len(header)
-    return Layout(
-        columns=columns,
-        header_rows=tuple(range(best, data_start)),
-        title=" ".join(line for line in title_lines if line),
-        unit_label=sheet_unit or "万元",
-        data_start=data_start,
-        ignored_labels=ignored,
-    )
+        layout.candidates.setdefault(key, []).append(column)
+        if column.hidden:
+            layout.notes[col] = str(_("隐藏列（未选择使用）"))
+    for key, found in layout.candidates.items():
+        picked = [column for column in found if column.index == chosen.get(key)]
+        visible = [column for column in found if not column.hidden]
+        if picked:
+            layout.use(key, picked[0])
+            layout.chosen.add(key)
+        elif len(visible) == 1:
+            layout.use(key, visible[0])
+    for key, index in chosen.items():
+        if key not in layout.columns and index in layout.headers:
+            # A column the user named for a field its header does not say.
+            named = unit or sheet_unit or "万元"
+            layout.use(
+                key,
+                Column(
+                    index=index,
+                    key=key,
+                    label=layout.headers[index],
+                    unit=UNIT_FACTORS[named],
+                    unit_label=named,
+                    unit_source=str(_("导入时选择")),
+                    hidden=index in hidden,
+                ),
+            )
+            layout.chosen.add(key)
+    layout.data_start = best + len(header)
+    layout.header_rows = tuple(range(best, layout.data_start))
+    return layout
+
+
+def choose(layout: Layout, key: str, wanted, reason: str) -> None:
+    """Among a field's candidates use the visible one `wanted(column)` accepts (the plan
+    year's, the month's); the others are noted as unused with `reason`. A column the user
+    chose stays. Several accepted candidates stay unresolved (the caller refuses)."""
+    if key not in layout.chosen:
+        matching = [column for column in layout.candidates.get(key, []) if wanted(column) and not column.hidden]
+        if len(matching) == 1:
+            layout.use(key, matching[0])
+        elif key in layout.columns:
+            del layout.columns[key]
+            if not matching:
+                for column in layout.candidates.get(key, []):
+                    layout.notes.setdefault(column.index, reason)
+                return
+    if key in layout.columns:
+        _note_others(layout, key, reason)
+
+
+def _note_others(layout: Layout, key: str, reason: str) -> None:
+    used = layout.columns[key].index
+    for column in layout.candidates.get(key, []):
+        if column.index != used:
+            layout.notes.setdefault(column.index, reason)
+
+
+def column_index(letters: str) -> int:
+    """ "A" → 0, "AA" → 26; a letter the user typed, checked."""
+    text = normalise(letters).upper()
+    if not re.fullmatch(r"[A-Z]{1,3}", text):
+        raise CellError(_("“%(value)s”不是列字母（如 J）") % {"value": letters[:10]})
+    index = 0
+    for char in text:
+        index = index * 26 + (ord(char) - 64)
+    return index - 1
 
 
 def title_year(title: str) -> int | None:
@@ -273,12 +457,16 @@ DATA, BLANK, FOOTNOTE, GROUP, SUBTOTAL, TOTAL, NUMBERING = (
 )
 
 
+def _filled(cell) -> bool:
+    return cell is not None and (not isinstance(cell, str) or bool(cell.strip()))
+
+
 def row_kind(row: list, layout: Layout) -> str:
-    first = next((cell for cell in row if cell not in ("", None)), None)
+    first = next((cell for cell in row if _filled(cell)), None)
     if first is None:
-        return BLANK
+        return BLANK  # empty, or cells of spaces only
     name_col = layout.columns["name"].index
-    leading = [normalise(cell) for cell in row[: max(name_col + 1, 3)] if cell not in ("", None)]
+    leading = [normalise(cell) for cell in row[: max(name_col + 1, 3)] if _filled(cell)]
     for text in leading:
         if text.endswith("小计"):
             return SUBTOTAL
@@ -288,6 +476,8 @@ def row_kind(row: list, layout: Layout) -> str:
     first_text = normalise(first)
     if first_text.startswith(_FOOTNOTE) and (not name or first_text == name):
         return FOOTNOTE
+    if not name and _signature_line(row):
+        return FOOTNOTE
     if any(_GROUP.match(text) for text in leading) and not _has_code(row, layout):
         return GROUP
     if (not name or _is_small_int(row[name_col])) and all(
@@ -295,6 +485,24 @@ def row_kind(row: list, layout: Layout) -> str:
     ):
         return NUMBERING
     return DATA
+
+
+_SIGNATURE_PART = re.compile(r"^[^\d:：]{1,8}[:：]")
+
+
+def _signature_line(row: list) -> bool:
+    """ "单位负责人：张三 填表人：李四 联系电话：…": every filled cell is "label：value" text."""
+    texts = [normalise(cell) for cell in row if _filled(cell)]
+    return (
+        bool(texts)
+        and all(isinstance(cell, str) for cell in row if _filled(cell))
+        and all(_SIGNATURE_PART.match(text) for text in texts)
+    )
+
+
+def group_level(text: str) -> int:
+    """1 for "一、" / "第一类" group rows, 2 for "（一）" ones: the two levels nest either way round."""
+    return 2 if normalise(text).startswith("(") else 1
 
 
 def _has_code(row, layout) -> bool:
@@ -361,11 +569,17 @@ def cell_decimal(value, *, unit: Decimal = Decimal(1), places: int = 4) -> Decim
         rounded = number.quantize(_QUANTUMS[places])
     except InvalidOperation as exc:  # more digits than Decimal's 28: no amount is that large
         raise CellError(_("“%(value)s”数值过大") % {"value": str(value)[:30]}) from exc
-    if rounded != number:
-        raise CellError(_("小数位数超过 %(places)d 位（万元）") % {"places": places})
+    # A formula's cached value carries binary noise (6.8999999999999995 where Excel shows 6.9):
+    # within the tolerance it is the rounded amount; beyond it, real excess precision.
+    if rounded != number and not (isinstance(value, float) and abs(rounded - number) <= NOISE * max(1, abs(number))):
+        raise CellError(
+            _("“%(value)s”小数位数过多：换算为万元后超过 %(places)d 位小数")
+            % {"value": str(value)[:30], "places": places}
+        )
     return rounded
 
 
+NOISE = Decimal("1e-9")  # relative: far below a 4-decimal 万元 amount, far above a double's noise
 _QUANTUMS = {places: Decimal(1).scaleb(-places) for places in range(7)}
 
 

@@ -9,12 +9,14 @@ from apps.core.querysets import RestrictedQuerySet
 class ImportKind(models.TextChoices):
     PLAN = "plan", _("项目计划表")
     PROGRESS = "progress", _("月度进展表")
+    BONDS = "bonds", _("专项债券项目表")
 
 
 class BatchStatus(models.TextChoices):
     PENDING = "pending", _("解析中")
     PREVIEWED = "previewed", _("待确认")
     INVALID = "invalid", _("有错误")
+    NO_CHANGE = "nochange", _("无变化")
     COMMITTING = "committing", _("导入中")
     COMMITTED = "committed", _("已导入")
     FAILED = "failed", _("失败")
@@ -57,6 +59,8 @@ class ImportBatch(models.Model):
     warnings = models.JSONField(_("提示"), default=list, blank=True)
     # The preview's rows (errors first, then changes), capped: the full truth is re-derived at commit.
     preview = models.JSONField(_("预览"), default=list, blank=True)
+    # How the file was read: unused columns, skipped rows, assumptions, values to confirm.
+    reading = models.JSONField(_("读取说明"), default=dict, blank=True)
     message = models.TextField(_("说明"), blank=True)
 
     objects = ImportBatchQuerySet.as_manager()
@@ -68,6 +72,10 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.file_name}"
+
+    @property
+    def confirmations(self) -> list:
+        return (self.reading or {}).get("confirmations", [])
 
     @property
     def can_commit(self) -> bool:

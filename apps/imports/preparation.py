@@ -8,6 +8,8 @@ result; a preview is the same result shown instead of written.
 """
 
 import datetime
+import functools
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +18,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,7 +27,17 @@ from apps.audit.services import snapshot
 from apps.core.bulk import new_instance
 from apps.core.money import decimal_str
 from apps.core.querysets import pk_in, text_in
-from apps.projects.models import AnnualPlan, Category, InvestorType, Level, Project, Stage, validate_project_code
+from apps.projects.models import (
+    AnnualPlan,
+    Category,
+    DatePrecision,
+    InvestorType,
+    Level,
+    Project,
+    Stage,
+    precision_display,
+    validate_project_code,
+)
 from apps.regions.models import Organisation, OrganisationKind, Person, Region
 from apps.reporting.models import MonthlyReport, PeriodStatus, ReportingPeriod, ReportStatus
 from apps.reporting.selectors import COUNTED
@@ -116,6 +129,7 @@ FIELD_LABELS = {
     "planned_investment": gettext_lazy("年度计划投资"),
     "goal": gettext_lazy("年度建设目标"),
     "completed_investment": gettext_lazy("本月完成"),
+    "funds_arrived": gettext_lazy("本月到位资金"),
     "completed_ytd": gettext_lazy("1-X月完成投资"),
     "physical_progress": gettext_lazy("形象进度"),
     "percent_complete": gettext_lazy("完成比例"),
@@ -145,6 +159,8 @@ class RowOutcome:
     status: str = NEW
     changes: dict = field(default_factory=dict)  # field → [before, after] as display text
     errors: list[RowError] = field(default_factory=list)
+    # A new row's values, rendered only when the row is shown (a 50,000-row file shows 2,000).
+    show_new: Callable[[], dict] | None = None
 
     def as_json(self) -> dict:
         return {
@@ -152,7 +168,7 @@ class RowOutcome:
             "row": self.row,
             "label": self.label,
             "status": self.status,
-            "changes": self.changes,
+            "changes": self.show_new() if self.show_new is not None and not self.changes else self.changes,
             "errors": [vars(error) for error in self.errors],
         }
 
@@ -170,6 +186,8 @@ class PlanWrite:
     plan_before: dict | None = None
     report: MonthlyReport | None = None
     report_before: dict | None = None
+    record: object = None  # another kind's row (apps/bonds/imports.py)
+    record_before: dict | None = None
 
 
 @dataclass
@@ -179,6 +197,7 @@ class Prepared:
     writes: list[PlanWrite]
     warnings: list[str]
     parameters: dict
+    reading: "Reading"
 
     def count(self, status: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
@@ -192,6 +211,53 @@ class ImportRefused(Exception):
 
 
 @dataclass
+class Reading:
+    """How the file was read, for the person who confirms it: every column not used, every
+    row skipped and why, every assumption taken, and the values that need a confirmation."""
+
+    unused_columns: list[dict] = field(default_factory=list)
+    skipped_rows: list[dict] = field(default_factory=list)
+    skipped_count: int = 0
+    assumptions: list[str] = field(default_factory=list)
+    confirmations: list[str] = field(default_factory=list)
+
+    def skip(self, sheet: str, number: int, reason: str, text: str = "") -> None:
+        self.skipped_count += 1
+        last = self.skipped_rows[-1] if self.skipped_rows else None
+        if last and last["sheet"] == sheet and last["reason"] == reason and not text and last["last"] == number - 1:
+            last["last"] = number  # a run of blank rows is one entry
+            return
+        if len(self.skipped_rows) < SKIPPED_SHOWN:
+            self.skipped_rows.append(
+                {"sheet": sheet, "row": number, "last": number, "reason": reason, "text": text[:80]}
+            )
+
+    def assume(self, text: str) -> None:
+        if text not in self.assumptions:
+            self.assumptions.append(text)
+
+    def as_json(self) -> dict:
+        return {
+            "unused_columns": self.unused_columns,
+            "skipped_rows": self.skipped_rows,
+            "skipped_count": self.skipped_count,
+            "assumptions": self.assumptions,
+            "confirmations": self.confirmations[:500],
+        }
+
+
+SKIPPED_SHOWN = 1000
+SKIP_REASONS = {
+    L.BLANK: gettext_lazy("空行"),
+    L.FOOTNOTE: gettext_lazy("注释、签字或落款行"),
+    L.GROUP: gettext_lazy("分组行"),
+    L.SUBTOTAL: gettext_lazy("小计行（已核对）"),
+    L.TOTAL: gettext_lazy("合计行（已核对）"),
+    L.NUMBERING: gettext_lazy("列序号行"),
+}
+
+
+@dataclass
 class SheetRow:
     sheet: str
     number: int
@@ -199,35 +265,117 @@ class SheetRow:
     group: str
 
 
-def iter_rows(workbook: Workbook, *, required: set[str], warnings: list[str]):
-    """Data rows of every sheet with a table, with their group title; cross-checks 小计/合计
-    rows against the rows they sum (a mismatch is a warning)."""
-    found = False
-    for sheet in workbook.sheets:
-        layout = L.find_layout(sheet)
-        if layout is None:
+UNIT_CHOICES = ("元", "千元", "万元", "亿元")
+HIDDEN_ROW_CHOICES = ("skip", "include")
+BLANK_CHOICES = ("keep", "clear")
+_CHOICE_SPLIT = re.compile(r"[;；,，\n]+")
+
+
+def parse_column_choices(text: str) -> dict[str, str]:
+    """ "总投资=J；2026年计划投资=M" → {"total_investment": "J", "planned_investment": "M"}:
+    the user's choice of column for a field (its name as the preview shows it, or a header
+    the importer knows). Raises ValidationError naming what it cannot read."""
+    labels = {L.normalise(str(label)): key for key, label in FIELD_LABELS.items()}
+    choices = {}
+    for part in _CHOICE_SPLIT.split(text or ""):
+        if not part.strip():
             continue
-        missing = [str(FIELD_LABELS.get(key, key)) for key in sorted(required) if key not in layout.columns]
-        if missing:
-            raise ImportRefused(
-                _("工作表“%(sheet)s”缺少必需的列：%(columns)s。") % {"sheet": sheet.name, "columns": "、".join(missing)}
+        name, _sep, letter = L.normalise(part).replace("：", "=").replace(":", "=").partition("=")
+        key = labels.get(name) or L.header_key(name)[0]
+        if not key or not letter:
+            raise ValidationError(
+                _("无法理解列选择“%(part)s”：应为“字段=列字母”，如“总投资=J”。") % {"part": part.strip()[:40]}
             )
-        found = True
-        yield sheet, layout
+        try:
+            L.column_index(letter)
+        except L.CellError as exc:
+            raise ValidationError(str(exc)) from exc
+        choices[key] = letter.upper()
+    return choices
+
+
+def column_choices(parameters: dict) -> dict[str, int]:
+    """The user's column choices (field → column letter) as indexes."""
+    return {key: L.column_index(letter) for key, letter in (parameters.get("columns") or {}).items()}
+
+
+def find_layouts(workbook: Workbook, *, parameters: dict) -> list[tuple]:
+    chosen = column_choices(parameters)
+    found = []
+    for sheet in workbook.sheets:
+        layout = L.find_layout(sheet, chosen=chosen, unit=parameters.get("unit") or None)
+        if layout is not None:
+            found.append((sheet, layout))
     if not found:
         raise ImportRefused(_("没有找到表头（需要含“项目名称”等列的表头行）。请检查文件是否为项目计划表或月度进展表。"))
+    return found
 
 
-def _data_rows(workbook: Workbook, warnings: list[str]) -> list:
+def resolve_layouts(layouts: list[tuple], *, required: set[str], reading: Reading) -> None:
+    """Refuse a field with several candidate columns and no choice, or a required column
+    missing; record the unused columns and the unit each amount column is read in."""
+    for sheet, layout in layouts:
+        ambiguous = layout.ambiguous()
+        if ambiguous:
+            key, found = next(iter(ambiguous.items()))
+            label = str(FIELD_LABELS.get(key, key))
+            raise ImportRefused(
+                _(
+                    "工作表“%(sheet)s”有多列可作“%(field)s”：%(columns)s。请在“列选择”中指定使用哪一列（如 %(field)s=%(letter)s）。"
+                )
+                % {
+                    "sheet": sheet.name,
+                    "field": label,
+                    "columns": "、".join(f"{c.letter}列（{c.label}）" for c in found if not c.hidden),
+                    "letter": found[0].letter,
+                }
+            )
+        missing = [key for key in sorted(required) if key not in layout.columns]
+        if missing:
+            hidden = [key for key in missing if layout.candidates.get(key)]
+            raise ImportRefused(
+                _("工作表“%(sheet)s”缺少必需的列：%(columns)s。")
+                % {
+                    "sheet": sheet.name,
+                    "columns": "、".join(str(FIELD_LABELS.get(key, key)) for key in missing),
+                }
+                + (_("（该列被隐藏：取消隐藏，或在“列选择”中指定。）") if hidden else "")
+            )
+        reading.unused_columns.extend(layout.unused())
+        for key in MONEY_KEYS:
+            column = layout.columns.get(key)
+            if column is not None:
+                reading.assume(
+                    _("工作表“%(sheet)s”%(letter)s列“%(label)s”按%(unit)s读取（%(source)s），换算为万元。")
+                    % {
+                        "sheet": sheet.name,
+                        "letter": column.letter,
+                        "label": column.label,
+                        "unit": column.unit_label,
+                        "source": column.unit_source,
+                    }
+                )
+
+
+def _data_rows(workbook: Workbook, layouts: list[tuple], warnings: list[str], reading: Reading, parameters) -> list:
     """Every data row, read off the sheets; the sheets' cells are let go (a 50,000-row file
     would otherwise be held twice)."""
-    rows = list(sheet_rows(workbook, required={"name"}, warnings=warnings))
+    include_hidden = parameters.get("hidden_rows") == "include"
+    rows = list(sheet_rows(layouts, warnings=warnings, reading=reading, include_hidden=include_hidden))
+    hidden = sum(len(sheet.hidden_rows) for sheet, _layout in layouts)
+    if hidden:
+        reading.assume(
+            _("有 %(count)d 个隐藏行：%(choice)s（可在导入时选择）。")
+            % {"count": hidden, "choice": _("已一并导入") if include_hidden else _("默认不导入，已在“跳过的行”中列出")}
+        )
     for sheet in workbook.sheets:
         sheet.rows = []
     return rows
 
 
-def _prepare_rows(rows: list, progress: Progress | None, prepare_row) -> tuple[list, list]:
+def _prepare_rows(
+    rows: list, progress: Progress | None, prepare_row, *, clear_blanks: bool = False
+) -> tuple[list, list]:
     """Outcomes and writes of every row; `prepare_row(reader)` returns the row's write or None.
     Each row is released once prepared (a 50,000-row file is otherwise held twice)."""
     outcomes, writes = [], []
@@ -239,7 +387,7 @@ def _prepare_rows(rows: list, progress: Progress | None, prepare_row) -> tuple[l
             progress(position, total)
         outcome = RowOutcome(sheet=row.sheet, row=row.number, label=L.cell_text(row.values.get("name")))
         outcomes.append(outcome)
-        write = prepare_row(RowReader(layout, row, outcome))
+        write = prepare_row(RowReader(layout, row, outcome, clear_blanks=clear_blanks))
         if outcome.errors:
             outcome.status = ERROR
         elif write is not None:
@@ -252,26 +400,33 @@ def _prepare_rows(rows: list, progress: Progress | None, prepare_row) -> tuple[l
 MONEY_KEYS = ("total_investment", "planned_investment", "completed_investment", "completed_ytd")
 
 
+@dataclass
+class _Group:
+    label: str
+    start: int
+    expected: int | None
+    row: list | None
+    number: int
+
+
 class _Totals:
-    """Sums of the money columns since the last group and over the whole sheet, to check
-    the sheet's own 小计/合计 rows. A row's cells are read when a check first needs them:
-    most sheets have no such rows, and a row is read once however many checks sum it."""
+    """Sums of the money columns over groups (two levels, nested either way), since the last
+    subtotal and over the whole sheet, to check the sheet's own 小计/合计 and group rows
+    wherever they stand. A row's cells are read when a check first needs them: most sheets
+    have no such rows, and a row is read once however many checks sum it."""
 
     def __init__(self, layout: L.Layout, sheet: str, warnings: list[str]):
         self.columns = [layout.columns[key] for key in MONEY_KEYS if key in layout.columns]
         self.sheet, self.warnings = sheet, warnings
         self.rows: list[list] = []  # the sheet's data rows so far
         self.amounts: list[dict] = []  # the amounts of the first len(amounts) of them
-        self.group_start = 0
-        self.group_label = ""
-        self.group_expected: int | None = None
+        self.groups: dict[int, _Group] = {}
+        self.segment_start = 0  # rows since the last subtotal or group
+        self.pending_subtotal: tuple | None = None  # a 小计 above the rows it sums
+        self.pending_totals: list[tuple] = []  # 合计 rows: checked against the whole sheet at its end
 
     def add(self, row: list):
         self.rows.append(row)
-
-    @property
-    def group_rows(self) -> int:
-        return len(self.rows) - self.group_start
 
     def _sums(self, start: int) -> dict:
         for row in self.rows[len(self.amounts) :]:
@@ -290,8 +445,9 @@ class _Totals:
                 sums[key] += value
         return sums
 
-    def check(self, row: list, number: int, label: str, *, whole_sheet: bool = False):
-        """Compare the amounts a 小计/合计 (or group) row states with the group's or the sheet's rows."""
+    def check(self, row: list, number: int, label: str, *starts: int):
+        """Compare the amounts a 小计/合计/group row states with the rows it sums: those from
+        any of `starts` (the innermost candidate first) to now; a mismatch names the first."""
         sums = None
         for column in self.columns:
             raw = row[column.index] if column.index < len(row) else None
@@ -302,8 +458,8 @@ class _Totals:
             if stated is None:
                 continue
             if sums is None:
-                sums = self._sums(0 if whole_sheet else self.group_start)
-            if stated != sums[column.key]:
+                sums = [self._sums(start) for start in dict.fromkeys(starts)]
+            if all(stated != candidate[column.key] for candidate in sums):
                 self.warnings.append(
                     _(
                         "工作表“%(sheet)s”第 %(row)d 行%(label)s %(column)s列为 %(stated)s，而所列项目合计为 %(computed)s（万元）。"
@@ -314,37 +470,66 @@ class _Totals:
                         "label": label,
                         "column": column.letter,
                         "stated": decimal_str(stated),
-                        "computed": decimal_str(sums[column.key]),
+                        "computed": decimal_str(sums[0][column.key]),
                     }
                 )
 
-    def end_group(self):
-        if self.group_expected is not None and self.group_expected != self.group_rows:
-            self.warnings.append(
-                _("工作表“%(sheet)s”分组“%(group)s”标明 %(expected)d 个项目，实际列出 %(actual)d 个。")
-                % {
-                    "sheet": self.sheet,
-                    "group": self.group_label,
-                    "expected": self.group_expected,
-                    "actual": self.group_rows,
-                }
-            )
-        self.group_start = len(self.rows)
-        self.group_expected = None
+    def subtotal(self, row: list, number: int):
+        if len(self.rows) == self.segment_start:
+            self.pending_subtotal = (row, number)  # above its rows: checked when they end
+            return
+        # A 小计 after nested groups may sum the innermost group or an enclosing one.
+        self.check(row, number, _("小计"), self.segment_start, *(g.start for g in self.groups.values()))
+        self.segment_start = len(self.rows)
+
+    def open_group(self, level: int, label: str, row: list, number: int):
+        self.close_groups(level)
+        self.groups[level] = _Group(
+            label=label, start=len(self.rows), expected=L.group_count(label), row=row, number=number
+        )
+        self.segment_start = len(self.rows)
+
+    def close_groups(self, level: int = 1):
+        for depth in sorted(self.groups, reverse=True):
+            if depth < level:
+                continue
+            group = self.groups.pop(depth)
+            count = len(self.rows) - group.start
+            if group.expected is not None and group.expected != count:
+                self.warnings.append(
+                    _("工作表“%(sheet)s”分组“%(group)s”标明 %(expected)d 个项目，实际列出 %(actual)d 个。")
+                    % {"sheet": self.sheet, "group": group.label, "expected": group.expected, "actual": count}
+                )
+            if group.row is not None:
+                self.check(group.row, group.number, group.label, group.start)
+        if self.pending_subtotal is not None:
+            self.check(*self.pending_subtotal, _("小计"), self.segment_start)
+            self.pending_subtotal = None
+        self.segment_start = len(self.rows)
+
+    def finish(self):
+        self.close_groups()
+        for row, number in self.pending_totals:
+            self.check(row, number, _("合计"), 0)
+
+    def group_text(self) -> str:
+        return " / ".join(self.groups[level].label for level in sorted(self.groups))
 
 
-def sheet_rows(workbook: Workbook, *, required: set[str], warnings: list[str]):
-    for sheet, layout in iter_rows(workbook, required=required, warnings=warnings):
+def sheet_rows(layouts: list[tuple], *, warnings: list[str], reading: Reading, include_hidden: bool):
+    for sheet, layout in layouts:
         totals = _Totals(layout, sheet.name, warnings)
-        group = ""
-        group_row: tuple[list, int] | None = None
+        hidden = set(sheet.hidden_rows)
         wanted = [(key, column.index) for key, column in layout.columns.items()]
         for index in range(layout.data_start, len(sheet.rows)):
             row = sheet.rows[index]
             kind = L.row_kind(row, layout)
             number = index + 1
             if kind == L.DATA:
-                totals.add(row)
+                totals.add(row)  # hidden rows too: the sheet's own sums include them
+                if index in hidden and not include_hidden:
+                    reading.skip(sheet.name, number, str(_("隐藏行（未导入）")), L.group_title(row))
+                    continue
                 width = len(row)
                 yield (
                     layout,
@@ -352,27 +537,19 @@ def sheet_rows(workbook: Workbook, *, required: set[str], warnings: list[str]):
                         sheet=sheet.name,
                         number=number,
                         values={key: row[col] if col < width else None for key, col in wanted},
-                        group=group,
+                        group=totals.group_text(),
                     ),
                 )
-            elif kind == L.GROUP:
-                if group_row is not None:
-                    totals.check(*group_row, group)
-                totals.end_group()
-                group = L.group_title(row)
-                group_row = (row, number)
-                totals.group_label, totals.group_expected = group, L.group_count(group)
+                continue
+            reading.skip(sheet.name, number, str(SKIP_REASONS[kind]), "" if kind == L.BLANK else L.group_title(row))
+            if kind == L.GROUP:
+                title = L.group_title(row)
+                totals.open_group(L.group_level(title), title, row, number)
             elif kind == L.SUBTOTAL:
-                totals.check(row, number, _("小计"))
-                if group_row is not None:
-                    totals.check(*group_row, group)
-                    group_row = None
-                totals.end_group()
+                totals.subtotal(row, number)
             elif kind == L.TOTAL:
-                totals.check(row, number, _("合计"), whole_sheet=True)
-        if group_row is not None:
-            totals.check(*group_row, group)
-        totals.end_group()
+                totals.pending_totals.append((row, number))
+        totals.finish()
 
 
 # --- reference data ----------------------------------------------------------------
@@ -385,10 +562,15 @@ class References:
     AMBIGUOUS = object()
 
     def __init__(self, actor: User):
-        regions = Region.objects.all()
+        every_region = list(Region.objects.all())
+        regions = every_region
+        self.area = ""
         if actor.region_id:
-            regions = regions.filter(code__startswith=actor.region.code_prefix)
+            regions = [region for region in every_region if region.code.startswith(actor.region.code_prefix)]
+            self.area = actor.region.name
         self.regions = self._index((region.name, region) for region in regions)
+        # Every region by name: a name outside the user's area is told as such, not as unknown.
+        self.every_region = self._index((region.name, region) for region in every_region)
         self.leaders = self._index((p.name, p) for p in Person.objects.filter(is_city_leader=True))
         organisations = list(Organisation.objects.all())
         self.departments = self._index(
@@ -432,6 +614,15 @@ class References:
         return best[1] if best else None
 
 
+def _lookup_region(references: "References", raw):
+    name = L.normalise(L.cell_text(raw))
+    if name and name not in references.regions and name in references.every_region:
+        raise L.CellError(
+            _("“%(name)s”不在您的管辖范围内（您只能导入%(area)s的项目）") % {"name": name, "area": references.area}
+        )
+    return _lookup(references.regions, raw, WHAT_REGION)
+
+
 def _lookup(index: dict, raw, what: str):
     name = L.normalise(L.cell_text(raw))
     if not name:
@@ -450,8 +641,9 @@ def _lookup(index: dict, raw, what: str):
 class RowReader:
     """Reads one row's cells into typed values, collecting a RowError per bad cell."""
 
-    def __init__(self, layout: L.Layout, row: SheetRow, outcome: RowOutcome):
+    def __init__(self, layout: L.Layout, row: SheetRow, outcome: RowOutcome, *, clear_blanks: bool = False):
         self.layout, self.row, self.outcome = layout, row, outcome
+        self.clear_blanks = clear_blanks
 
     def error(self, key: str, message: str):
         column = self.layout.columns.get(key)
@@ -478,6 +670,8 @@ class RowReader:
         if key not in self.layout.columns:
             return None
         value = L.cell_text(self.row.values.get(key))
+        if not value.strip() and not self.clear_blanks:
+            return None  # a blank cell changes nothing unless the user chose that blanks clear
         if control_character(value):
             self.error(key, _("含有不可见的控制字符"))
             return None
@@ -544,18 +738,43 @@ FOREIGN_KEYS = {
 }
 
 
-def _plan_year(layouts: list[L.Layout], parameters: dict) -> int:
-    for layout in layouts:
-        column = layout.columns.get("planned_investment")
-        if column and column.year:
-            return column.year
+def _plan_year(layouts: list[tuple], parameters: dict, reading: Reading) -> int:
+    """The plan list's year: chosen, else from the title, else the current year; never from
+    whichever "20XX年计划投资" column happens to come first."""
     if parameters.get("year"):
-        return int(parameters["year"])
-    for layout in layouts:
+        year = int(parameters["year"])
+        reading.assume(_("计划年度：%(year)d（导入时选择）。") % {"year": year})
+        return year
+    for _sheet, layout in layouts:
         year = L.title_year(layout.title)
         if year:
+            reading.assume(
+                _("计划年度：%(year)d（取自标题“%(title)s”，可在导入时更改）。")
+                % {"year": year, "title": layout.title[:60]}
+            )
             return year
-    return datetime.date.today().year
+    year = timezone.localdate().year
+    reading.assume(_("计划年度：%(year)d（标题未注明年度，按当前年度；可在导入时更改）。") % {"year": year})
+    return year
+
+
+def _dated(column, attribute: str, value) -> bool:
+    """Among candidates, those of the chosen year/month; those that name none when none does."""
+    return getattr(column, attribute) == value
+
+
+def _choose_dated(layouts: list[tuple], key: str, attribute: str, value: int, reason: str) -> None:
+    for _sheet, layout in layouts:
+        found = layout.candidates.get(key, [])
+        if any(getattr(column, attribute) == value for column in found):
+            L.choose(layout, key, lambda column: getattr(column, attribute) == value, reason)
+        elif any(getattr(column, attribute) is not None for column in found):
+            L.choose(layout, key, lambda column: getattr(column, attribute) is None, reason)
+
+
+def _precise(values: dict, name: str, value: datetime.date, precision: str) -> None:
+    values[f"{name}_date"] = value
+    values[f"{name}_precision"] = precision
 
 
 def _title_level(title: str) -> str | None:
@@ -610,12 +829,32 @@ def prepare_plan(workbook: Workbook, *, actor: User, parameters: dict, progress:
     if actor.role not in (Role.CITY_ADMIN, Role.COUNTY_USER):
         raise ImportRefused(_("只有市发改委管理员和县区用户可以导入项目计划表。"))
     warnings = list(workbook.warnings)
-    rows = _data_rows(workbook, warnings)
-    layouts = list({id(layout): layout for layout, _row in rows}.values())
-    year = _plan_year(layouts, parameters)
+    reading = Reading()
+    layouts = find_layouts(workbook, parameters=parameters)
+    year = _plan_year(layouts, parameters, reading)
+    _choose_dated(
+        layouts, "planned_investment", "year", year, str(_("不是计划年度 %(year)d 的计划投资列") % {"year": year})
+    )
+    for sheet, layout in layouts:
+        others = [c for c in layout.candidates.get("planned_investment", []) if c.year and c.year != year]
+        if others and "planned_investment" not in layout.columns:
+            raise ImportRefused(
+                _(
+                    "工作表“%(sheet)s”没有“%(year)d年计划投资”列（表中有：%(columns)s）。如该表是其他年度的计划，请在导入时选择年度。"
+                )
+                % {"sheet": sheet.name, "year": year, "columns": "、".join(f"{c.letter}列“{c.label}”" for c in others)}
+            )
+    resolve_layouts(layouts, required={"name"}, reading=reading)
+    rows = _data_rows(workbook, layouts, warnings, reading, parameters)
+    clear_blanks = parameters.get("blanks") == "clear"
+    reading.assume(
+        _("空白单元格：清空已有内容（导入时选择）。")
+        if clear_blanks
+        else _("空白单元格：不修改已有内容（可在导入时选择清空）。")
+    )
     references = References(actor)
     default_level = parameters.get("level") or next(
-        (level for layout in layouts if (level := _title_level(layout.title))), Level.MUNICIPAL
+        (level for _sheet, layout in layouts if (level := _title_level(layout.title))), Level.MUNICIPAL
     )
     default_investor = parameters.get("investor_type") or None
 
@@ -648,7 +887,9 @@ def prepare_plan(workbook: Workbook, *, actor: User, parameters: dict, progress:
             partners=partners,
             seen_codes=seen_codes,
             seen_names=seen_names,
+            reading=reading,
         ),
+        clear_blanks=clear_blanks,
     )
     return Prepared(
         kind=ImportKind.PLAN,
@@ -656,6 +897,7 @@ def prepare_plan(workbook: Workbook, *, actor: User, parameters: dict, progress:
         writes=writes,
         warnings=warnings,
         parameters={"year": year, "level": default_level, "investor_type": default_investor},
+        reading=reading,
     )
 
 
@@ -673,6 +915,7 @@ def _plan_row(
     partners,
     seen_codes,
     seen_names,
+    reading,
 ):
     outcome = reader.outcome
     values: dict = {}
@@ -689,7 +932,7 @@ def _plan_row(
             reader.error("project_code", exc.messages[0].rstrip("。"))
             code = None
     groups = _group_defaults(reader.row.group, references)
-    region = reader.read("region", lambda raw: _lookup(references.regions, raw, WHAT_REGION))
+    region = reader.read("region", lambda raw: _lookup_region(references, raw))
     location = reader.text("location")
     if region is None and not reader.has("region") and location:
         region = references.region_in_text(location)
@@ -740,17 +983,8 @@ def _plan_row(
     for key in ("planned_start_date", "planned_end_date", "actual_start_date"):
         value = reader.read(key, L.cell_date)
         if value is not None:
-            values[key] = value
-    years = reader.read("period", L.cell_years)
-    if years:
-        values.setdefault("planned_start_date", datetime.date(years[0], 1, 1))
-        values.setdefault("planned_end_date", datetime.date(years[1], 12, 31))
-    stage = reader.choice("stage", STAGES)
-    if stage == "new_start":
-        started = values.get("actual_start_date") or (project.actual_start_date if project else None)
-        stage = Stage.UNDER_CONSTRUCTION if started else Stage.PRELIMINARY
-    if stage:
-        values["stage"] = stage
+            _precise(values, key.removesuffix("_date"), value, DatePrecision.DAY)
+    _period_and_stage(reader, values, project, year)
     for key, index, what in (
         ("lead_official", references.leaders, WHAT_LEADER),
         ("lead_department", references.departments, WHAT_DEPARTMENT),
@@ -760,7 +994,7 @@ def _plan_row(
         if value is not None:
             values[FOREIGN_KEYS[key]] = value.pk
     partner_ids = None
-    if reader.has("partner_units"):
+    if reader.has("partner_units") and (reader.clear_blanks or L.cell_text(reader.raw("partner_units")).strip()):
         partner_ids = []
         for part in L.split_names(reader.raw("partner_units")):
             try:
@@ -772,6 +1006,7 @@ def _plan_row(
     goal = reader.text("goal")
     if outcome.errors:
         return None
+    _plausible(reader, reading, values.get("total_investment"))
 
     if project is None:
         if region is None:
@@ -837,8 +1072,9 @@ def _plan_row(
             plan = None
 
     if before is None:
-        # A new row's preview shows the row itself: its values are the file's. Its snapshot
-        # is taken when the commit writes the change record (a preview would throw it away).
+        # A new row's preview shows every value it will write, after unit conversion; its
+        # snapshot is taken when the commit writes the change record.
+        outcome.show_new = functools.partial(_new_values, values, partner_ids, plan, references, year)
         return PlanWrite(outcome=outcome, project=project, partner_ids=partner_ids or [], plan=plan)
 
     after = snapshot_without_m2m(project)
@@ -863,6 +1099,73 @@ def _plan_row(
         plan=plan,
         plan_before=plan_before,
     )
+
+
+PLAUSIBLE_TOTAL = (Decimal(1), Decimal(10_000_000))  # 1 万元 to 1,000 亿元
+
+
+def _plausible(reader: RowReader, reading: Reading, total) -> None:
+    """Amounts that are more likely a wrong unit than a real project need a confirmation
+    (an annual plan above the total is refused by the plan's own rules)."""
+    if total is not None and total > 0 and not PLAUSIBLE_TOTAL[0] <= total <= PLAUSIBLE_TOTAL[1]:
+        where = _("工作表“%(sheet)s”第 %(row)d 行“%(name)s”") % {
+            "sheet": reader.row.sheet,
+            "row": reader.row.number,
+            "name": L.cell_text(reader.raw("name"))[:40],
+        }
+        reading.confirmations.append(
+            _("%(where)s总投资 %(total)s 万元%(side)s，请核对单位。")
+            % {
+                "where": where,
+                "total": decimal_str(total),
+                "side": _("超过 1,000 亿元") if total > PLAUSIBLE_TOTAL[1] else _("不足 1 万元"),
+            }
+        )
+
+
+def _new_values(values: dict, partner_ids, plan, references: "References", year: int) -> dict:
+    shown = {}
+    for key, value in values.items():
+        if key.endswith("_precision"):
+            continue
+        name = key.removesuffix("_id") if key.removesuffix("_id") in FOREIGN_KEYS else key
+        if name in references.names:
+            value = references.names[name].get(value, value)
+        if key.endswith("_date"):
+            value = precision_display(value, values.get(key.replace("_date", "_precision"), DatePrecision.DAY))
+        shown[str(FIELD_LABELS.get(name, name))] = ["", _display(value)]
+    if partner_ids:
+        units = references.names["owner_unit"]
+        shown[str(FIELD_LABELS["partner_units"])] = ["", "、".join(str(units.get(pk, pk)) for pk in partner_ids)]
+    if plan is not None:
+        shown[_("%(year)d年计划投资") % {"year": year}] = ["", _display(plan.planned_investment)]
+        if plan.goal:
+            shown[str(FIELD_LABELS["goal"])] = ["", plan.goal]
+    return shown
+
+
+def _period_and_stage(reader: RowReader, values: dict, project: Project | None, year: int) -> None:
+    """建设起止年限 gives years, never days: each is stored as its year's last day with year
+    precision (due by the end of that year). 建设性质 says what the row means for the plan
+    year: 续建 started before it (without a start date: "by the end of the year before",
+    shown so), 新开工 without 建设起止年限 is planned to start in it, 前期 has not started."""
+    nature = reader.choice("stage", STAGES)
+    years = reader.read("period", L.cell_years)
+    started = values.get("actual_start_date") or (project.actual_start_date if project else None)
+    if years:
+        if "planned_end_date" not in values:
+            _precise(values, "planned_end", datetime.date(years[1], 12, 31), DatePrecision.YEAR)
+        if "planned_start_date" not in values:
+            _precise(values, "planned_start", datetime.date(years[0], 12, 31), DatePrecision.YEAR)
+    elif nature == "new_start" and "planned_start_date" not in values and not (project and project.planned_start_date):
+        _precise(values, "planned_start", datetime.date(year, 12, 31), DatePrecision.YEAR)
+    if nature == "new_start":
+        nature = Stage.UNDER_CONSTRUCTION if started else Stage.PRELIMINARY
+    elif nature == Stage.UNDER_CONSTRUCTION and not started:
+        # 续建 without 实际开工日期 (plan lists of continuing projects have no such column).
+        _precise(values, "actual_start", datetime.date(year - 1, 12, 31), DatePrecision.BEFORE)
+    if nature:
+        values["stage"] = nature
 
 
 def _copy(project: Project) -> Project:
@@ -900,18 +1203,30 @@ def _labelled(data: dict, references: References) -> dict:
 REPORT_TEXT_FIELDS = ("physical_progress", "problems", "next_steps", "notes")
 
 
-def _progress_period(layouts: list[L.Layout], parameters: dict) -> tuple[int, int]:
+def _progress_period(layouts: list[tuple], parameters: dict, reading: Reading) -> tuple[int, int]:
     if parameters.get("year") and parameters.get("month"):
-        return int(parameters["year"]), int(parameters["month"])
-    for layout in layouts:
+        year, month = int(parameters["year"]), int(parameters["month"])
+        reading.assume(_("填报月份：%(year)d年%(month)d月（导入时选择）。") % {"year": year, "month": month})
+        return year, month
+    for _sheet, layout in layouts:
         period = L.title_period(layout.title)
         if period:
+            reading.assume(
+                _("填报月份：%(year)d年%(month)d月（取自标题“%(title)s”，可在导入时更改）。")
+                % {"year": period[0], "month": period[1], "title": layout.title[:60]}
+            )
             return period
-    for layout in layouts:
-        column = layout.columns.get("completed_ytd")
+    for _sheet, layout in layouts:
         year = L.title_year(layout.title)
-        if column and column.month and year:
-            return year, column.month
+        months = {c.month for key in ("completed_ytd", "completed_investment") for c in layout.candidates.get(key, [])}
+        months.discard(None)
+        if year and len(months) == 1:
+            month = months.pop()
+            reading.assume(
+                _("填报月份：%(year)d年%(month)d月（年份取自标题，月份取自列标题；可在导入时更改）。")
+                % {"year": year, "month": month}
+            )
+            return year, month
     raise ImportRefused(_("无法从标题确定填报月份（如“2026年10月”），请在导入时选择年份和月份。"))
 
 
@@ -923,19 +1238,44 @@ def prepare_progress(
     if actor.role not in REPORTER_ROLES:
         raise ImportRefused(_("您的角色不能导入月度进展表。"))
     warnings = list(workbook.warnings)
-    rows = _data_rows(workbook, warnings)
-    layouts = list({id(layout): layout for layout, _row in rows}.values())
-    year, month = _progress_period(layouts, parameters)
+    reading = Reading()
+    layouts = find_layouts(workbook, parameters=parameters)
+    year, month = _progress_period(layouts, parameters, reading)
     if not ReportingPeriod.objects.filter(year=year, month=month, status=PeriodStatus.OPEN).exists():
         raise ImportRefused(_("%(year)s年%(month)s月填报期未开启或已关闭，不能导入。") % {"year": year, "month": month})
-    for layout in layouts:
-        column = layout.columns.get("completed_ytd")
-        if column and column.month and column.month != month:
-            raise ImportRefused(
-                _("“%(label)s”列的月份与填报月份 %(month)s 月不一致。") % {"label": column.label, "month": month}
-            )
-    if not any("completed_investment" in layout.columns or "completed_ytd" in layout.columns for layout in layouts):
+    reason = str(_("不是填报月份 %(month)d 月的列") % {"month": month})
+    _choose_dated(layouts, "completed_ytd", "month", month, reason)
+    _choose_dated(layouts, "completed_investment", "month", month, reason)
+    for sheet, layout in layouts:
+        for key in ("completed_ytd", "completed_investment"):
+            column = layout.columns.get(key)
+            if column and column.month and column.month != month:
+                raise ImportRefused(
+                    _("工作表“%(sheet)s”%(letter)s列“%(label)s”的月份与填报月份 %(month)s 月不一致。")
+                    % {"sheet": sheet.name, "letter": column.letter, "label": column.label, "month": month}
+                )
+    resolve_layouts(layouts, required={"name"}, reading=reading)
+    if not any("completed_investment" in found.columns or "completed_ytd" in found.columns for _s, found in layouts):
         raise ImportRefused(_("缺少“本月完成”或“1-X月完成投资”列。"))
+    for sheet, layout in layouts:
+        if "completed_investment" in layout.columns and "completed_ytd" in layout.columns:
+            reading.assume(
+                _(
+                    "工作表“%(sheet)s”同时有本月（%(month)s列）和累计（%(ytd)s列）：两者都读取，累计须等于此前各月合计加本月。"
+                )
+                % {
+                    "sheet": sheet.name,
+                    "month": layout.columns["completed_investment"].letter,
+                    "ytd": layout.columns["completed_ytd"].letter,
+                }
+            )
+    rows = _data_rows(workbook, layouts, warnings, reading, parameters)
+    clear_blanks = parameters.get("blanks") == "clear"
+    reading.assume(
+        _("空白单元格：清空已有内容（导入时选择）。")
+        if clear_blanks
+        else _("空白单元格：不修改已有内容（可在导入时选择清空）。")
+    )
     submit = bool(parameters.get("submit"))
     references = References(actor)
     projects = Project.objects.restrict(actor, "change").select_related("region")
@@ -971,6 +1311,7 @@ def prepare_progress(
             submit=submit,
             actor=actor,
         ),
+        clear_blanks=clear_blanks,
     )
     return Prepared(
         kind=ImportKind.PROGRESS,
@@ -978,6 +1319,7 @@ def prepare_progress(
         writes=writes,
         warnings=warnings,
         parameters={"year": year, "month": month, "submit": submit},
+        reading=reading,
     )
 
 
@@ -1038,6 +1380,9 @@ def _progress_row(reader, *, year, month, references, by_code, by_name, reports,
             )
     if monthly is not None:
         fields["completed_investment"] = monthly
+    arrived = reader.money("funds_arrived")
+    if arrived is not None:
+        fields["funds_arrived"] = arrived
     percent = reader.read("percent_complete", lambda raw: L.cell_decimal(raw, places=2))
     if percent is not None:
         if not 0 <= percent <= 100:
@@ -1095,7 +1440,13 @@ def _progress_row(reader, *, year, month, references, by_code, by_name, reports,
     return PlanWrite(outcome=outcome, report=report, report_before=before)
 
 
-PREPARERS = {ImportKind.PLAN: prepare_plan, ImportKind.PROGRESS: prepare_progress}
+def _prepare_bonds(workbook: Workbook, **kwargs) -> Prepared:
+    from apps.bonds.imports import prepare_bonds
+
+    return prepare_bonds(workbook, **kwargs)
+
+
+PREPARERS = {ImportKind.PLAN: prepare_plan, ImportKind.PROGRESS: prepare_progress, ImportKind.BONDS: _prepare_bonds}
 
 
 def prepare_import(

@@ -14,9 +14,10 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
+
+from .translate import gettext as _
+from .translate import setting
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -46,7 +47,7 @@ class Workbook:
 
 
 def _limit(name: str, default: int) -> int:
-    return getattr(settings, name, default)
+    return setting(name, default)
 
 
 def max_bytes() -> int:

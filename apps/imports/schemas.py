@@ -38,6 +38,7 @@ class BatchOut(Schema):
     rows_unchanged: int
     rows_error: int
     warnings: list[str]
+    reading: dict
     message: str
 
     @staticmethod

@@ -21,12 +21,13 @@ def import_batch_get(*, user: User, batch_id: int) -> ImportBatch:
 
 
 def import_kinds_for(*, user: User) -> list[str]:
-    """The import kinds a role may use: plans for the city and counties, progress for reporters too."""
+    """The import kinds a role may use: plans for the city and counties, progress and bond
+    project tables (apps/bonds/imports.py) for whoever changes projects."""
     from apps.reporting.services import REPORTER_ROLES
 
     kinds = []
     if user.role in PLAN_IMPORTERS:
         kinds.append("plan")
     if user.role in REPORTER_ROLES:
-        kinds.append("progress")
+        kinds.extend(("progress", "bonds"))
     return kinds

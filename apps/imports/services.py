@@ -48,7 +48,7 @@ Progress = Callable[[int, int], None] | None
 
 def _prepare(batch: ImportBatch, progress: Progress = None) -> Prepared:
     # Parsed by a separate process with memory and time limits: a hostile file is refused, not fatal.
-    workbook = read_isolated(bytes(batch.content), batch.file_name)
+    workbook = read_isolated(batch.content, batch.file_name)
     batch.file_format, batch.encoding = workbook.file_format, workbook.encoding
     return prepare_import(batch.kind, workbook, actor=batch.user, parameters=batch.parameters, progress=progress)
 
@@ -61,6 +61,7 @@ def _store_outcome(batch: ImportBatch, prepared: Prepared) -> None:
     batch.rows_unchanged = prepared.count("unchanged")
     batch.rows_error = prepared.count(ERROR)
     batch.warnings = prepared.warnings[:500]
+    batch.reading = prepared.reading.as_json()
     shown = sorted(
         (outcome for outcome in prepared.outcomes if outcome.status != "unchanged"),
         key=lambda outcome: (outcome.status != ERROR, outcome.sheet, outcome.row),
@@ -105,12 +106,17 @@ def import_batch_preview(*, batch_id: int, progress: Progress = None) -> ImportB
         batch.save()
         return batch
     _store_outcome(batch, prepared)
-    batch.status = BatchStatus.INVALID if batch.rows_error else BatchStatus.PREVIEWED
-    batch.message = (
-        _("有 %(count)d 行错误，请修改文件后重新上传；整个文件都不会导入。") % {"count": batch.rows_error}
-        if batch.rows_error
-        else ""
-    )
+    if batch.rows_error:
+        batch.status = BatchStatus.INVALID
+        batch.message = _("有 %(count)d 行错误，请修改文件后重新上传；整个文件都不会导入。") % {
+            "count": batch.rows_error
+        }
+    elif not (batch.rows_new or batch.rows_changed):
+        # Nothing to write: the batch ends here (no commit, nothing to undo).
+        batch.status = BatchStatus.NO_CHANGE
+        batch.message = _("文件与系统中的数据一致，无变化，无需导入。")
+    else:
+        batch.status, batch.message = BatchStatus.PREVIEWED, ""
     batch.save()
     return batch
 
@@ -122,8 +128,18 @@ def _lock_batch(*, actor: User, batch_id: int) -> ImportBatch:
     return batch
 
 
-def import_batch_commit(*, actor: User, batch_id: int, progress: Progress = None) -> ImportBatch:
-    """Write every row of a previewed batch in one transaction, or nothing."""
+@transaction.atomic
+def import_batch_confirm(*, actor: User, batch_id: int) -> ImportBatch:
+    """The uploader confirms the values the preview asked to check; the commit then accepts them."""
+    batch = _lock_batch(actor=actor, batch_id=batch_id)
+    batch.parameters = {**batch.parameters, "confirmed": True}
+    batch.save(update_fields=["parameters"])
+    return batch
+
+
+def import_batch_commit(*, actor: User, batch_id: int, progress: Progress = None, confirm: bool = False) -> ImportBatch:
+    """Write every row of a previewed batch in one transaction, or nothing. Values the
+    preview asked to confirm (an implausible amount) need `confirm`."""
     batch = ImportBatch.objects.restrict(actor, "change").filter(pk=batch_id).first()
     if batch is None:
         raise PermissionDenied(_("您无权操作该导入批次。"))
@@ -132,14 +148,14 @@ def import_batch_commit(*, actor: User, batch_id: int, progress: Progress = None
             request_context(request_id=batch.request_id, client_ip=current_request_meta().client_ip),
             collector_paused(),
         ):
-            return _commit(actor=actor, batch_id=batch_id, progress=progress)
+            return _commit(actor=actor, batch_id=batch_id, progress=progress, confirm=confirm)
     except (FileRefused, ImportRefused) as exc:
         ImportBatch.objects.filter(pk=batch_id).update(status=BatchStatus.INVALID, message=str(exc))
         raise ValidationError({"__all__": str(exc)}) from exc
 
 
 @transaction.atomic
-def _commit(*, actor: User, batch_id: int, progress: Progress) -> ImportBatch:
+def _commit(*, actor: User, batch_id: int, progress: Progress, confirm: bool) -> ImportBatch:
     batch = _lock_batch(actor=actor, batch_id=batch_id)
     if batch.status != BatchStatus.PREVIEWED:
         raise ValidationError(
@@ -158,8 +174,23 @@ def _commit(*, actor: User, batch_id: int, progress: Progress) -> ImportBatch:
                 % {"count": batch.rows_error}
             }
         )
+    if prepared.reading.confirmations and not (confirm or batch.parameters.get("confirmed")):
+        transaction.set_rollback(True)
+        raise ValidationError(
+            {
+                "__all__": _("有 %(count)d 处数值需要核对（如单位是否正确），请确认后再导入：%(first)s")
+                % {"count": len(prepared.reading.confirmations), "first": prepared.reading.confirmations[0]}
+            }
+        )
+    if not prepared.writes:
+        transaction.set_rollback(True)
+        raise ValidationError({"__all__": _("文件与系统中的数据一致，无变化，无需导入。")})
     if prepared.kind == ImportKind.PLAN:
         _write_plans(actor=actor, prepared=prepared)
+    elif prepared.kind == ImportKind.BONDS:
+        from apps.bonds.imports import write_bonds
+
+        write_bonds(actor=actor, prepared=prepared)
     else:
         _write_reports(actor=actor, prepared=prepared)
     batch.status = BatchStatus.COMMITTED
@@ -277,6 +308,12 @@ def _write_reports(*, actor: User, prepared: Prepared) -> None:
 UNDO_MODELS = {"project": Project, "annualplan": AnnualPlan, "monthlyreport": MonthlyReport}
 
 
+def _undo_models() -> dict:
+    from apps.bonds.models import BondProject
+
+    return {**UNDO_MODELS, "bondproject": BondProject}
+
+
 @transaction.atomic
 def import_batch_undo(*, actor: User, batch_id: int) -> ImportBatch:
     """Put back what a committed batch changed, while nothing later has touched its objects:
@@ -326,10 +363,11 @@ def _revert(*, actor: User, records: list[ChangeRecord]) -> None:
     by_model = defaultdict(list)
     for record in records:
         by_model[record.content_type.model].append(record)
-    for key in ("monthlyreport", "annualplan", "project"):
+    models = _undo_models()
+    for key in ("bondproject", "monthlyreport", "annualplan", "project"):
         if not by_model[key]:
             continue
-        model = UNDO_MODELS[key]
+        model = models[key]
         queryset = model.objects.filter(pk_in({record.object_id for record in by_model[key]}))
         # What a snapshot and an object's name read, fetched with it.
         queryset = (

@@ -11,8 +11,10 @@ Each refusal is kept as a `RefusedUpload`: name, size, SHA-256 of what arrived, 
 import hashlib
 
 from django.contrib import messages
+from django.core.exceptions import SuspiciousOperation
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -109,18 +111,31 @@ class UploadCapMiddleware:
 
     def __call__(self, request):
         paths = self.upload_paths()
-        if request.method == "POST" and request.path in paths:
-            declared = _declared(request)
-            if declared is not None and declared > max_bytes() + FORM_OVERHEAD:
-                reason = _size_message(declared)
-                _record(request, reason=reason, declared=declared)
-                if paths[request.path]:
-                    response = JsonResponse({"detail": reason}, status=413, json_dumps_params={"ensure_ascii": False})
-                else:
-                    messages.error(request, reason)
-                    response = redirect("imports:list")
-                # The body was not read: the connection cannot carry another request.
-                response["Connection"] = "close"
-                return response
-            request.upload_handlers.insert(0, CappedUploadHandler(request))
+        if request.method != "POST" or request.path not in paths:
+            return self.get_response(request)
+        as_json = paths[request.path]
+        declared = _declared(request)
+        if declared is not None and declared > max_bytes() + FORM_OVERHEAD:
+            reason = _size_message(declared)
+            _record(request, reason=reason, declared=declared)
+            response = _refusal(request, reason, 413, as_json)
+            # The body was not read: the connection cannot carry another request.
+            response["Connection"] = "close"
+            return response
+        request.upload_handlers.insert(0, CappedUploadHandler(request))
+        try:
+            # Parsed here, before the CSRF check reads it, so that a malformed body (a part
+            # header over Django's 1 KB, as a 1 KB file name makes it) is a refusal, not a 500.
+            request.FILES  # noqa: B018
+        except (MultiPartParserError, SuspiciousOperation) as exc:
+            reason = _("上传内容无法解析（文件名过长或请求格式错误），请将文件改为较短的文件名后重新上传。")
+            _record(request, reason=f"{reason} ({str(exc)[:100]})", declared=declared)
+            return _refusal(request, reason, 400, as_json)
         return self.get_response(request)
+
+
+def _refusal(request, reason: str, status: int, as_json: bool):
+    if as_json:
+        return JsonResponse({"detail": reason}, status=status, json_dumps_params={"ensure_ascii": False})
+    messages.error(request, reason)
+    return redirect("imports:list")

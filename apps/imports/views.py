@@ -83,6 +83,9 @@ def batch_progress(request, pk: int):
 @require_POST
 def batch_commit(request, pk: int):
     batch = selectors.import_batch_get(user=request.user, batch_id=pk)
+    if request.POST.get("confirm") == "1":
+        # The preview's "I have checked the values" box: it travels with the batch to the job.
+        services.import_batch_confirm(actor=request.user, batch_id=batch.pk)
     runner.run(batch.pk, "commit", actor=request.user, client_ip=client_ip(request))
     batch.refresh_from_db()
     if batch.status == BatchStatus.COMMITTED:

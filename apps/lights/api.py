@@ -149,7 +149,9 @@ def rule_active(request: HttpRequest, rule_id: int, payload: ActiveIn):
     return selectors.rule_get(user=request.auth, pk=rule_id)
 
 
-@rules_router.post("/{rule_id}/replay", response={200: ReplayOut, **WRITE_ERRORS}, summary="回放：该规则在过去某月会亮哪些灯")
+@rules_router.post(
+    "/{rule_id}/replay", response={200: ReplayOut, **WRITE_ERRORS}, summary="回放：该规则在过去某月会亮哪些灯"
+)
 def rule_replay(request: HttpRequest, rule_id: int, payload: ReplayIn):
     """Nothing is saved. With `definition`, the draft of a next version is replayed instead."""
     rule = selectors.rule_get(user=request.auth, pk=rule_id, action="change")

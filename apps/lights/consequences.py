@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from apps.audit.models import ChangeAction
 from apps.audit.services import change_record_write, snapshot
 
+from .measures import period_end_of
 from .models import Colour
 
 STEPS = {
@@ -38,7 +39,9 @@ def check_actions(actions: dict) -> None:
                 raise ValidationError({"actions": _("整改期限应为1到90天。")})
             continue
         if step not in STEPS or target not in TARGETS:
-            raise ValidationError({"actions": _("后续措施设置无效：%(step)s → %(target)s。") % {"step": step, "target": target}})
+            raise ValidationError(
+                {"actions": _("后续措施设置无效：%(step)s → %(target)s。") % {"step": step, "target": target}}
+            )
 
 
 def step_of(colour: str, streak: int) -> str | None:
@@ -64,7 +67,7 @@ def _meeting(project, year: int, month: int, organiser, cache: dict):
                 kind=MeetingKind.SPECIAL_MEETING,
                 title=title,
                 region=city,
-                held_on=min(timezone.localdate(), _period_end(year, month)),
+                held_on=min(timezone.localdate(), period_end_of(year, month)),
                 created_by=organiser,
                 minutes=_("根据亮灯规则自动生成的约谈事项。"),
             )
@@ -75,12 +78,6 @@ def _meeting(project, year: int, month: int, organiser, cache: dict):
     return cache[key]
 
 
-def _period_end(year: int, month: int) -> datetime.date:
-    from .measures import Context
-
-    return Context(year=year, month=month, params={}, scope={}).end
-
-
 def _organiser(version):
     from apps.accounts.models import Role, User
 
@@ -89,9 +86,9 @@ def _organiser(version):
     return User.objects.filter(role=Role.CITY_ADMIN, is_active=True).order_by("pk").first()
 
 
-def consequences_apply(*, rule, version, lights, before: dict, year: int, month: int) -> int:
-    """Create the configured supervised actions for `lights` (project lights only), once per
-    step; returns how many were created."""
+def consequences_apply(*, rule, version, outcomes, year: int, month: int) -> int:
+    """Create the configured supervised actions for the lit `outcomes` (project lights only),
+    once per step; returns how many were created."""
     from apps.problems.models import SupervisedAction
     from apps.projects.models import Project
 
@@ -100,10 +97,10 @@ def consequences_apply(*, rule, version, lights, before: dict, year: int, month:
     if rule.subject != "project":
         return 0
     wanted = {}
-    for light in lights:
-        step = step_of(light.colour, light.streak)
+    for outcome in outcomes:
+        step = step_of(outcome.colour, outcome.streak)
         if step and version.actions.get(step):
-            wanted[light.object_id] = (light, step)
+            wanted[outcome.reading.object_id] = (outcome, step)
     if not wanted:
         return 0
     done = set(
@@ -123,7 +120,7 @@ def consequences_apply(*, rule, version, lights, before: dict, year: int, month:
     days = int(version.actions.get("days") or DEFAULT_DAYS)
     meetings: dict = {}
     created = 0
-    for pk, (light, step) in todo.items():
+    for pk, (outcome, step) in todo.items():
         project = projects.get(pk)
         if project is None:
             continue
@@ -138,7 +135,7 @@ def consequences_apply(*, rule, version, lights, before: dict, year: int, month:
                 "number": version.number,
                 "step": STEPS[step],
                 "project": project.name,
-                "reason": light.reason,
+                "reason": outcome.reason,
                 "target": TARGETS[target],
             },
             owner=owner,
@@ -146,8 +143,12 @@ def consequences_apply(*, rule, version, lights, before: dict, year: int, month:
             deadline=meeting.held_on + datetime.timedelta(days=days),
         )
         action.projects.add(project)
-        LightAction.objects.create(rule=rule, version=version, object_id=pk, year=year, month=month, step=step, action=action)
+        LightAction.objects.create(
+            rule=rule, version=version, object_id=pk, year=year, month=month, step=step, action=action
+        )
         after = snapshot(action) | {"cause": {"rule": rule.code, "version": version.number, "step": step}}
-        change_record_write(actor=None, action=ChangeAction.CREATE, instance=action, before=None, after=after, project_id=pk)
+        change_record_write(
+            actor=None, action=ChangeAction.CREATE, instance=action, before=None, after=after, project_id=pk
+        )
         created += 1
     return created

@@ -28,6 +28,10 @@ class Outcome:
     escalated: bool = False
 
     @property
+    def colour_label(self) -> str:
+        return Colour(self.colour).label
+
+    @property
     def reason(self) -> str:
         if self.escalated:
             return self.reading.text + _("；已连续%(n)s个月亮灯，升为红灯") % {"n": self.streak}
@@ -77,14 +81,23 @@ def _level_problem(level, measure: Measure) -> str | None:
     return None
 
 
-def classify(levels: list, values: dict, measure: Measure) -> tuple[str, str]:
-    """(colour, the threshold that gave it in words); green and "" when no level holds."""
+def compile_levels(levels: list, measure: Measure) -> list[tuple]:
+    """(field, comparison, bound, colour, words) per level, worked out once per evaluation."""
+    compiled = []
     for level in levels:
         name = level.get("field", "value")
-        value = values.get(name)
         bound = Decimal(str(level["value"]))
-        if value is not None and OPERATORS[level["op"]](value, bound):
-            return level["colour"], f"{measure.field_label(name)} {OPERATOR_WORDS[level['op']]} {bound}"
+        words = f"{measure.field_label(name)} {OPERATOR_WORDS[level['op']]} {bound}"
+        compiled.append((name, OPERATORS[level["op"]], bound, level["colour"], words))
+    return compiled
+
+
+def classify(compiled: list[tuple], values: dict) -> tuple[str, str]:
+    """(colour, the threshold that gave it in words); green and "" when no level holds."""
+    for name, compare, bound, colour, words in compiled:
+        value = values.get(name)
+        if value is not None and compare(value, bound):
+            return colour, words
     return Colour.GREEN, ""
 
 
@@ -98,7 +111,9 @@ def remember(colour: str, threshold: str, previous_streak: int, memory: dict) ->
     return colour, threshold, streak, False
 
 
-def version_outcomes(version, *, subject: str, region, year: int, month: int, previous: dict[int, int], object_ids=None):
+def version_outcomes(
+    version, *, subject: str, region, year: int, month: int, previous: dict[int, int], object_ids=None
+):
     """The outcome of every object in scope (green included) for one period.
 
     `version` is a LightRuleVersion, saved or not (replay tries unsaved ones); `previous`
@@ -114,12 +129,16 @@ def version_outcomes(version, *, subject: str, region, year: int, month: int, pr
         region=region,
         object_ids=frozenset(object_ids) if object_ids is not None else None,
     )
+    compiled = compile_levels(version.levels, measure)
+    memory = version.memory or {}
     outcomes = []
     for reading in measure.compute(ctx):
-        colour, threshold = classify(version.levels, reading.values, measure)
-        colour, threshold, streak, escalated = remember(
-            colour, threshold, previous.get(reading.object_id, 0), version.memory
-        )
+        colour, threshold = classify(compiled, reading.values)
+        previous_streak = previous.get(reading.object_id, 0)
+        if colour == Colour.GREEN and not memory:
+            outcomes.append(Outcome(reading, colour, threshold, 0))
+            continue
+        colour, threshold, streak, escalated = remember(colour, threshold, previous_streak, memory)
         outcomes.append(Outcome(reading, colour, threshold, streak, escalated))
     return outcomes, ctx.notes
 

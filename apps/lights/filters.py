@@ -39,7 +39,9 @@ class LightFilterSet(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(
         label=_("牵头单位"), queryset=_departments, field_name="project__lead_department"
     )
-    leader = django_filters.ModelChoiceFilter(label=_("包抓领导"), queryset=_leaders, field_name="project__lead_official")
+    leader = django_filters.ModelChoiceFilter(
+        label=_("包抓领导"), queryset=_leaders, field_name="project__lead_official"
+    )
     project = django_filters.NumberFilter(label=_("项目"), field_name="project_id")
 
     class Meta:

@@ -12,7 +12,12 @@ from .models import Colour
 LEVEL_ROWS = 4
 COLOURS = [("", "—")] + [(value, label) for value, label in Colour.choices if value != Colour.GREEN]
 OPS = [(op, word) for op, word in OPERATOR_WORDS.items()]
-PROJECT_SETS = [("", _("全部项目")), ("leader", _("市级领导包抓项目")), ("level:provincial", _("省级重点")), ("level:municipal", _("市级重点"))]
+PROJECT_SETS = [
+    ("", _("全部项目")),
+    ("leader", _("市级领导包抓项目")),
+    ("level:provincial", _("省级重点")),
+    ("level:municipal", _("市级重点")),
+]
 
 
 def _field_choices():
@@ -58,7 +63,7 @@ class RuleForm(forms.Form):
             self.fields[f"level{row}_value"] = forms.DecimalField(label=_("阈值"), required=False)
         for step, label in STEPS.items():
             self.fields[f"action_{step}"] = forms.ChoiceField(
-                label=label, choices=[("", _("无"))] + list(TARGETS.items()), required=False
+                label=label, choices=[("", _("无")), *TARGETS.items()], required=False
             )
 
     @property
@@ -146,7 +151,9 @@ class RuleForm(forms.Form):
 
 
 class NewRuleForm(forms.Form):
-    code = forms.SlugField(label=_("规则代码"), max_length=60, help_text=_("小写字母、数字和连字符，如 campaign-2026。"))
+    code = forms.SlugField(
+        label=_("规则代码"), max_length=60, help_text=_("小写字母、数字和连字符，如 campaign-2026。")
+    )
     subject = forms.ChoiceField(label=_("亮灯对象"))
 
     def __init__(self, *args, **kwargs):

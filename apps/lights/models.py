@@ -134,17 +134,29 @@ class LightQuerySet(RestrictedQuerySet):
 class Light(models.Model):
     """The colour one rule gave one object for one month (only lit objects are kept)."""
 
-    rule = models.ForeignKey(LightRule, verbose_name=_("规则"), on_delete=models.CASCADE, related_name="lights")
+    # No index of their own on the foreign keys: the unique constraint leads with rule and
+    # light_project_period_idx with project; every index is paid on each period's insert.
+    rule = models.ForeignKey(
+        LightRule, verbose_name=_("规则"), on_delete=models.CASCADE, related_name="lights", db_index=False
+    )
     version = models.ForeignKey(
-        LightRuleVersion, verbose_name=_("规则版本"), on_delete=models.PROTECT, related_name="lights"
+        LightRuleVersion, verbose_name=_("规则版本"), on_delete=models.PROTECT, related_name="lights", db_index=False
     )
     subject = models.CharField(_("亮灯对象"), max_length=30)
     object_id = models.BigIntegerField(_("对象编号"))
     label = models.CharField(_("对象名称"), max_length=200)
     project = models.ForeignKey(
-        "projects.Project", verbose_name=_("项目"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "projects.Project",
+        verbose_name=_("项目"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
-    region = models.ForeignKey("regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     month = models.PositiveSmallIntegerField(_("月份"), validators=MONTH_VALIDATORS)
     colour = models.CharField(_("颜色"), max_length=10, choices=Colour.choices)
@@ -201,7 +213,9 @@ class LightAction(models.Model):
     object, period and step, so re-evaluating a period never repeats it."""
 
     rule = models.ForeignKey(LightRule, verbose_name=_("规则"), on_delete=models.CASCADE, related_name="+")
-    version = models.ForeignKey(LightRuleVersion, verbose_name=_("规则版本"), on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(
+        LightRuleVersion, verbose_name=_("规则版本"), on_delete=models.PROTECT, related_name="+"
+    )
     object_id = models.BigIntegerField(_("对象编号"))
     year = models.PositiveSmallIntegerField(_("年度"))
     month = models.PositiveSmallIntegerField(_("月份"), validators=MONTH_VALIDATORS)

@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from apps.core.querysets import pk_in
 
-from .filters import LightFilterSet
-from .filters import LIT_COLOURS  # noqa: F401 (the templates read the colours from here)
+from .filters import (
+    LIT_COLOURS,  # noqa: F401 (the templates read the colours from here)
+    LightFilterSet,
+)
 from .models import SEVERITY, Colour, EvaluationRun, Light, LightRule
 
 
@@ -75,9 +77,10 @@ def counts_by_region(*, queryset) -> list[RegionCount]:
 
 def counts_by_rule(*, queryset) -> list[dict]:
     return list(
-        queryset.order_by().values("rule_id", "rule__code", "rule__name", "colour").annotate(n=Count("pk")).order_by(
-            "rule__code", "colour"
-        )
+        queryset.order_by()
+        .values("rule_id", "rule__code", "rule__name", "colour")
+        .annotate(n=Count("pk"))
+        .order_by("rule__code", "colour")
     )
 
 
@@ -97,11 +100,14 @@ def project_lights(*, user, project_id: int, period: tuple[int, int] | None = No
 
 
 def worst_lights(*, user, project_ids, year: int | None = None, month: int | None = None) -> dict[int, Light]:
-    """The most severe light of each project of a page of rows for the period: one query."""
+    """The most severe light of each project of a page of rows for the period (lights of the
+    project itself: an approval item's or a problem's light shows on the project page): one query."""
     if year is None or month is None:
         year, month = default_period()
     best: dict[int, Light] = {}
-    lights = light_queryset(user=user).filter(pk_in(project_ids, "project_id"), year=year, month=month)
+    lights = light_queryset(user=user).filter(
+        pk_in(project_ids, "project_id"), year=year, month=month, subject="project"
+    )
     for light in lights.select_related("rule"):
         current = best.get(light.project_id)
         if current is None or SEVERITY[light.colour] > SEVERITY[current.colour]:
@@ -130,3 +136,64 @@ def project_history(lights: list[Light]) -> dict[tuple[int, int], list[Light]]:
     for light in lights:
         by_period[(light.year, light.month)].append(light)
     return dict(by_period)
+
+
+def campaign_deadline(*, region, year: int):
+    """The 集中开工 deadline set for `year` as a rule (measure campaign_start_by, switched on)
+    for `region`, its city or the whole installation; preferring the one for the 市级领导包抓
+    projects, then the earliest. (start_by date, emphasised_since "YYYY-MM" or "") or None."""
+
+    candidates = []
+    for rule in LightRule.objects.filter(is_active=True, current_version__measure="campaign_start_by").select_related(
+        "current_version", "region"
+    ):
+        if (
+            rule.region is not None
+            and region is not None
+            and not (region.code.startswith(rule.region.code_prefix) or rule.region.code.startswith(region.code_prefix))
+        ):
+            continue
+        params = rule.current_version.params
+        try:
+            start_by = datetime.date.fromisoformat(str(params.get("start_by")))
+        except ValueError:
+            continue
+        if start_by.year != year:
+            continue
+        leader_first = 0 if rule.current_version.scope.get("project_set") == "leader" else 1
+        candidates.append((leader_first, start_by, params.get("emphasised_since") or ""))
+    if not candidates:
+        return None
+    _leader_first, start_by, emphasised_since = min(candidates)
+    return start_by, emphasised_since
+
+
+def speech_context(*, region, year: int) -> dict:
+    """The speech page's facts that come from a campaign-deadline rule ("rule:" slots of
+    apps/dashboard/speech.py): (value, unit, title); value None when no rule says it."""
+    from django.utils.translation import gettext as _
+
+    found = campaign_deadline(region=region, year=year)
+    start_by, emphasised = found if found else (None, "")
+    since_month = None
+    if emphasised and emphasised[:4].isdigit() and int(emphasised[:4]) == year - 1:
+        since_month = int(emphasised[5:7])
+    title = _("集中开工期限（亮灯规则）")
+    return {
+        "campaign_month": (start_by.month if start_by else None, "", title),
+        "campaign_day": (start_by.day if start_by else None, "", title),
+        "emphasised_since_month": (since_month, "", _("开始强调的月份（集中开工期限规则）")),
+    }
+
+
+def red_lights_for_agenda(*, user, region) -> list[Light]:
+    """The red project lights of the latest evaluated period in `region`, for the dispatch
+    meeting's proposed agenda (apps/problems): one query."""
+    year, month = default_period()
+    return list(
+        light_queryset(user=user)
+        .filter(year=year, month=month, colour=Colour.RED, project__isnull=False)
+        .filter(region__code__startswith=region.code_prefix)
+        .select_related("rule", "region")
+        .order_by("region__code", "project_id", "rule__code")
+    )

@@ -14,6 +14,7 @@ from apps.reporting.models import MonthlyReport
 
 
 def refresh_later(subject: str, object_id: int | None) -> None:
+    """Re-evaluate the object after the commit (a rolled-back change moves nothing)."""
     if object_id is None:
         return
 

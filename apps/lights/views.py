@@ -130,7 +130,9 @@ def rule_replay(request, pk: int):
         except ValidationError as exc:
             error = " ".join(exc.messages)
     else:
-        error = " ".join(str(message) for errors in (*form.errors.values(), *period.errors.values()) for message in errors)
+        error = " ".join(
+            str(message) for errors in (*form.errors.values(), *period.errors.values()) for message in errors
+        )
     return render(request, "lights/_replay.html", {"replay": replay, "error": error})
 
 

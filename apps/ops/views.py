@@ -1,4 +1,4 @@
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -14,3 +14,14 @@ def healthz(request):
     if not healthy:
         response["Retry-After"] = "10"
     return response
+
+
+@never_cache
+@require_GET
+def bench_baseline(request, pk: int):
+    """The load test's baseline (bench/loadtest.py): a bare Django view doing one indexed read.
+    Routed only when BENCH_ENDPOINTS=1."""
+    from apps.projects.models import Project
+
+    name = Project.objects.filter(pk=pk).values_list("name", flat=True).first()
+    return HttpResponse(name or "", content_type="text/plain; charset=utf-8")

@@ -392,6 +392,8 @@ class MeetingKind(models.TextChoices):
     SPECIAL_MEETING = "special_meeting", _("专题会议")
     EXECUTIVE_MEETING = "executive_meeting", _("政府常务会")
     STANDING_COMMITTEE = "standing_committee", _("市委常委会")
+    # 每个部门安排半天时间听取项目谋划 (apps/reserve lists the department's planned projects).
+    DEPARTMENT_REVIEW = "department_review", _("部门项目谋划会")
 
 
 # The ladder rung whose problems a meeting takes up; the monthly dispatch reviews the
@@ -401,6 +403,7 @@ MEETING_LEVEL = {
     MeetingKind.SPECIAL_MEETING: EscalationLevel.SPECIAL_MEETING,
     MeetingKind.EXECUTIVE_MEETING: EscalationLevel.EXECUTIVE_MEETING,
     MeetingKind.STANDING_COMMITTEE: EscalationLevel.STANDING_COMMITTEE,
+    MeetingKind.DEPARTMENT_REVIEW: EscalationLevel.LEAD_OFFICIAL,
 }
 
 

@@ -290,6 +290,16 @@ class LaggingProjectOut(Schema):
     overdue_milestones: int
 
 
+class AgendaLightOut(Schema):
+    project_id: int
+    label: str
+    region: RegionRef
+    rule: str = Field(..., alias="rule.name")
+    reason: str
+    year: int
+    month: int
+
+
 class AgendaOut(Schema):
     level: EscalationLevel
     problems: list[ProblemOut]
@@ -297,3 +307,4 @@ class AgendaOut(Schema):
     overdue_problems: list[ProblemOut]
     overdue_actions: list[SupervisedActionOut]
     overdue_letters: list[LetterOut]
+    red_lights: list[AgendaLightOut] = Field(default_factory=list, description="本期红灯项目（月调度会，亮灯规则）")

@@ -26,6 +26,7 @@ from .models import (
     EscalationLevel,
     Letter,
     Meeting,
+    MeetingKind,
     Problem,
     ProblemAction,
     ProblemStatus,
@@ -383,12 +384,15 @@ class Agenda:
     overdue_problems: list  # unresolved problems past a time limit, any rung
     overdue_actions: list  # supervised actions past their deadline
     overdue_letters: list  # letters unanswered past their deadline
+    red_lights: list = field(default_factory=list)  # red project lights (apps/lights), dispatch only
 
 
 def proposed_agenda(*, user, kind: str, region: Region, on: datetime.date) -> Agenda:
     """The agenda of a `kind` meeting of `region` held `on`: the problems at the meeting's
     rung of the ladder (the monthly dispatch: still with the lead officials), projects
     lagging behind schedule, and overdue problems, supervised actions and letters."""
+    from apps.lights.selectors import red_lights_for_agenda
+
     level = MEETING_LEVEL[kind]
     problems = (
         problem_queryset(user=user).with_list_relations().filter(project__region__code__startswith=region.code_prefix)
@@ -412,6 +416,7 @@ def proposed_agenda(*, user, kind: str, region: Region, on: datetime.date) -> Ag
             .select_related("addressee", "problem__project")
             .order_by("deadline", "pk")
         ),
+        red_lights=red_lights_for_agenda(user=user, region=region) if kind == MeetingKind.MONTHLY_DISPATCH else [],
     )
 
 

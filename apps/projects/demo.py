@@ -172,6 +172,7 @@ def demo_users_table(anchors: dict | None = None) -> list[tuple[str, str, str, s
         ("owner", Role.OWNER_REPORTER, f"本单位{f'（{owner}）' if owner else ''}的项目，填报进度"),
         ("auditor", Role.AUDITOR, "全部项目及修改记录（只读）"),
         ("zhaoshang", Role.DEPARTMENT_USER, "市投资促进局（招商局）招商的线索，可维护，含投资方联系人"),
+        ("signer", Role.CITY_ADMIN, "示范市全部项目，可维护；审核、签发通报（第二名管理员）"),
     ]
     return [(username, DEMO_PASSWORD, str(role.label), scope) for username, role, scope in rows]
 
@@ -222,6 +223,15 @@ def generate_demo(
             from apps.attraction.demo import generate_attraction
 
             summary.attraction = generate_attraction(seed=seed, today=today, password=DEMO_PASSWORD)
+            from apps.reserve.demo import generate_reserve
+
+            summary.reserve = generate_reserve(seed=seed, today=today)
+        from apps.lights.demo import generate_lights_if_small
+
+        summary.lights = generate_lights_if_small(projects=projects, today=today)
+        from apps.bulletins.demo import generate_bulletins_if_small
+
+        generate_bulletins_if_small(projects=projects, today=today, password=DEMO_PASSWORD)
         return summary
 
 

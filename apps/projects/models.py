@@ -27,6 +27,26 @@ class Stage(models.TextChoices):
     COMPLETED = "completed", _("竣工")
 
 
+class DatePrecision(models.TextChoices):
+    """How much of a stored date the source said. A sheet that gives only a year
+    (建设起止年限 "2024-2027") or only "started before the plan year" (续建 without a date)
+    is stored as the LATEST day it allows, with its precision, and shown as it was said:
+    so "planned to start in 2024" is due by 31 December 2024 (not 应开未开 from January),
+    and a 续建 project counts as started before the year, never as a new start."""
+
+    DAY = "day", _("日")
+    YEAR = "year", _("年")
+    BEFORE = "before", _("不晚于")
+
+
+def precision_display(value, precision: str) -> str:
+    if precision == DatePrecision.YEAR:
+        return _("%(year)d年") % {"year": value.year}
+    if precision == DatePrecision.BEFORE:
+        return _("%(year)d年底前") % {"year": value.year}
+    return value.isoformat()
+
+
 class Category(models.TextChoices):
     INFRASTRUCTURE = "infrastructure", _("基础设施")
     INDUSTRY = "industry", _("产业")
@@ -120,6 +140,15 @@ class Project(models.Model):
     planned_start_date = models.DateField(_("计划开工日期"), null=True, blank=True)
     planned_end_date = models.DateField(_("计划竣工日期"), null=True, blank=True)
     actual_start_date = models.DateField(_("实际开工日期"), null=True, blank=True)
+    planned_start_precision = models.CharField(
+        _("计划开工日期精度"), max_length=6, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    planned_end_precision = models.CharField(
+        _("计划竣工日期精度"), max_length=6, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    actual_start_precision = models.CharField(
+        _("实际开工日期精度"), max_length=6, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     actual_end_date = models.DateField(_("实际竣工日期"), null=True, blank=True)
     lead_official = models.ForeignKey(
         "regions.Person",
@@ -197,6 +226,14 @@ class Project(models.Model):
             errors["in_statistics"] = _("填写了入统日期的项目应标记为已入统。")
         if errors:
             raise ValidationError(errors)
+
+    def date_display(self, name: str) -> str:
+        """A date as precisely as it is known: "2026-03-01", "2024年", "2025年底前"."""
+        value = getattr(self, f"{name}_date")
+        if value is None:
+            return ""
+        precision = getattr(self, f"{name}_precision", DatePrecision.DAY)
+        return precision_display(value, precision)
 
     @property
     def span_years(self) -> range | None:

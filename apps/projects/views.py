@@ -199,10 +199,23 @@ def child_delete(request, pk: int, kind: str, child_pk: int):
 def my_projects(request):
     if request.user.role != Role.CITY_LEADER or not request.user.person_id:
         raise PermissionDenied(_("只有市级包抓领导有“我包抓的项目”页面。"))
-    projects = selectors.leader_projects(user=request.user)
-    totals = selectors.project_totals(queryset=projects)
+    from apps.briefs import selectors as brief_selectors
+
+    projects = list(selectors.leader_projects(user=request.user))
+    totals = selectors.project_totals(queryset=selectors.leader_projects(user=request.user))
+    # This year's plan, completion and light per project, as in the leader's brief.
+    brief = brief_selectors.brief_get(user=request.user, person=request.user.person)
+    progress = {item["id"]: item for item in brief.projects}
+    for project in projects:
+        project.progress = progress.get(project.pk)
     return render(
         request,
         "projects/mine.html",
-        {"projects": projects, "totals": totals, "leader": request.user.person, "today": timezone.localdate()},
+        {
+            "projects": projects,
+            "totals": totals,
+            "brief": brief,
+            "leader": request.user.person,
+            "today": timezone.localdate(),
+        },
     )

@@ -171,7 +171,13 @@ class MonthlyReport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "year", "month"], name="monthly_report_one_per_month"),
         ]
-        indexes = [models.Index(fields=["year", "month", "project"], name="report_period_project_idx")]
+        indexes = [
+            models.Index(fields=["year", "month", "project"], name="report_period_project_idx"),
+            # the verification queue: the few reports awaiting verification among millions
+            models.Index(
+                fields=["project"], condition=models.Q(status="submitted"), name="report_submitted_project_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.project} {self.year}年{self.month}月月报"

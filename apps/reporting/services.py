@@ -321,6 +321,7 @@ def report_submit(*, actor: User, report_id: int, expected_version: int | None =
 
 
 @transaction.atomic
+@transaction.atomic  # saved and submitted together, or neither
 def report_fill(
     *,
     actor: User,

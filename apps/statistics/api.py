@@ -5,11 +5,13 @@ become JSON in keyprojects/api.py."""
 import dataclasses
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
+from apps.ops.figures_cache import cached_payload
+from apps.ops.routers import replica_reads
 from apps.projects.schemas import ErrorOut
 from apps.regions.models import Region
 
@@ -44,6 +46,23 @@ def indicators(request: HttpRequest, params: Query[IndicatorParams]):
     today = timezone.localdate()
     year = params.year or today.year
     month = params.month or today.month
+    with replica_reads():
+        body = cached_payload(
+            "indicators",
+            user,
+            lambda: _indicators_payload(user, region, year, month, params),
+            region=region.pk,
+            year=year,
+            month=month,
+            set=params.set,
+            ids=params.ids,
+        )
+    # The cached JSON as it is: validating it again would cost more than reading it.
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def _indicators_payload(user, region: Region, year: int, month: int, params: IndicatorParams) -> bytes:
+    """The API's answer as JSON (cached: apps/ops/figures_cache.py)."""
     try:
         report = indicators_compute(
             user=user,
@@ -61,7 +80,7 @@ def indicators(request: HttpRequest, params: Query[IndicatorParams]):
         return list(items) if params.ids else [dataclasses.replace(item, projects=NO_PROJECTS) for item in items]
 
     indicators = without_ids(report.indicators.values())
-    return {
+    data = {
         "region": region,
         "year": year,
         "month": month,
@@ -75,6 +94,7 @@ def indicators(request: HttpRequest, params: Query[IndicatorParams]):
         "by_investor_type": without_ids(report.by_investor_type),
         "not_started": list(report.not_started),
     }
+    return IndicatorReportOut.model_validate(data).model_dump_json().encode()
 
 
 # --- official figures -------------------------------------------------------------

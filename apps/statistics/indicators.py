@@ -138,7 +138,8 @@ DEFAULT_LIST_NAME = ProvinceListTotal._meta.get_field("list_name").default
 
 
 def parse_project_set(project_set: str, prefix: str = "") -> Q:
-    """The filter of a project set: "all", "leader", "level:<Level>", "category:<Category>";
+    """The filter of a project set: "all", "leader", "level:<Level>", "category:<Category>",
+    "person:<Person id>" (one leader's projects: led by them or by a department in their charge);
     `prefix` reaches the project through a relation (e.g. "project__" from a report).
 
     Raises ValueError (Chinese message) for anything else.
@@ -149,12 +150,19 @@ def parse_project_set(project_set: str, prefix: str = "") -> Q:
         # A lead official counts only when flagged as a city leader (市级领导).
         return Q(**{f"{prefix}lead_official__is_city_leader": True})
     kind, sep, value = (project_set or "").partition(":")
+    if sep and kind == "person" and value.isdigit() and value == str(int(value)):
+        # One leader's projects (领导简报): those the person leads (包抓), and those led by
+        # the departments in their charge (分管, apps.briefs.DepartmentCharge).
+        from apps.briefs.models import DepartmentCharge
+
+        in_charge = DepartmentCharge.objects.filter(person_id=int(value)).values("department_id")
+        return Q(**{f"{prefix}lead_official_id": int(value)}) | Q(**{f"{prefix}lead_department_id__in": in_charge})
     if sep and kind == "level" and value in Level.values:
         return Q(**{f"{prefix}level": value})
     if sep and kind == "category" and value in Category.values:
         return Q(**{f"{prefix}category": value})
     raise ValueError(
-        _("未知的项目范围“%(set)s”。可选：all、leader、level:%(levels)s、category:%(categories)s。")
+        _("未知的项目范围“%(set)s”。可选：all、leader、level:%(levels)s、category:%(categories)s、person:人员编号。")
         % {"set": project_set, "levels": "|".join(Level.values), "categories": "|".join(Category.values)}
     )
 
@@ -902,6 +910,7 @@ def indicators_compute(
                         "annual_planned": to_yi(tally.planned),
                         "share": share,
                         "completed_ytd": to_yi(tally.completed),
+                        "plan_completion_rate": percent(tally.completed, tally.planned),
                         "unverified_reports": tally.unverified,
                     },
                     projects=value_projects,

@@ -11,6 +11,9 @@ from django.utils import timezone
 from apps.accounts.models import Role
 from tests import factories as f
 
+# Re-exported so that this package's browser test gets the `page` fixture of tests/e2e.
+from tests.e2e.conftest import page, pytest_collection_modifyitems  # noqa: F401
+
 from .factories import TODAY, LeadFactory
 
 

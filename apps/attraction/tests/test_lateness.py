@@ -112,3 +112,20 @@ def test_rules_are_settings(db, settings):
     settings.ATTRACTION_RULES = {"respond_workdays": 3}
     check = checks_of(lead_with_history(events={S.LEAD: D(2026, 11, 27)}))["respond"]
     assert check.due == D(2026, 12, 2) and check.status == LateStatus.DUE_SOON
+
+
+def test_reminders_go_to_the_unit_and_the_county_once(world, bureau, bureau_user):
+    from django.core.management import call_command
+
+    from apps.accounts.models import Role
+    from apps.attraction import services
+    from apps.reporting.models import Reminder
+
+    late = lead_with_history(events={S.LEAD: D(2026, 11, 27)}, region=world.county_a, attraction_unit=bureau)
+    lead_with_history(events={S.LEAD: D(2026, 12, 1)}, region=world.county_b, attraction_unit=bureau)  # on time
+    assert services.lead_reminders_send() == 2
+    reminders = Reminder.objects.order_by("user__username")
+    assert [r.user for r in reminders] == [world.users[Role.COUNTY_USER], bureau_user]
+    assert "逾期" in reminders[0].message and reminders[0].link == f"/attraction/{late.pk}/"
+    call_command("remind_leads", stdout=__import__("io").StringIO())
+    assert Reminder.objects.count() == 2  # not twice while unread

@@ -90,3 +90,26 @@ def test_owners_and_the_other_department_cannot_register(client, world):
     for role in (Role.OWNER_REPORTER, Role.CITY_LEADER, Role.AUDITOR):
         client.force_login(world.users[role])
         assert client.get("/attraction/new/").status_code == 403
+
+
+def test_dashboard_loads_the_attraction_and_reserve_card(client, world, bureau_user, leads):
+    client.force_login(world.users[Role.CITY_ADMIN])
+    assert 'hx-get="/attraction/dashboard-card/"' in client.get("/dashboard/").content.decode()
+    body = client.get("/attraction/dashboard-card/").content.decode()
+    assert "开工率" in body and "储备项目" in body and "?figure=started" in body
+    client.force_login(world.users[Role.OWNER_REPORTER])
+    assert client.get("/attraction/dashboard-card/").status_code == 200  # nothing in scope: zeros
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_the_read_log_is_for_the_administrator_and_auditors(client, world, leads, role):
+    InvestorContact.objects.create(lead=leads["lead_a"], name="王经理", phone="13800000000")
+    client.force_login(world.users[Role.COUNTY_USER])
+    client.get(f"/attraction/{leads['lead_a'].pk}/contacts/")
+    client.force_login(world.users[role])
+    response = client.get("/attraction/personal-data-reads/")
+    if role in (Role.CITY_ADMIN, Role.AUDITOR):
+        assert response.status_code == 200 and leads["lead_a"].name in response.content.decode()
+        assert "13800000000" not in response.content.decode()
+    else:
+        assert response.status_code == 403

@@ -2,6 +2,8 @@
 (and, in test_pages, the pages). The tables are written out by hand from the fixture's
 layout (see conftest), not computed from the scoping code."""
 
+import datetime
+
 import pytest
 
 from apps.accounts.models import APIToken, Role
@@ -159,3 +161,45 @@ def test_register_through_the_api(client, world, bureau_user, bureau):
     body = response.json()
     assert body["attraction_unit"]["id"] == bureau.pk and body["intended_investment"] == "80000"
     assert body["lateness"][0]["check"] == "respond" and body["late_status"] == "due_soon"
+
+
+def test_hostile_inputs_are_422_and_write_nothing(client, world, leads):
+    from apps.attraction.models import InvestmentLead, LeadContract
+    from tests.factories import credit_code
+
+    client.force_login(world.users[Role.CITY_ADMIN])
+    lead = leads["lead_a"]
+    url = f"/api/v1/investment-leads/{lead.pk}"
+    InvestmentLead.objects.filter(pk=lead.pk).update(stage="negotiating")
+    for payload in (
+        {"amount": "1" * 30, "signed_on": "2026-11-30", "counterpart": "县政府"},
+        {"amount": "NaN", "signed_on": "2026-11-30", "counterpart": "县政府"},
+        {"amount": "100", "signed_on": "2026-11-30", "counterpart": "县" * 500},
+    ):
+        response = client.post(f"{url}/sign", payload, content_type="application/json")
+        assert response.status_code == 422, (payload, response.content[:300])
+    assert not LeadContract.objects.exists()
+    InvestmentLead.objects.filter(pk=lead.pk).update(stage="signed")
+    LeadContract.objects.create(lead=lead, amount=100, signed_on=datetime.date(2026, 11, 1), counterpart="县政府")
+    response = client.post(
+        f"{url}/registered",
+        {"on": "2026-11-30", "credit_code": credit_code(5), "enterprise_name": "名" * 500},
+        content_type="application/json",
+    )
+    assert response.status_code == 422 and "registered_name" in response.json()["errors"]
+    response = client.post("/api/v1/investment-leads", {"name": "x" * 5000}, content_type="application/json")
+    assert response.status_code == 422
+    lead.refresh_from_db()
+    assert lead.stage == "signed" and lead.registered_name == ""
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_read_log_api(client, world, bureau_user, setup, role):
+    client.force_login(world.users[Role.CITY_ADMIN])
+    client.get(f"/api/v1/investment-leads/{setup['lead_a'].pk}/contacts")
+    response = client.get("/api/v1/investment-leads/personal-data-reads", **headers(world, bureau_user, role))
+    if role in (Role.CITY_ADMIN, Role.AUDITOR):
+        assert response.status_code == 200
+        assert [item["lead_id"] for item in response.json()["items"]] == [setup["lead_a"].pk]
+    else:
+        assert response.status_code == 403

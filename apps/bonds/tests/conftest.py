@@ -12,6 +12,9 @@ from apps.bonds.models import BondDocument, BondProject
 # Re-exported: the finance bureaus and their users.
 from apps.funding.tests.conftest import finance  # noqa: F401
 
+# Re-exported so that this package's browser test gets the `page` fixture of tests/e2e.
+from tests.e2e.conftest import page, pytest_collection_modifyitems  # noqa: F401
+
 TODAY = datetime.date(2026, 11, 15)
 PDF = b"%PDF-1.7 test"
 

@@ -255,3 +255,34 @@ def test_query_counts_do_not_grow_with_rows(client, world, finance, make_bond_pr
             counts.append((url, len(queries)))
     half = len(counts) // 2
     assert counts[:half] == counts[half:]
+
+
+def test_exports_in_the_official_layout(client, world, programme):
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    from apps.exports.models import ExportRecord
+
+    client.force_login(world.users[Role.COUNTY_USER])
+    response = client.get(reverse("bonds:project_export"), {"format": "xlsx"})
+    assert response.status_code == 200
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
+    text = [[str(cell) for cell in row] for row in sheet]
+    assert text[0][0] == "专项债券项目表"
+    assert any("申请专项债总额" in row for row in text) and any("覆盖倍数" in row for row in text)
+    # The county user's scope: p_a only.
+    names = {row[1] for row in text}
+    assert world.p_a.name in names and world.p_b.name not in names
+    funding_services.funding_record_save(
+        actor=world.users[Role.CITY_ADMIN],
+        project_id=world.p_a.pk,
+        year=2026,
+        fields={"arrived_total": D(10), "arrived_other": D(10), "planned_total": D(10), "planned_other": D(10)},
+    )
+    response = client.get(reverse("funding:export"), {"format": "csv", "year": "2026"})
+    assert response.status_code == 200
+    body = response.content.decode("utf-8-sig")
+    assert "本年实际到位资金" in body and "其中：中央预算内投资" in body and world.p_a.name in body
+    assert ExportRecord.objects.filter(kind__in=["bonds", "funding"]).count() == 2
+    assert client.get(reverse("bonds:project_export"), {"format": "pdf"}).status_code == 302

@@ -146,6 +146,15 @@ def test_attachment_table_on_its_own_page_and_colophon(docx_bytes):
     assert [c.text for c in table.rows[0].cells] == ["序号", "县区", "完成投资"]
     assert [c.text for c in table.rows[1].cells] == ["1", "甲区", "1.50"]
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    cell = runs_of(document, table.rows[1].cells[1].paragraphs[0])[0]
+    assert (cell.east_asian_font, cell.latin_font, cell.size_pt, cell.bold) == (
+        "仿宋_GB2312",
+        "Times New Roman",
+        12,
+        False,
+    )
+    assert table.rows[1].cells[2].paragraphs[0].alignment == 2  # a number: right
+    assert runs_of(document, table.rows[2].cells[1].paragraphs[0])[0].bold is True  # 合计
     cc = find_paragraph(document, "抄送：")
     assert cc.text == "抄送：市政府办公室，市统计局。"
     assert runs_of(document, cc)[0].size_pt == 14

@@ -72,10 +72,13 @@ def test_plain_one_row_header_in_wan(people, admin):
     commit(admin, xlsx([PLAN_HEADER, row()]))
     project = Project.objects.get(project_code=CODE)
     assert project.total_investment == Decimal("15000")
+    # 建设起止年限 gives years: stored as each year's last day, with year precision, shown as years.
     assert (project.planned_start_date, project.planned_end_date) == (
-        datetime.date(2026, 1, 1),
+        datetime.date(2026, 12, 31),
         datetime.date(2027, 12, 31),
     )
+    assert (project.planned_start_precision, project.planned_end_precision) == ("year", "year")
+    assert (project.date_display("planned_start"), project.date_display("planned_end")) == ("2026年", "2027年")
     assert project.stage == "preliminary"  # 新开工 without an actual start
     assert project.annual_plans.get(year=2026).planned_investment == Decimal("5000")
     assert list(project.partner_units.values_list("name", flat=True)) == ["市水利局"]
@@ -420,7 +423,7 @@ def test_a_county_user_cannot_touch_another_county(people, county_user):
     assert batch.status == BatchStatus.INVALID
     found = errors(batch)
     # 乙县 is not a region the county user knows: outside their scope, it is no name at all.
-    assert ("D", "所在县区", "系统中没有名为“乙县”的县区") in found
+    assert ("D", "所在县区", "“乙县”不在您的管辖范围内（您只能导入甲区的项目）") in found
 
 
 def test_roles_that_may_not_import_plans(people):

@@ -144,8 +144,18 @@ def test_formula_with_cached_value_is_read_as_its_value():
 
 
 def test_huge_merged_range_is_refused():
-    content = xlsx(ROWS, merges=[(5, 0, 200000, 30, "合并")])
-    assert "合并单元格范围过大" in _refused(content, "a.xlsx")
+    # The range alone (no cells inside it, as another writer may leave it): it is what calamine would fill.
+    def merge(name, data):
+        if name == "xl/worksheets/sheet1.xml":
+            return data.replace(
+                b"<pageMargins", b'<mergeCells count="1"><mergeCell ref="A6:AE200000"/></mergeCells><pageMargins'
+            )
+        return data
+
+    assert "合并单元格范围过大" in _refused(rewrite_zip(xlsx(ROWS), merge), "a.xlsx")
+    # As XlsxWriter writes it (its <dimension> spans the range too).
+    message = _refused(xlsx(ROWS, merges=[(5, 0, 200000, 30, "合并")]), "a.xlsx")
+    assert "合并单元格范围过大" in message or "行数超过上限" in message
 
 
 def test_cell_far_to_the_right_is_refused_before_calamine_allocates_it():

@@ -36,7 +36,8 @@ def test_project_list_export_imports_back_unchanged(world):
     for group in ("category", "county", ""):
         content = _content(project_list_export(actor=admin, params=QueryDict(f"format=xlsx&year=2026&group={group}")))
         batch = _preview(admin, ImportKind.PLAN, content)
-        assert batch.status == BatchStatus.PREVIEWED, (batch.message, batch.preview[:2])
+        # Nothing to change: the batch ends as 无变化 (no commit, nothing to undo).
+        assert batch.status == BatchStatus.NO_CHANGE, (batch.message, batch.preview[:2])
         assert (batch.rows_total, batch.rows_unchanged, batch.rows_new, batch.rows_changed) == (3, 3, 0, 0), group
         assert batch.warnings == []  # the export's own subtotals and totals add up
 
@@ -55,7 +56,7 @@ def test_progress_table_export_imports_back_unchanged(world):
     )
     content = _content(progress_export(actor=admin, params=QueryDict("format=xlsx&year=2026&month=10&group=county")))
     batch = _preview(admin, ImportKind.PROGRESS, content)
-    assert batch.status == BatchStatus.PREVIEWED, (batch.message, batch.preview[:2])
+    assert batch.status == BatchStatus.NO_CHANGE, (batch.message, batch.preview[:2])
     # p_a's October report is there already; p_b and p_c have not reported October.
     assert (batch.rows_new, batch.rows_changed, batch.rows_unchanged) == (0, 0, 3)
 

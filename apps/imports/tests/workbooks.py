@@ -24,9 +24,9 @@ PLAN_HEADER = [
 ]
 
 
-def xlsx(rows, *, merges=(), sheet="Sheet1", formulas=(), extra_sheets=()) -> bytes:
+def xlsx(rows, *, merges=(), sheet="Sheet1", formulas=(), extra_sheets=(), hidden_rows=(), hidden_columns=()) -> bytes:
     """rows: lists of cell values from A1; merges: (first_row, first_col, last_row, last_col, value);
-    formulas: (row, col, formula, cached value or None)."""
+    formulas: (row, col, formula, cached value or None); hidden rows and columns of the first sheet."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
     for name, sheet_rows, sheet_merges in [(sheet, rows, merges), *extra_sheets]:
@@ -42,6 +42,10 @@ def xlsx(rows, *, merges=(), sheet="Sheet1", formulas=(), extra_sheets=()) -> by
         for first_row, first_col, last_row, last_col, value in sheet_merges:
             ws.merge_range(first_row, first_col, last_row, last_col, value)
     ws = book.worksheets()[0]
+    for row in hidden_rows:
+        ws.set_row(row, None, None, {"hidden": True})
+    for col in hidden_columns:
+        ws.set_column(col, col, None, None, {"hidden": True})
     for row, col, formula, cached in formulas:
         ws.write_formula(row, col, formula, None, cached if cached is not None else 0)
     book.close()

@@ -11,6 +11,9 @@ from apps.lights.services import lights_evaluate
 from apps.reporting.models import MONTH_COLUMNS, CompletedInvestmentYear
 from tests import factories as f
 
+# Re-exported so that this package's browser test gets the `page` fixture of tests/e2e.
+from tests.e2e.conftest import page, pytest_collection_modifyitems  # noqa: F401
+
 
 def activate(code: str) -> LightRule:
     rule = LightRule.objects.get(code=code)
@@ -39,6 +42,15 @@ def plan(project, year: int, amount: str):
     return f.AnnualPlanFactory(project=project, year=year, planned_investment=Decimal(amount))
 
 
+@pytest.fixture(autouse=True)
+def presets(db):
+    """The presets migration 0002 installs; a transactional test elsewhere flushes them."""
+    from apps.lights.models import LightRuleVersion
+    from apps.lights.presets import install
+
+    install(LightRule, LightRuleVersion)
+
+
 @pytest.fixture
 def evaluate():
     def run(year: int, month: int, **kwargs):
@@ -54,3 +66,22 @@ def project(world, **fields):
 
 def day(text: str) -> datetime.date:
     return datetime.date.fromisoformat(text)
+
+
+def campaign_rule(world, *, levels):
+    """The city's 2026 集中开工 deadline for the 市级领导包抓 projects (30 June, emphasised
+    since October 2025), switched on."""
+    from apps.lights.services import rule_create
+
+    return rule_create(
+        actor=world.users["city_admin"],
+        code="campaign-2026",
+        name="2026年包抓项目集中开工",
+        subject="project",
+        region=world.city,
+        is_active=True,
+        measure="campaign_start_by",
+        params={"start_by": "2026-06-30", "emphasised_since": "2025-10"},
+        scope={"project_set": "leader"},
+        levels=levels,
+    )

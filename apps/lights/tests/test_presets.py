@@ -1,7 +1,6 @@
 """Each preset on hand-built histories: the boundary of each threshold, consecutive months,
 two yellows → red, and the period as it stood (a later date does not rewrite a past month)."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -10,7 +9,7 @@ from apps.lights.models import Colour, Light
 from apps.problems.tests.factories import MeetingFactory, ProblemFactory, SupervisedActionFactory
 from tests import factories as f
 
-from .conftest import activate, colours, completed, day, lights_of, plan, project
+from .conftest import activate, campaign_rule, colours, completed, day, lights_of, plan, project
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +108,11 @@ def test_sanya_relative_band_and_scope(world, evaluate, done, colour):
 
 def _three_counties(world):
     county_c = f.county(world.city, 4, "丙县")
-    rows = {world.county_a: ("112000", "100000", "10"), world.county_b: ("105000", "100000", "6"), county_c: ("99000", "100000", "5")}
+    rows = {
+        world.county_a: ("112000", "100000", "10"),
+        world.county_b: ("105000", "100000", "6"),
+        county_c: ("99000", "100000", "5"),
+    }
     for region, (fai, base, target) in rows.items():
         f.RegionStatFactory(region=region, year=2026, month=6, fai_ytd=Decimal(fai), comparable_base=Decimal(base))
         f.RegionTargetFactory(region=region, year=2026, growth_pct=Decimal(target))
@@ -131,7 +134,9 @@ def test_tianjin_growth_against_target_and_average(world, evaluate):
 def test_tianjin_exactly_at_target_and_average_is_green(world, evaluate):
     rule = activate("tianjin-2022-fai")
     for region in (world.county_a, world.county_b):
-        f.RegionStatFactory(region=region, year=2026, month=6, fai_ytd=Decimal("108000"), comparable_base=Decimal("100000"))
+        f.RegionStatFactory(
+            region=region, year=2026, month=6, fai_ytd=Decimal("108000"), comparable_base=Decimal("100000")
+        )
         f.RegionTargetFactory(region=region, year=2026, growth_pct=Decimal("8"))
     evaluate(2026, 6)
     assert lights_of(rule, 2026, 6) == {}
@@ -167,11 +172,16 @@ def test_deadline_slips_blue_before_red_after(world, evaluate):
         "2026-07-08": None,  # 6 left
     }
     problems = {
-        deadline: ProblemFactory(project=world.p_a, raised_by=admin, raised_on=day("2026-06-01"), deadline=day(deadline))
+        deadline: ProblemFactory(
+            project=world.p_a, raised_by=admin, raised_on=day("2026-06-01"), deadline=day(deadline)
+        )
         for deadline in cases
     }
     resolved = ProblemFactory(
-        project=world.p_a, raised_by=admin, raised_on=day("2026-06-01"), deadline=day("2026-06-10"),
+        project=world.p_a,
+        raised_by=admin,
+        raised_on=day("2026-06-01"),
+        deadline=day("2026-06-10"),
         resolved_on=day("2026-06-20"),
     )
     evaluate(2026, 6)
@@ -186,7 +196,9 @@ def test_deadline_slips_for_supervised_actions(world, evaluate):
     rule = activate("deadline-actions")
     meeting = MeetingFactory(region=world.city, held_on=day("2026-06-01"), created_by=world.users["city_admin"])
     overdue = SupervisedActionFactory(meeting=meeting, owner=world.dept, deadline=day("2026-06-15"))
-    done = SupervisedActionFactory(meeting=meeting, owner=world.dept, deadline=day("2026-06-15"), done_on=day("2026-06-12"))
+    done = SupervisedActionFactory(
+        meeting=meeting, owner=world.dept, deadline=day("2026-06-15"), done_on=day("2026-06-12")
+    )
     evaluate(2026, 6)
     lit = colours(rule, 2026, 6)
     assert lit[overdue.pk] == Colour.RED
@@ -203,19 +215,8 @@ def test_evaluation_is_idempotent(world, evaluate):
 
 
 def test_campaign_deadline(world, evaluate):
-    from apps.lights.services import rule_create
-
-    admin = world.users["city_admin"]
-    rule = rule_create(
-        actor=admin,
-        code="campaign-2026",
-        name="2026年包抓项目集中开工",
-        subject="project",
-        region=world.city,
-        is_active=True,
-        measure="campaign_start_by",
-        params={"start_by": "2026-06-30", "emphasised_since": "2025-10"},
-        scope={"project_set": "leader"},
+    rule = campaign_rule(
+        world,
         levels=[
             {"colour": "red", "op": ">", "value": "0"},
             {"colour": "blue", "op": ">=", "value": "-29"},

@@ -44,21 +44,28 @@ def test_a_new_version_keeps_old_lights_naming_the_old_version(world, evaluate):
     evaluate(2026, 4)  # the world's projects: planned 2026-03-01 → 2 months, yellow
     assert set(colours(rule, 2026, 4).values()) == {Colour.YELLOW}
     v2 = rule_version_save(
-        actor=admin, rule=rule, reason="两个月未开工即亮红灯", **_definition(rule, levels=[{"colour": "red", "op": ">=", "value": "2"}])
+        actor=admin,
+        rule=rule,
+        reason="两个月未开工即亮红灯",
+        **_definition(rule, levels=[{"colour": "red", "op": ">=", "value": "2"}]),
     )
     assert v2.number == 2
     assert Light.objects.filter(rule=rule, year=2026, month=4).first().version.number == 1
     evaluate(2026, 5)
     assert {light.version.number for light in Light.objects.filter(rule=rule, year=2026, month=5)} == {2}
     assert set(colours(rule, 2026, 5).values()) == {Colour.RED}
-    records = ChangeRecord.objects.filter(content_type=ContentType.objects.get_for_model(LightRuleVersion), object_id=v2.pk)
+    records = ChangeRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(LightRuleVersion), object_id=v2.pk
+    )
     assert records.get().after["levels"] == [{"colour": "red", "op": ">=", "value": "2"}]
     assert ChangeRecord.objects.filter(
         content_type=ContentType.objects.get_for_model(LightRule), object_id=rule.pk
     ).exists()
 
 
-@pytest.mark.parametrize("role", [Role.COUNTY_USER, Role.CITY_LEADER, Role.DEPARTMENT_USER, Role.OWNER_REPORTER, Role.AUDITOR])
+@pytest.mark.parametrize(
+    "role", [Role.COUNTY_USER, Role.CITY_LEADER, Role.DEPARTMENT_USER, Role.OWNER_REPORTER, Role.AUDITOR]
+)
 def test_only_the_city_administrator_edits_rules(world, role):
     rule = LightRule.objects.get(code="yinchuan-2025-start")
     with pytest.raises(PermissionDenied):

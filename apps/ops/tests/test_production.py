@@ -93,7 +93,7 @@ def test_make_run_turns_debug_on():
 @pytest.mark.django_db
 def test_healthz_reports_every_check(client):
     response = client.get("/healthz")
-    assert response.status_code == 200
+    assert response.status_code == 200, response.content
     body = response.json()
     assert body["status"] == "ok"
     assert set(body["checks"]) == {"database", "migrations", "cache", "broker", "worker", "beat"}

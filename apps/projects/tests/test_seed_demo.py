@@ -54,9 +54,13 @@ def digest() -> str:
 
 
 def wipe():
+    from apps.attraction.models import InvestmentLead
     from apps.funding.demo import wipe_demo
     from apps.problems.models import LetterCounter, Meeting, Problem
+    from apps.reserve.models import ReserveProject
 
+    ReserveProject.objects.all().delete()
+    InvestmentLead.objects.all().delete()
     wipe_demo()
     Meeting.objects.all().delete()
     Problem.objects.all().delete()

@@ -414,6 +414,7 @@ def test_by_category_and_investor_type(town, admin):
         "annual_planned": D("1.20"),  # K2 10000 + K4 2000
         "share": D("30.0"),
         "completed_ytd": D("0.08"),  # K2 800
+        "plan_completion_rate": D("6.7"),  # 800 / 12000 = 6.67 %
         "unverified_reports": 1,  # K2 April
     }
     assert by_category["industry"].project_ids == ids(town.k2, town.k4)
@@ -421,6 +422,7 @@ def test_by_category_and_investor_type(town, admin):
         "annual_planned": D("0.00"),
         "share": D("0.0"),
         "completed_ytd": D("0.00"),
+        "plan_completion_rate": None,  # nothing planned
         "unverified_reports": 0,
     }
     by_type = {p.key: p for p in r.by_investor_type}
@@ -428,6 +430,7 @@ def test_by_category_and_investor_type(town, admin):
         "annual_planned": D("2.80"),  # K1 20000 + K3 8000
         "share": D("70.0"),
         "completed_ytd": D("0.50"),  # K1 5000
+        "plan_completion_rate": D("17.9"),  # 5000 / 28000 = 17.86 %
         "unverified_reports": 4,  # K1 January and June, K3 May and June
     }
     assert by_type["government"].label == "政府投资"
@@ -508,7 +511,9 @@ def test_project_sets(town, admin, project_set, count, planned):
     assert (r["key_projects_count"].value, r["annual_planned_investment"].value) == (count, planned)
 
 
-@pytest.mark.parametrize("project_set", ["bogus", "level:national", "category:", "leader:1", ""])
+@pytest.mark.parametrize(
+    "project_set", ["bogus", "level:national", "category:", "leader:1", "", "person:", "person:x", "person:01"]
+)
 def test_unknown_set_is_refused_in_chinese(town, admin, project_set):
     with pytest.raises(ValueError, match="未知的项目范围"):
         compute(admin, town.city, project_set=project_set)
@@ -737,3 +742,13 @@ def test_target_plan_gap_only_for_the_region_s_whole_set(town, admin):
     dept = compute(town.users[Role.DEPARTMENT_USER], town.city)
     assert dept.whole_set is False and dept["target_plan_gap"].value is None
     assert dept["fai_target_amount"].value == D("132.00")  # the target itself is still said
+
+
+def test_one_leader_s_projects(town, admin):
+    r = compute(admin, town.city, project_set=f"person:{town.leader.pk}")
+    # 王: K1 (续建, 20000 planned, 5000 done) and K2 (10000 planned, 800 done).
+    assert r["key_projects_count"].project_ids == ids(town.k1, town.k2)
+    assert r["annual_planned_investment"].value == D("3.00")
+    assert r["completed_ytd"].value == D("0.58")
+    assert r["plan_completion_rate"].value == D("19.3")  # 5800 / 30000
+    assert r.whole_set is False and r["target_plan_gap"].value is None

@@ -1,0 +1,69 @@
+"""Cached indicator and dashboard payloads (Redis in production, in process in the demo).
+
+A payload is keyed by what decides it: the kind (dashboard, API), the user's scope (the
+inputs of `project_scope_q`: role, superuser, region, organisation), the region, period and
+project set, the language and today's date (days to the statistics deadline), and the
+**figures version**: the newest change record of the models the figures are computed from
+(projects and their plans and milestones, monthly reports, official statistics, regions and
+people, problems). Every write of those records a change in the same transaction (bulk
+imports and undo included), so a committed change gives a new version and the next request
+computes afresh: invalidation needs no signal and holds across processes. The version is
+read before the payload is computed, so a payload computed while a change commits is stored
+under the older version and never served after it.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections, router
+from django.utils import timezone, translation
+
+#: The apps whose change records move the figures.
+FIGURE_APPS = ("projects", "reporting", "statistics", "regions", "problems")
+CACHE_SECONDS = 600
+
+# One index probe per content type (audit_changerecord (content_type_id, id)).
+_VERSION_SQL = """
+SELECT COALESCE(MAX(latest), 0) FROM (
+    SELECT (SELECT MAX(r.id) FROM audit_changerecord r WHERE r.content_type_id = c.id) AS latest
+    FROM django_content_type c WHERE c.app_label IN ({apps})
+) AS per_type
+"""
+
+
+def figures_version() -> int:
+    """Read where the figures are read (a replica, if the request may use one), so that the
+    version and the data agree however far the replica lags."""
+    from apps.audit.models import ChangeRecord
+
+    with connections[router.db_for_read(ChangeRecord)].cursor() as cursor:
+        cursor.execute(_VERSION_SQL.format(apps=", ".join(["%s"] * len(FIGURE_APPS))), FIGURE_APPS)
+        return cursor.fetchone()[0]
+
+
+def scope_key(user) -> str:
+    """Users who see the same projects share payloads (see project_scope_q)."""
+    return f"{user.role}.{int(user.is_superuser)}.{user.region_id or 0}.{user.organisation_id or 0}"
+
+
+def payload_key(kind: str, user, **question) -> str:
+    parts = json.dumps(question, sort_keys=True, default=str)
+    digest = hashlib.sha256(
+        f"{scope_key(user)}|{translation.get_language()}|{timezone.localdate()}|{parts}".encode()
+    ).hexdigest()[:32]
+    return f"figures:{kind}:{figures_version()}:{digest}"
+
+
+def cached_payload(kind: str, user, build: Callable[[], object], **question):
+    """The payload for `question` from the cache, else `build()` stored for next time."""
+    if not getattr(settings, "FIGURES_CACHE", True):
+        return build()
+    key = payload_key(kind, user, **question)
+    payload = cache.get(key)
+    if payload is None:
+        payload = build()
+        cache.set(key, payload, CACHE_SECONDS)
+    return payload
