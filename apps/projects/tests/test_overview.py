@@ -62,6 +62,10 @@ def test_contradictions_are_named(world):
 def test_project_page_shows_the_overview(client, world):
     p = world.p_a
     f.AnnualPlanFactory(project=p, year=TODAY.year, planned_investment=Decimal("500"))
+    month = datetime.date.today().month
+    MonthlyReport.objects.create(
+        project=p, year=TODAY.year, month=month, completed_investment=Decimal("40"), status=ReportStatus.SUBMITTED
+    )
     client.force_login(world.users[Role.COUNTY_USER])
     html = client.get(reverse("projects:detail", args=[p.pk])).content.decode()
     assert 'id="progress"' in html and '<svg class="bars"' in html

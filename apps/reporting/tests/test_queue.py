@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from apps.accounts.models import Role
 from apps.audit.models import ChangeRecord
@@ -46,7 +47,8 @@ def test_flags_say_why(world, period, admin):
 
     rows = {report.pk: report for report in queue(admin)}
     assert [flag.code for flag in report_flags(rows[spike.pk])] == ["spike", "over_plan"]
-    reasons = " ".join(flag.reason for flag in report_flags(rows[spike.pk]))
+    with translation.override("zh-hans"):  # the reasons as a Chinese user reads them
+        reasons = " ".join(flag.reason for flag in report_flags(rows[spike.pk]))
     assert "月均 100" in reasons and "4.0 倍" in reasons and "超过年度计划 500 万元" in reasons
     assert [flag.code for flag in report_flags(rows[zero.pk])] == ["zero"]
     assert report_flags(rows[calm.pk]) == []
