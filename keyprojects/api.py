@@ -102,8 +102,9 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError):
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError):
-    messages = {400: _("请求体不是有效的 JSON。"), 429: _("请求过于频繁，请稍后再试。")}
-    return _error(request, exc.status_code, messages.get(exc.status_code, str(exc)))
+    messages = {400: _("请求体不是有效的 JSON。")}
+    default = _("请求过于频繁，请稍后再试。") if exc.status_code == 429 else ""
+    return _error(request, exc.status_code, messages.get(exc.status_code) or str(exc) or default)
 
 
 api.add_router("/projects", projects_router)

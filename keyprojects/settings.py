@@ -4,6 +4,7 @@ Embedded default: SQLite in ./var/db.sqlite3. Production: set DATABASE_URL
 (e.g. postgres://user@host:5432/db), SECRET_KEY and DEBUG=0.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -41,6 +42,11 @@ INSTALLED_APPS = [
     "apps.problems",
     "apps.workdays",
     "apps.approvals",
+    # Security (issue 12): login lockout, second factor, CSP.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -51,9 +57,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "apps.accounts.middleware.AccountSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so it sees the outcome of the authentication backends (axes' own docs).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "keyprojects.urls"
@@ -94,7 +105,12 @@ LOGIN_REDIRECT_URL = "projects:list"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "apps.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "apps.accounts.passwords.PasswordHistoryValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -127,3 +143,106 @@ LOGGING = {
 IMPORT_MAX_BYTES = int(os.environ.get("KP_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 IMPORT_MAX_ROWS = int(os.environ.get("KP_IMPORT_MAX_ROWS", 100_000))
 IMPORTS_RUN_INLINE = False
+
+
+# ---------------------------------------------------------------------------------------
+# Security (等保 2.0 level 3; README "Security"). Every figure can be changed from the
+# environment; the defaults are the ones the assessment expects.
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value in (None, "") else value.lower() in ("1", "true", "yes", "on")
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return default if value in (None, "") else int(value)
+
+
+# Passwords: Argon2id first; the others only verify (and upgrade) hashes made before.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+KP_PASSWORD_MAX_AGE_DAYS = _env_int("KP_PASSWORD_MAX_AGE_DAYS", 90)  # 0: never expires
+KP_PASSWORD_HISTORY = _env_int("KP_PASSWORD_HISTORY", 5)
+
+# Login failures (django-axes): the account is locked, and the client throttled, after
+# KP_LOGIN_FAILURE_LIMIT failures for KP_LOGIN_LOCKOUT_MINUTES. Failures during a lockout do
+# not extend it, so an attacker cannot keep a user out beyond the cool-off; the security
+# administrator can unlock at once.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "apps.accounts.roles.RolePermissionBackend",
+]
+AXES_FAILURE_LIMIT = _env_int("KP_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=_env_int("KP_LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "apps.core.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+
+# Second factor (django-otp, TOTP per RFC 6238) for everyone who can change data or
+# administer. On by default in production (DEBUG off); the demo (`make run`) and the tests
+# run without it unless KP_REQUIRE_2FA=1.
+KP_REQUIRE_2FA = _env_bool("KP_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = "KeyProjects"
+
+# Sessions: idle timeout and absolute lifetime (minutes); the cookie dies with the browser.
+KP_SESSION_IDLE_MINUTES = _env_int("KP_SESSION_IDLE_MINUTES", 30)
+KP_SESSION_MAX_MINUTES = _env_int("KP_SESSION_MAX_MINUTES", 12 * 60)
+SESSION_COOKIE_AGE = KP_SESSION_MAX_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# API tokens expire after this many days unless issued with another expiry.
+KP_API_TOKEN_DAYS = _env_int("KP_API_TOKEN_DAYS", 90)
+
+# Client IP behind a reverse proxy: X-Forwarded-For is read only when the request comes
+# from one of these addresses or networks (comma-separated, e.g. "10.0.0.5,10.1.0.0/16").
+KP_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("KP_TRUSTED_PROXIES", "").split(",") if p.strip()]
+
+# HTTPS. Production (DEBUG off) defaults to all of it; KP_HTTPS=0 turns it off behind a
+# plain-HTTP test rig. KP_PROXY_SSL_HEADER names the header the proxy sets to "https"
+# (e.g. X-Forwarded-Proto); set it only when the proxy overwrites that header.
+KP_HTTPS = _env_bool("KP_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = KP_HTTPS
+SESSION_COOKIE_SECURE = KP_HTTPS
+CSRF_COOKIE_SECURE = KP_HTTPS
+SECURE_HSTS_SECONDS = _env_int("KP_HSTS_SECONDS", 31_536_000) if KP_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("KP_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _env_bool("KP_HSTS_PRELOAD", True)
+if os.environ.get("KP_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + os.environ["KP_PROXY_SSL_HEADER"].upper().replace("-", "_"), "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts and styles only from this origin, no inline
+# script. Styles keep 'unsafe-inline' for the style="" attributes ECharts and templates write.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Request bodies: JSON and form posts above this size are refused (413); uploads go
+# through the importer's own limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = _env_int("KP_MAX_BODY_BYTES", 2_621_440)

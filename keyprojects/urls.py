@@ -3,12 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from apps.accounts.views import LoginView
+
 from .api import api
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboard:index", permanent=False)),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("apps.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("projects/", include("apps.projects.urls")),
     path("changes/", include("apps.audit.urls")),

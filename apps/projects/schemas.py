@@ -263,6 +263,7 @@ class ChangeRecordOut(Schema):
     time: datetime.datetime
     user_name: str
     request_id: str
+    correlation_id: str
     client_ip: str | None
     action: str
     action_label: str

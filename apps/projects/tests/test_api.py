@@ -208,7 +208,11 @@ def test_create_saves_and_writes_one_change_record(county, world):
     assert record.after["name"] == "甲区污水处理厂"
     assert record.after["total_investment"] == "12345.67"
     assert record.after["partner_units"] == sorted([world.dept.pk, world.other_dept.pk])
-    assert record.request_id == "req-api-1" and record.user == world.users[Role.COUNTY_USER]
+    assert (
+        record.correlation_id == "req-api-1"
+        and len(record.request_id) == 32
+        and record.user == world.users[Role.COUNTY_USER]
+    )
 
 
 def test_create_accepts_a_json_number_for_money(county, world):
@@ -438,7 +442,7 @@ def test_history_is_newest_first(county, world):
     assert [r["object_type"] for r in history] == ["项目", "年度计划", "项目"]
     newest, oldest = history[0], history[-1]
     assert newest["after"]["scope"] == "第二次" and newest["before"]["scope"] == "第一次"
-    assert oldest["request_id"] == "req-1" and oldest["user_name"] == "county"
+    assert oldest["correlation_id"] == "req-1" and oldest["request_id"] != "req-1" and oldest["user_name"] == "county"
     assert oldest["client_ip"] == "127.0.0.1"
     assert oldest["changed_fields"] == ["scope", "version"]
     assert oldest["action_label"] == "修改" and oldest["object_repr"] == "甲区快速路"

@@ -53,7 +53,7 @@ def test_edit_saves_and_history_shows_the_change(county_client, world):
     )
     assert response.status_code == 302
     record = ChangeRecord.objects.get(action="update")
-    assert record.client_ip == "10.1.2.3" and record.request_id == "req-42"
+    assert record.client_ip == "10.1.2.3" and record.correlation_id == "req-42" and record.request_id != "req-42"
     page = county_client.get(reverse("projects:detail", args=[world.p_a.pk])).content.decode()
     assert "总投资（万元）" in page and "10000" in page and "15000.5" in page
     assert "req-42" in page

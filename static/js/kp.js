@@ -1,0 +1,13 @@
+// Behaviour the templates ask for with data-* attributes, so no page needs inline script
+// (the Content-Security-Policy allows scripts from this origin only).
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+});
+document.addEventListener("change", (event) => {
+  if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();
+});
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+  if (event.target.closest("a[data-inert]")) event.preventDefault();
+});
