@@ -13,7 +13,7 @@ BEGIN
     IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
     END IF;
-    RAISE EXCEPTION 'audit table %% is append-only: % refused', TG_TABLE_NAME, TG_OP
+    RAISE EXCEPTION 'audit table %% is append-only: %% refused', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'insufficient_privilege';
 END;
 $$ LANGUAGE plpgsql;
@@ -45,7 +45,7 @@ def chain_existing(apps, schema_editor):
 def triggers_on(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(CREATE.replace("%%", "%"))
+    schema_editor.execute(CREATE)  # executed with parameters: "%%" is one "%"
     for table in TABLES:
         schema_editor.execute(TRIGGERS.format(table=table))
 
