@@ -24,6 +24,7 @@ from django.utils import timezone
 from stdnum.cn import uscc
 
 from apps.accounts.models import Role, User
+from apps.accounts.roles import STAFF_ROLES
 from apps.regions.models import Organisation, OrganisationKind, Person, Region, RegionLevel
 
 from .models import AnnualPlan, Category, InvestorType, Level, Milestone, Project, Stage
@@ -161,7 +162,7 @@ def demo_users_table(anchors: dict | None = None) -> list[tuple[str, str, str, s
     leader = anchors.get("leader")
     owner = anchors.get("owner")
     rows = [
-        ("admin", Role.CITY_ADMIN, "示范市全部项目，可维护；可进入管理后台（超级用户）"),
+        ("admin", Role.CITY_ADMIN, "示范市全部项目，可维护；可在管理后台维护业务数据（非超级用户）"),
         (
             "leader",
             Role.CITY_LEADER,
@@ -171,6 +172,10 @@ def demo_users_table(anchors: dict | None = None) -> list[tuple[str, str, str, s
         ("dept", Role.DEPARTMENT_USER, "市交通运输局牵头或协作的项目（只读）"),
         ("owner", Role.OWNER_REPORTER, f"本单位{f'（{owner}）' if owner else ''}的项目，填报进度"),
         ("auditor", Role.AUDITOR, "全部项目及修改记录（只读）"),
+        # 三员分立: no business data, each administers one thing.
+        ("sysadmin", Role.SYSTEM_ADMIN, "管理后台：用户账号、区划、单位、人员、工作日历；不能改业务数据和审计记录"),
+        ("secadmin", Role.SECURITY_ADMIN, "管理后台：角色、停用、解锁、双因素重置、结束会话、令牌吊销、安全事件"),
+        ("auditadmin", Role.AUDIT_ADMIN, "管理后台：安全事件与变更记录（只读），校验审计链"),
     ]
     return [(username, DEMO_PASSWORD, str(role.label), scope) for username, role, scope in rows]
 
@@ -1303,6 +1308,9 @@ class _Generator:
             ("dept", Role.DEPARTMENT_USER, "杨帆", {"organisation": transport}),
             ("owner", Role.OWNER_REPORTER, "赵磊", {"organisation_id": owner_pk}),
             ("auditor", Role.AUDITOR, "孙丽", {}),
+            ("sysadmin", Role.SYSTEM_ADMIN, "周强", {}),
+            ("secadmin", Role.SECURITY_ADMIN, "吴敏", {}),
+            ("auditadmin", Role.AUDIT_ADMIN, "郑涛", {}),
         ]
         existing = set(User.objects.filter(username__in=[s[0] for s in specs]).values_list("username", flat=True))
         password = make_password(DEMO_PASSWORD)  # one hash for all: a public demo password
@@ -1311,7 +1319,6 @@ class _Generator:
             if username in existing:
                 self.summary.skipped_users.append(username)
                 continue
-            is_admin = role == Role.CITY_ADMIN
             users.append(
                 User(
                     username=username,
@@ -1319,8 +1326,8 @@ class _Generator:
                     first_name=full_name,
                     email=f"{username}@demo.example.cn",
                     password=password,
-                    is_staff=is_admin,
-                    is_superuser=is_admin,
+                    # Nobody in the demo is a superuser (三员分立); bulk_create skips save().
+                    is_staff=role in STAFF_ROLES,
                     **anchors,
                 )
             )

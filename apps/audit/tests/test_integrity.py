@@ -119,7 +119,11 @@ def test_concurrent_writers_keep_one_chain(world):
                         entries=[(ChangeAction.UPDATE, p, {"n": n}, {"n": n + 1}, p.pk) for p in projects],
                     )
                     change_record_write(
-                        actor=admin, action=ChangeAction.UPDATE, instance=projects[0], before={"m": 0}, after={"m": n + 1}
+                        actor=admin,
+                        action=ChangeAction.UPDATE,
+                        instance=projects[0],
+                        before={"m": 0},
+                        after={"m": n + 1},
                     )
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
