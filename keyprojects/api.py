@@ -85,6 +85,15 @@ def concurrent_edit(request: HttpRequest, exc: ConcurrentEditError):
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request: HttpRequest, exc: PermissionDenied):
+    from apps.audit.models import SecurityEventKind
+    from apps.audit.services import security_event_write
+
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    security_event_write(
+        kind=SecurityEventKind.ACCESS_DENIED,
+        user=user if user is not None and user.is_authenticated else None,
+        detail={"path": request.path[:200], "method": request.method},
+    )
     return _error(request, 403, str(exc) or _("您无权执行此操作。"))
 
 

@@ -32,7 +32,7 @@ from .models import AnnualPlan, Category, InvestorType, Level, Milestone, Projec
 DEFAULT_PROJECTS = 400
 DEFAULT_SEED = 20261121
 DEFAULT_REPORT_YEARS = 2
-DEMO_PASSWORD = "demo12345"
+DEMO_PASSWORD = "demo12345"  # noqa: S105 - the public demo password, printed by `make run`
 APPROVALS_DEMO_MAX_PROJECTS = 5000
 
 PROVINCE = ("610000", "示范省")
