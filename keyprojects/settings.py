@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # ninja's own static Swagger UI files, so /api/v1/docs works on a network without a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -70,7 +70,7 @@ class ProblemPatch(_Input):
     deadline: datetime.date = None
 
 
-class ActionIn(_Input):
+class SupervisedActionIn(_Input):
     description: str
     taken_on: datetime.date | None = Field(None, description="不填为今天")
 
@@ -153,14 +153,14 @@ class FigureRowOut(Schema):
     average_days: float | None = Field(..., description="从提出到解决的平均天数（已解决、已销号的问题）")
 
 
-class FiguresOut(Schema):
+class ProblemFiguresOut(Schema):
     total: FigureRowOut
     by_type: list[FigureRowOut]
     by_department: list[FigureRowOut]
     by_level: list[FigureRowOut]
 
 
-class NotStartedOut(Schema):
+class ProblemNotStartedOut(Schema):
     project_id: int
     name: str
     region: str
@@ -221,12 +221,12 @@ class SupervisedActionListOut(Schema):
     items: list[SupervisedActionOut]
 
 
-class ReportIn(_Input):
+class ActionProgressIn(_Input):
     progress: str
     done: bool = False
 
 
-class DecisionIn(_Input):
+class MeetingDecisionIn(_Input):
     decision: str
     owner: int = Field(..., description="责任单位（政府部门）id")
     owner_person: int | None = None
