@@ -5,6 +5,7 @@ Every answer is JSON; errors are `{"detail": "中文说明", "errors": {"field":
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -13,6 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from apps.approvals.api import router as approvals_router
 from apps.core.api_auth import API_AUTH
+from apps.core.api_parser import StrictParser
 from apps.core.exceptions import ConcurrentEditError
 from apps.exports.api import router as exports_router
 from apps.imports.api import router as imports_router
@@ -30,6 +32,7 @@ api = NinjaAPI(
     "认证：`Authorization: Bearer <令牌>`，或浏览器登录会话（修改类请求需 CSRF 令牌）。",
     urls_namespace="api",
     auth=API_AUTH,
+    parser=StrictParser(),
 )
 
 
@@ -51,6 +54,8 @@ def _pydantic_message(error: dict) -> str:
         return _("请输入有效的日期（YYYY-MM-DD）。")
     if kind == "extra_forbidden":
         return _("不支持该字段。")
+    if kind == "unstorable_text":
+        return str(error.get("msg"))
     return _("取值无效。")
 
 
@@ -76,6 +81,13 @@ def service_invalid(request: HttpRequest, exc: DjangoValidationError):
     return _error(
         request, 422, _("提交的数据有误。"), {field: [str(m) for m in msgs] for field, msgs in errors.items()}
     )
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
+def out_of_range(request: HttpRequest, exc: Exception):
+    # A number the database cannot hold (an id or year beyond 64 bits) is the client's error.
+    return _error(request, 422, _("提交的数据有误。"), {"__all__": [_("数值超出允许范围。")]})
 
 
 @api.exception_handler(ConcurrentEditError)

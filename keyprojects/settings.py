@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "apps.core.api_parser.UnstorableTextMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so it sees the outcome of the authentication backends (axes' own docs).
     "axes.middleware.AxesMiddleware",
