@@ -401,7 +401,9 @@ def test_annual_plan_outside_the_project_years_is_422(county, world):
 
 def test_plan_of_another_project_is_404(admin, world):
     plan = f.AnnualPlanFactory(project=world.p_b)
-    response = admin.patch(f"{API}/projects/{world.p_a.pk}/annual-plans/{plan.pk}", {"goal": "x"}, content_type=JSON)
+    response = admin.patch(
+        f"{API}/projects/{world.p_a.pk}/annual-plans/{plan.pk}", {"goal": "x", "version": 1}, content_type=JSON
+    )
     assert response.status_code == 404
 
 
@@ -413,9 +415,11 @@ def test_milestone_create_update_delete(county, world):
     milestone = created.json()
     assert milestone["status"] == "on_track" and milestone["project_version"] == 2
 
-    changed = county.patch(f"{url}/{milestone['id']}", {"forecast_date": "2099-09-30"}, content_type=JSON)
+    missing = county.patch(f"{url}/{milestone['id']}", {"forecast_date": "2099-09-30"}, content_type=JSON)
+    assert missing.status_code == 422 and "version" in missing.json()["errors"]  # the version is required
+    changed = county.patch(f"{url}/{milestone['id']}", {"forecast_date": "2099-09-30", "version": 2}, content_type=JSON)
     assert changed.status_code == 200 and changed.json()["status"] == "at_risk"
-    bad = county.patch(f"{url}/{milestone['id']}", {"actual_date": "2999-01-01"}, content_type=JSON)
+    bad = county.patch(f"{url}/{milestone['id']}", {"actual_date": "2999-01-01", "version": 3}, content_type=JSON)
     assert bad.status_code == 422 and "actual_date" in bad.json()["errors"]
     assert county.get(url).json()[0]["forecast_date"] == "2099-09-30"
 

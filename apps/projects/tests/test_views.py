@@ -260,3 +260,20 @@ def test_owner_unit_is_searched_by_name_on_the_page_and_by_id_in_links(client, w
     assert "甲区快速路" in body and "乙县水厂" not in body
     body = client.get(url, {"owner_unit": world.other_owner.pk}).content.decode()
     assert "乙县水厂" in body and "甲区快速路" not in body
+
+
+def test_child_edit_form_requires_the_loaded_version(client, world):
+    """Annual plans and milestones: a form without the version, or with a stale one, saves nothing."""
+    from apps.projects.models import AnnualPlan
+
+    plan = f.AnnualPlanFactory(project=world.p_a, goal="旧")
+    client.force_login(world.users[Role.CITY_ADMIN])
+    url = reverse("projects:child_edit", args=[world.p_a.pk, "plans", plan.pk])
+    page = client.get(url).content.decode()
+    assert f'name="version" value="{world.p_a.version}"' in page
+    data = {"year": plan.year, "planned_investment": "1", "goal": "新"}
+    assert client.post(url, data).status_code == 200  # no version: refused
+    assert client.post(url, {**data, "version": world.p_a.version + 5}).status_code == 200  # stale
+    assert AnnualPlan.objects.get(pk=plan.pk).goal == "旧"
+    assert client.post(url, {**data, "version": world.p_a.version}).status_code == 302
+    assert AnnualPlan.objects.get(pk=plan.pk).goal == "新"
