@@ -9,7 +9,9 @@ from ninja.errors import ValidationError
 from ninja.parser import Parser
 
 
-def unstorable_text(value: str) -> bool:
+def unstorable_text(value) -> bool:
+    if not isinstance(value, str):  # uploaded files come through here too
+        return False
     return "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value)
 
 
