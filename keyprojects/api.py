@@ -13,11 +13,15 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from apps.approvals.api import router as approvals_router
+from apps.attraction.api import router as attraction_router
+from apps.bonds.api import router as bonds_router
 from apps.core.api_auth import API_AUTH
 from apps.core.api_parser import StrictParser
 from apps.core.exceptions import ConcurrentEditError
 from apps.exports.api import router as exports_router
+from apps.funding.api import router as funding_router
 from apps.imports.api import router as imports_router
+from apps.lights.api import lights_router, rules_router
 from apps.problems.api import actions_router, letters_router, meetings_router, problems_router
 from apps.projects.api import router as projects_router
 from apps.regions.api import router as regions_router
@@ -140,3 +144,8 @@ api.add_router("/", regions_router)
 api.add_router("/", statistics_router)
 api.add_router("/approvals", approvals_router)
 api.add_router("/workdays", workdays_router)
+api.add_router("/lights", lights_router)
+api.add_router("/light-rules", rules_router)
+api.add_router("/funding", funding_router)
+api.add_router("/bonds", bonds_router)
+api.add_router("/investment-leads", attraction_router)

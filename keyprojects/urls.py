@@ -1,14 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from apps.accounts.views import LoginView
+from apps.ops import views as ops_views
 
 from .api import api
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboard:index", permanent=False)),
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("apps.accounts.urls")),
@@ -22,8 +25,13 @@ urlpatterns = [
     path("problems/", include("apps.problems.urls")),
     path("workdays/", include("apps.workdays.urls")),
     path("approvals/", include("apps.approvals.urls")),
+    path("lights/", include("apps.lights.urls")),
+    path("funding/", include("apps.funding.urls")),
+    path("bonds/", include("apps.bonds.urls")),
+    path("attraction/", include("apps.attraction.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("healthz", ops_views.healthz, name="healthz"),
 ]
 
 handler400 = "apps.core.errors.bad_request"

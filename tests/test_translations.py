@@ -43,6 +43,9 @@ def parse_po(path: Path):
         msgid = _unquote(entry["msgid"])
         if not msgid:
             continue
+        if "msgctxt" in entry:
+            # Compiled catalogues key an entry with a context (pgettext) as "context\x04msgid".
+            msgid = _unquote(entry["msgctxt"]) + "\x04" + msgid
         plural = _unquote(entry["msgid_plural"]) if "msgid_plural" in entry else None
         strs = [_unquote(value) for name, value in sorted(entry.items()) if name.startswith("msgstr")]
         result.append((msgid, plural, strs, entry_flags))

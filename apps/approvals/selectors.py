@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -142,7 +142,13 @@ def project_intakes(*, user, project: Project):
 
 
 def factor_list(*, user, project: Project | None = None):
-    needs = FactorNeed.objects.restrict(user).select_related("project", "department")
+    """Factor needs the user sees, each with `can_change` (so a page shows 修改 only where it opens)."""
+    changeable = FactorNeed.objects.restrict(user, "change").filter(pk=OuterRef("pk"))
+    needs = (
+        FactorNeed.objects.restrict(user)
+        .select_related("project", "department")
+        .annotate(can_change=Exists(changeable))
+    )
     return needs.filter(project=project) if project is not None else needs
 
 

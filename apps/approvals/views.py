@@ -102,7 +102,9 @@ def figures(request):
 @login_required
 def project_page(request, project_id: int):
     user = request.user
-    project = project_selectors.project_get(user=user, pk=project_id)
+    project = project_selectors.project_get_through(
+        user=user, pk=project_id, related=selectors.item_queryset(user=user)
+    )
     _tick(user)
     items, calendar_error = selectors.with_elapsed(selectors.checklist(user=user, project=project))
     context = {

@@ -9,15 +9,23 @@ what fills each one:
   市级领导包抓项目, for figures the speech gives about those projects only);
 * ``"ctx:<name>"``: a fact of the request (region, year, month, number of sub-regions,
   statistics threshold): no project is behind it, so it is not linked;
-* ``"manual:<what>"``: a figure KeyProjects cannot know (special bonds, tonnages, dates
-  decided in meetings): shown as "（需人工填写）", never guessed.
+* ``"bonds:<figure>"``: a special-bond figure of apps/bonds (applied, passed, ...), linked to
+  the bond projects behind it;
+* ``"manual:<what>"``: a figure KeyProjects cannot know (tonnages, dates decided in
+  meetings): shown as "（需人工填写）", never guessed.
 
 `hints` are indicators that back a sentence without appearing in its text (shown under it,
-not copied). Placeholders that stand for names (省委书记XXX, XX书记, XXX高铁, 支持XX发展,
+not copied).
+
+The wording adapts to the data and the period (`adapt_parts`): a negative gap is said as
+"超出X亿元" (a `Variant` of the sentence, its figure shown without the sign), an exact figure
+loses the speech's "多" ("X亿多" → "X亿元"), the period words fit the month ("现在半年时间就要
+过去" only in May and June), and the speech's slips are corrected ("截止目前" → "截至目前").
+Where a sentence had to be reworded so that its figures agree with each other, `original`
+keeps the speech's words. Placeholders that stand for names (省委书记XXX, XX书记, XXX高铁, 支持XX发展,
 《X市……方案》) are not figures: their sentences are left out.
 """
 
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -33,11 +41,23 @@ MANUAL_TEXT = "（需人工填写）"
 
 
 @dataclass(frozen=True)
+class Variant:
+    """Another wording of a sentence, used when the figure `slot` is negative ("negative")
+    or zero ("zero"); same slots in the same order, the figure shown without its sign."""
+
+    slot: str
+    when: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Sentence:
     section: str
     text: str
     slots: tuple[str, ...] = ()
     hints: tuple[str, ...] = ()
+    variants: tuple[Variant, ...] = ()
+    original: str = ""  # the speech's words, when `text` had to be reworded
 
 
 @dataclass(frozen=True)
@@ -50,7 +70,8 @@ class Speech:
 S1_OPENING = "（开场）"
 S1_ONE = "一、梳理当前工作，准确把握推进项目建设关键点和突破口"
 S1_FOUR = "四、坚持大抓项目，全力以赴推动项目建设工作"
-S1_FOUR_3 = "四、（三）要全力推进新开工项目建设"
+# A sub-section of 四、: a level-2 heading under it, not a second "四、".
+S1_FOUR_3 = "（三）要全力推进新开工项目建设"
 S2_ONE = "第一,坚定信心，以时不我待的冲劲狠抓项目"
 S2_TWO = "第二,认清形势，以自我加压的拼劲攻坚克难"
 S2_THREE = "第三,凝聚合力，以一抓到底的韧劲狠抓落实"
@@ -74,6 +95,20 @@ SPEECHES: tuple[Speech, ...] = (
                 "按照省里的要求，我市{year}年固定资产投资目标为增长XX%，绝对数达到XXX亿元，经初步梳理，缺口XXX多亿元。",
                 ("ctx:year", "fai_target_growth", "fai_target_amount", "target_plan_gap"),
                 ("annual_planned_investment",),
+                variants=(
+                    Variant(
+                        "target_plan_gap",
+                        "negative",
+                        "按照省里的要求，我市{year}年固定资产投资目标为增长XX%，绝对数达到XXX亿元，"
+                        "经初步梳理，年度计划投资超出目标XXX亿元。",
+                    ),
+                    Variant(
+                        "target_plan_gap",
+                        "zero",
+                        "按照省里的要求，我市{year}年固定资产投资目标为增长XX%，绝对数达到XXX亿元，"
+                        "经初步梳理，年度计划投资与目标持平XXX亿元。",
+                    ),
+                ),
             ),
             Sentence(
                 S1_ONE,
@@ -100,7 +135,7 @@ SPEECHES: tuple[Speech, ...] = (
                 S1_ONE,
                 "此外，今年我们计划争取的XXX个一般专项债项目中，省发改委初步审核通过的入库项目不到XXX个，"
                 "其中大部分是基础设施类项目，其他项目谋划不足，特别是没几个成熟的产业项目。",
-                ("manual:计划争取的一般专项债项目个数", "manual:省发改委初步审核通过的入库项目个数"),
+                ("bonds:applied", "bonds:passed"),
             ),
             Sentence(
                 S1_FOUR,
@@ -145,10 +180,21 @@ SPEECHES: tuple[Speech, ...] = (
             ),
             Sentence(
                 S2_TWO,
-                "现在半年时间就要过去，市级领导包抓项目开工率只有X%，完成投资X亿元、仅占年度计划的X%，"
+                # The speech's "开工率只有X%" after "X个…开工建设X个" invites listeners to divide the
+                # two counts (续建 included); the rate is of the new starts, so its counts are said.
+                "现在半年时间就要过去，市级领导包抓项目中计划新开工X个、已开工X个，新开工项目开工率只有X%，"
+                "完成投资X亿元、仅占年度计划的X%，"
                 "许多项目还没有达到预期进度，支撑高质量发展的基础不够牢固。",
-                ("leader_start_rate", "completed_ytd@leader", "plan_completion_rate@leader"),
+                (
+                    "leader_planned_new_starts",
+                    "leader_new_starts_started",
+                    "leader_start_rate",
+                    "completed_ytd@leader",
+                    "plan_completion_rate@leader",
+                ),
                 ("time_elapsed_share", "lag_points@leader"),
+                original="现在半年时间就要过去，市级领导包抓项目开工率只有X%，完成投资X亿元、仅占年度计划的X%，"
+                "许多项目还没有达到预期进度，支撑高质量发展的基础不够牢固。",
             ),
             Sentence(
                 S2_TWO,
@@ -179,6 +225,20 @@ SPEECHES: tuple[Speech, ...] = (
                 "现在距离上半年投资报统只有不到一周的时间，根据初步摸排，与增长X%的预期目标还有X亿多的缺口，任务非常繁重。",
                 ("fai_target_growth", "period_gap"),
                 ("days_to_statistics_deadline", "statistics_candidates_count", "statistics_candidates_investment"),
+                variants=(
+                    Variant(
+                        "period_gap",
+                        "negative",
+                        "现在距离上半年投资报统只有不到一周的时间，根据初步摸排，固定资产投资已超出增长X%的预期目标X亿元，"
+                        "要巩固好势头。",
+                    ),
+                    Variant(
+                        "period_gap",
+                        "zero",
+                        "现在距离上半年投资报统只有不到一周的时间，根据初步摸排，固定资产投资与增长X%的预期目标持平X亿元，"
+                        "任务依然繁重。",
+                    ),
+                ),
             ),
             Sentence(
                 S2_THREE,
@@ -199,7 +259,7 @@ def indicator_refs() -> set[tuple[str, str | None]]:
     for speech in SPEECHES:
         for sentence in speech.sentences:
             for slot in (*sentence.slots, *sentence.hints):
-                if slot.startswith(("ctx:", "manual:")):
+                if slot.startswith(("ctx:", "manual:", "bonds:")):
                     continue
                 key, _sep, project_set = slot.partition("@")
                 refs.add((key, project_set or None))
@@ -233,6 +293,11 @@ class FilledSentence:
     hints: list[Part] = field(default_factory=list)
 
     @property
+    def section_level(self) -> int:
+        """1 for "一、…" / "第一,…", 2 for a sub-section "（三）…"."""
+        return 2 if self.section.startswith("（") else 1
+
+    @property
     def plain(self) -> str:
         return "".join(part.text for part in self.parts)
 
@@ -254,17 +319,93 @@ class FilledSpeech:
         return "\n".join(lines)
 
 
+# --- wording that fits the data and the period -----------------------------------------
+
+#: The speech's slips, corrected wherever they appear.
+CORRECTIONS = {"截止目前": "截至目前"}
+
+QUARTER_ENDS = {3: "一季度", 6: "上半年", 9: "前三季度", 12: "全年"}
+
+
+def period_name(month: int) -> str:
+    """The cumulative period as officials name it: 一季度, 上半年, 前三季度, 全年, else 1-X月."""
+    return QUARTER_ENDS.get(month) or ("1月" if month == 1 else f"1-{month}月")
+
+
+def time_phrase(month: int) -> str:
+    """What a speech says about the time gone: "半年时间就要过去" only when it is true."""
+    if month <= 3:
+        return "现在一季度即将过去" if month == 3 else f"现在新年开局已经过去{chinese_months(month)}个月"
+    if month <= 6:
+        return "现在半年时间就要过去"
+    if month <= 9:
+        return "现在全年时间已经过半"
+    if month <= 11:
+        return f"现在全年只剩下不到{chinese_months(12 - month + 1)}个月"
+    return "现在全年即将结束"
+
+
+def chinese_months(n: int) -> str:
+    return "一两三四五六七八九十"[n - 1] if 1 <= n <= 10 else str(n)
+
+
+def period_replacements(month: int) -> dict[str, str]:
+    """Text of the speech (spoken in June) → the words for `month`."""
+    return {
+        "现在半年时间就要过去": time_phrase(month),
+        "距离上半年投资报统": f"距离{period_name(month)}投资报统",
+        **CORRECTIONS,
+    }
+
+
+def pick_text(sentence: Sentence, value_of) -> tuple[str, set[str]]:
+    """The sentence's text for the data, and the slots to show without their sign."""
+    for variant in sentence.variants:
+        value = value_of(variant.slot)
+        if value is None:
+            continue
+        if (variant.when == "negative" and value < 0) or (variant.when == "zero" and value == 0):
+            return variant.text, {variant.slot}
+    return sentence.text, set()
+
+
+def adapt_parts(parts: list["Part"], replacements: dict[str, str]) -> list["Part"]:
+    """Period words and corrections in the text runs; no "多" after an exact figure."""
+    adapted = []
+    for part in parts:
+        if part.kind == "text":
+            text = part.text
+            for old, new in replacements.items():
+                text = text.replace(old, new)
+            previous = adapted[-1] if adapted else None
+            if previous is not None and previous.kind == "value" and "." in previous.text:
+                # "259.43多亿元" → "259.43亿元"; "9.08亿多的缺口" → "9.08亿元的缺口"
+                if text.startswith("多"):
+                    text = text[1:]
+                elif text.startswith("亿多"):
+                    text = "亿元" + text[2:]
+            part = Part(text=text, kind=part.kind, url=part.url, title=part.title, label=part.label, unit=part.unit)
+        adapted.append(part)
+    return adapted
+
+
 def fill(*, reports: dict[str | None, IndicatorReport], context: dict, drill_url) -> list[FilledSpeech]:
-    """The speeches with their slots filled.
+    """The speeches with their slots filled, in wording that fits the data and the month.
 
     reports: the page's report under None, other sets' under their name ("leader").
     context: "ctx:" values (value, unit). drill_url(key, project_set) gives a figure's link.
     """
+    replacements = period_replacements(context["month"][0])
 
-    def indicator_part(ref: str) -> Part:
+    def value_of(ref: str):
+        key, _sep, project_set = ref.partition("@")
+        return reports[project_set or None].indicators[key].value
+
+    def indicator_part(ref: str, unsigned: bool = False) -> Part:
         key, _sep, project_set = ref.partition("@")
         indicator = reports[project_set or None].indicators[key]
-        text = format_value(indicator.value, indicator.unit)
+        value = abs(indicator.value) if unsigned and indicator.value is not None else indicator.value
+        text = format_value(value, indicator.unit)
         label = indicator.label.replace("1-X月", f"1-{context['month'][0]}月")
         title = label + ("（" + _("市级领导包抓项目") + "）" if project_set == "leader" else "")
         if indicator.definition:
@@ -278,30 +419,37 @@ def fill(*, reports: dict[str | None, IndicatorReport], context: dict, drill_url
             unit=indicator.unit,
         )
 
-    def slot_part(slot: str) -> Part:
+    def slot_part(slot: str, unsigned: set[str]) -> Part:
         if slot.startswith("manual:"):
             return Part(text=MANUAL_TEXT, kind="manual", title=slot.removeprefix("manual:"))
+        if slot.startswith("bonds:"):
+            value, unit, title, url = context["bonds"][slot.removeprefix("bonds:")]
+            text = None if value is None else format_context(value, unit)
+            return Part(text=text or no_data_text(), kind="value" if text else "none", url=url, title=title, unit=unit)
         if slot.startswith("ctx:"):
             value, unit, title = context[slot.removeprefix("ctx:")]
             text = None if value is None else format_context(value, unit)
             return Part(text=text or no_data_text(), kind="context" if text else "none", title=title)
-        return indicator_part(slot)
+        return indicator_part(slot, slot in unsigned)
 
     filled = []
     for speech in SPEECHES:
         sentences = []
         for sentence in speech.sentences:
+            wording, unsigned = pick_text(sentence, value_of)
             parts, position = [], 0
             slots = iter(sentence.slots)
-            for match in SLOT.finditer(sentence.text):
+            for match in SLOT.finditer(wording):
                 if match.start() > position:
-                    parts.append(Part(text=sentence.text[position : match.start()]))
-                parts.append(slot_part(next(slots)))
+                    parts.append(Part(text=wording[position : match.start()]))
+                parts.append(slot_part(next(slots), unsigned))
                 position = match.end()
-            if position < len(sentence.text):
-                parts.append(Part(text=sentence.text[position:]))
+            if position < len(wording):
+                parts.append(Part(text=wording[position:]))
             hints = [indicator_part(hint) for hint in sentence.hints]
-            sentences.append(FilledSentence(section=sentence.section, parts=parts, hints=hints))
+            sentences.append(
+                FilledSentence(section=sentence.section, parts=adapt_parts(parts, replacements), hints=hints)
+            )
         filled.append(FilledSpeech(key=speech.key, title=speech.title, sentences=sentences))
     return filled
 
@@ -315,48 +463,32 @@ def format_context(value, unit: str) -> str:
 # --- Word -------------------------------------------------------------------------
 
 
-def speech_docx(speeches: list[FilledSpeech], *, heading: str) -> bytes:
-    """The filled sentences as a Word document: missing data in grey, figures to fill in
-    by hand highlighted in yellow."""
-    from docx import Document
-    from docx.enum.text import WD_COLOR_INDEX
-    from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor
+def speech_docx(speeches: list[FilledSpeech], *, heading: str, day=None) -> bytes:
+    """The filled sentences as a working paper in 公文 layout (apps.documents): each speech
+    under its title, sections as headings by level, figures bold, missing data grey,
+    figures to fill in by hand highlighted; the data notes small under their sentence."""
+    from apps.documents.gbt9704 import OfficialDocument, Run
 
-    document = Document()
-    normal = document.styles["Normal"]
-    normal.font.name = "SimSun"
-    normal.font.size = Pt(12)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-    document.add_heading(_("讲话数据"), level=0)
-    document.add_paragraph(heading)
-    for speech in speeches:
-        document.add_heading(speech.title, level=1)
+    kinds = {"value": "figure", "context": "figure", "none": "none", "manual": "manual"}
+    document = OfficialDocument(title=_("讲话数据"), created=day)
+    document.paragraph(heading, indent=False)
+    for index, speech in enumerate(speeches):
+        if index:
+            document.page_break()
+        document.title_paragraph(speech.title)
         section = None
         for sentence in speech.sentences:
             if sentence.section != section:
                 section = sentence.section
-                document.add_heading(section, level=2)
-            paragraph = document.add_paragraph()
-            for part in sentence.parts:
-                run = paragraph.add_run(part.text)
-                if part.kind == "value":
-                    run.bold = True
-                elif part.kind == "none":
-                    run.font.color.rgb = RGBColor(0x80, 0x80, 0x80)
-                elif part.kind == "manual":
-                    run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+                if section != S1_OPENING:
+                    document.heading(section, sentence.section_level)
+            document.paragraph([Run(part.text, kinds.get(part.kind, "text")) for part in sentence.parts])
             if sentence.hints:
-                hint = document.add_paragraph()
-                run = hint.add_run(
+                document.note(
                     _("数据参考：")
                     + "；".join(
                         f"{part.label} {part.text}{part.unit if part.kind == 'value' else ''}"
                         for part in sentence.hints
                     )
                 )
-                run.font.size = Pt(9)
-                run.font.color.rgb = RGBColor(0x5B, 0x66, 0x75)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return document.to_bytes()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from apps.bonds import selectors as bond_selectors
 from apps.exports import services as export_services
 from apps.exports import views as export_views
 from apps.projects.selectors import project_totals
@@ -348,6 +349,9 @@ def _filled_speeches(request, query: DashboardQuery):
             "万元",
             _("入统标准（统计设置）"),
         ),
+        "bonds": bond_selectors.speech_context(
+            user=request.user, region=query.region, year=query.year, month=query.month
+        ),
     }
 
     def drill_url(key, project_set):
@@ -386,7 +390,7 @@ def speech(request):
 def speech_docx(request):
     query = selectors.dashboard_query(user=request.user, params=request.GET)
     speeches = _filled_speeches(request, query)
-    content = speech_data.speech_docx(speeches, heading=_speech_heading(query))
+    content = speech_data.speech_docx(speeches, heading=_speech_heading(query), day=timezone.localdate())
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )

@@ -13,6 +13,7 @@ from apps.projects.schemas import ErrorOut
 from . import selectors, services
 from .reading import FileRefused, check_size
 from .schemas import BatchDetailOut, BatchOut
+from .uploads import upload_refusal
 
 router = Router(tags=["数据导入"])
 
@@ -35,10 +36,20 @@ def batch_list(request, limit: int = 50, offset: int = 0):
     return list(selectors.import_batch_list(user=request.auth)[offset : offset + limit])
 
 
-@router.post("", response={201: BatchDetailOut, **WRITE_ERRORS}, summary="上传文件并预览（不写入业务数据）")
-def batch_create(request, params: Form[ImportParams], file: File[UploadedFile]):
+@router.post(
+    "",
+    response={201: BatchDetailOut, 413: ErrorOut, **WRITE_ERRORS},
+    summary="上传文件并预览（不写入业务数据）",
+    url_name="imports_upload",
+)
+def batch_create(request, params: Form[ImportParams], file: UploadedFile = File(None)):  # noqa: B008 - ninja's declaration idiom
+    refusal = upload_refusal(request)  # over the size cap while streaming: the file was not kept
+    if refusal:
+        return Status(413, {"detail": refusal})
     if params.kind not in selectors.import_kinds_for(user=request.auth):
         raise PermissionDenied(_("您的角色不能导入该类型的数据。"))
+    if file is None:
+        raise ValidationError({"file": _("请选择要导入的文件。")})
     try:
         check_size(file.size)
     except FileRefused as exc:

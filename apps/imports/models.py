@@ -76,3 +76,29 @@ class ImportBatch(models.Model):
     @property
     def can_undo(self) -> bool:
         return self.status == BatchStatus.COMMITTED and bool(self.rows_new or self.rows_changed)
+
+
+class RefusedUpload(models.Model):
+    """An upload refused before its body was read (over the size cap): what is known of it,
+    never the file. Uploads refused after reading keep their ImportBatch (name, size,
+    SHA-256, reason) with the content dropped."""
+
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    path = models.CharField(_("地址"), max_length=200)
+    file_name = models.CharField(_("文件名"), max_length=255, blank=True)
+    declared_size = models.PositiveBigIntegerField(_("声明大小（字节）"), null=True, blank=True)
+    received_size = models.PositiveBigIntegerField(_("已接收（字节）"), default=0)
+    sha256 = models.CharField(_("已接收部分的 SHA-256"), max_length=64, blank=True)
+    reason = models.TextField(_("原因"))
+    client_ip = models.GenericIPAddressField(_("来源 IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("被拒绝的上传")
+        verbose_name_plural = _("被拒绝的上传")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.file_name or '-'} {self.reason[:40]}"

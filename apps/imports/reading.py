@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -20,12 +21,6 @@ from python_calamine import CalamineWorkbook
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 XLS_MAX_ROWS = 65_536
-# Column AAA (703) and beyond: no plan sheet is that wide, and it is how range bombs start.
-_WIDE_CELL = re.compile(rb'<c r="[A-Z]{3}')
-_ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
-_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
-_FORMULA_CELL = re.compile(rb"<c ([^>]*)>(.*?)</c>", re.S)
-_CELL_REF = re.compile(rb'r="([A-Z]+\d+)"')
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -38,6 +33,8 @@ class Sheet:
     name: str
     rows: list[list]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (first_row, first_col, last_row, last_col)
+    hidden_rows: list[int] = field(default_factory=list)  # 0-based, as the extent pass found them
+    hidden_columns: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -77,13 +74,6 @@ def column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
-
-
-def _column_index(letters: bytes) -> int:
-    value = 0
-    for char in letters:
-        value = value * 26 + (char - 64)
-    return value - 1
 
 
 def read_workbook(content: bytes, file_name: str) -> Workbook:
@@ -135,102 +125,57 @@ def _read_zip(content: bytes, lowered: str) -> Workbook:
                 % {"name": member.filename, "ratio": member.file_size // max(member.compress_size, 1)}
             )
     names = {member.filename for member in members}
+    lowered_names = {name.lower() for name in names}
     if "xl/workbook.xml" in names:
         file_format = "xlsx"
-    elif "mimetype" in names and archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+    elif "mimetype" in names and _member_head(archive, "mimetype").startswith(
+        b"application/vnd.oasis.opendocument.spreadsheet"
+    ):
         file_format = "ods"
-    elif "xl/workbook.bin" in names:
+    elif "xl/workbook.bin" in lowered_names:
         raise FileRefused(_("不支持 .xlsb 二进制工作簿，请另存为 .xlsx 后再导入。"))
     else:
         raise FileRefused(_("无法识别的文件格式。请上传 .xlsx、.xls、.ods 或 .csv 文件。"))
-    if any(name.endswith("vbaProject.bin") or name.startswith("Basic/") for name in names) or lowered.endswith(
-        (".xlsm", ".xltm")
+    content_types = _member_head(archive, "[Content_Types].xml", 1 << 20) if "[Content_Types].xml" in names else b""
+    if (
+        any(name.endswith("vbaproject.bin") or name.startswith(("basic/", "scripts/")) for name in lowered_names)
+        or b"macroenabled" in content_types.lower()
+        or lowered.endswith((".xlsm", ".xltm"))
     ):
         raise FileRefused(_("文件含有宏（VBA），不予导入。请另存为不含宏的 .xlsx 后再导入。"))
-    problems_by_sheet = _check_xml(archive, file_format)
+    from .extent import Limits, ods_extent, xlsx_extent
+
+    limits = Limits(
+        rows=max_rows() + 100,
+        cells=_limit("IMPORT_MAX_CELLS", 5_000_000),
+        merged_cells=_limit("IMPORT_MAX_MERGED_CELLS", 100_000),
+    )
+    # Measured before calamine allocates anything: its verdict comes first.
+    extents = xlsx_extent(archive, limits) if file_format == "xlsx" else ods_extent(archive, limits)
     book = _calamine(content, file_format)
     for sheet in book.sheets:
-        if sheet.name in problems_by_sheet:
-            raise FileRefused(problems_by_sheet[sheet.name])
+        extent = extents.get(sheet.name)
+        if extent is not None:
+            sheet.hidden_rows = sorted(extent.hidden_rows)
+            sheet.hidden_columns = sorted(extent.hidden_columns)
     return book
 
 
-def _check_xml(archive: zipfile.ZipFile, file_format: str) -> dict[str, str]:
-    """Refuse entity declarations anywhere; for .xlsx also check each sheet's extent, merged
-    ranges and formulas without a cached value. Returns a message per sheet name."""
-    for member in archive.infolist():
-        if member.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in archive.read(member)[:2048].upper():
-            raise FileRefused(_("文件包含 XML 实体声明（DOCTYPE/ENTITY），存在安全风险，不予导入。"))
-    if file_format != "xlsx":
-        return {}
-    sheet_names = _xlsx_sheet_names(archive)
-    problems = {}
-    for path, name in sheet_names.items():
-        try:
-            xml = archive.read(path)
-        except KeyError:
-            continue
-        message = _sheet_xml_problem(xml)
-        if message:
-            problems[name] = _("工作表“%(sheet)s”：%(problem)s") % {"sheet": name, "problem": message}
-    return problems
-
-
-def _xlsx_sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
-    workbook = archive.read("xl/workbook.xml")
-    rels = archive.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in archive.namelist() else b""
-    targets = dict(re.findall(rb'Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
-    targets.update({key: value for value, key in re.findall(rb'Target="([^"]+)"[^>]*Id="([^"]+)"', rels)})
-    result = {}
-    for name, rel_id in re.findall(rb'<sheet [^>]*name="([^"]*)"[^>]*r:id="([^"]+)"', workbook):
-        target = targets.get(rel_id, b"").decode()
-        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        result[path] = _xml_unescape(name.decode("utf-8"))
-    return result
-
-
-def _xml_unescape(text: str) -> str:
-    return (
-        text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", '"')
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-    )
-
-
-def _sheet_xml_problem(xml: bytes) -> str | None:
-    if _WIDE_CELL.search(xml):
-        return _("数据超出 ZZ 列，范围异常，不予导入。")
-    last_row = 0
-    for match in _ROW_NUMBER.finditer(xml):
-        last_row = max(last_row, int(match.group(1)))
-    if last_row > max_rows() + 100:
-        return _("行数超过上限 %(limit)d 行（第 %(row)d 行有数据）。") % {"limit": max_rows(), "row": last_row}
-    merged_cap = _limit("IMPORT_MAX_MERGED_CELLS", 100_000)
-    merged_cells = 0
-    for first_col, first_row, last_col, last_row_ in _MERGE.findall(xml):
-        merged_cells += (int(last_row_) - int(first_row) + 1) * (_column_index(last_col) - _column_index(first_col) + 1)
-        if merged_cells > merged_cap:
-            return _("合并单元格范围过大（%(ref)s），不予导入。") % {
-                "ref": f"{first_col.decode()}{first_row.decode()}:{last_col.decode()}{last_row_.decode()}"
-            }
-    if b"<f" in xml:
-        for attrs, body in _FORMULA_CELL.findall(xml):
-            if (body.startswith(b"<f") or b"<f>" in body or b"<f " in body) and b"<v" not in body:
-                ref = _CELL_REF.search(attrs)
-                return _("单元格 %(cell)s 是没有计算结果的公式，请在 Excel/WPS 中打开并保存后再导入。") % {
-                    "cell": ref.group(1).decode() if ref else "?"
-                }
-    return None
+def _member_head(archive: zipfile.ZipFile, name: str, size: int = 200) -> bytes:
+    try:
+        with archive.open(name) as stream:
+            return stream.read(size)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError) as exc:
+        raise FileRefused(_("文件已损坏，无法解压“%(part)s”。") % {"part": name}) from exc
 
 
 def _calamine(content: bytes, file_format: str) -> Workbook:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        sheets = []
+        sheets, hidden = [], []
         for meta in workbook.sheets_metadata:
             if str(meta.visible).endswith("Hidden") or str(meta.visible).endswith("VeryHidden"):
+                hidden.append(meta.name)
                 continue
             if not str(meta.typ).endswith("WorkSheet"):
                 continue
@@ -246,7 +191,8 @@ def _calamine(content: bytes, file_format: str) -> Workbook:
         raise
     except Exception as exc:  # calamine raises its own error types for every damaged file
         raise FileRefused(_("文件已损坏或格式不受支持，无法读取：%(error)s") % {"error": str(exc)[:200]}) from exc
-    return Workbook(file_format=file_format, sheets=sheets)
+    warnings = [_("隐藏的工作表“%(sheet)s”未读取。") % {"sheet": name} for name in hidden]
+    return Workbook(file_format=file_format, sheets=sheets, warnings=warnings)
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -292,14 +238,24 @@ def _read_csv(content: bytes) -> Workbook:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise FileRefused(_("文本第 %(line)d 行含有空字符（NUL），不是有效的 CSV 文件。") % {"line": line})
     rows = []
-    for index, row in enumerate(csv.reader(io.StringIO(text, newline=""), dialect)):
-        if index > max_rows() + 100:
-            raise FileRefused(_("行数超过上限 %(limit)d 行。") % {"limit": max_rows()})
-        rows.append(row)
-    width = max((len(row) for row in rows), default=0)
-    if width > 702:
-        raise FileRefused(_("数据超出 ZZ 列，范围异常，不予导入。"))
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        for index, row in enumerate(reader):
+            if index > max_rows() + 100:
+                raise FileRefused(_("行数超过上限 %(limit)d 行。") % {"limit": max_rows()})
+            if len(row) > 702:
+                raise FileRefused(_("第 %(line)d 行数据超出 ZZ 列，范围异常，不予导入。") % {"line": reader.line_num})
+            rows.append(row)
+    except csv.Error as exc:
+        # A field over the csv module's limit (131,072 characters), an unclosed quote …
+        raise FileRefused(
+            _("CSV 第 %(line)d 行无法读取（%(error)s）：单个单元格过长或引号不配对。")
+            % {"line": reader.line_num, "error": str(exc)[:80]}
+        ) from exc
     return Workbook(file_format="csv", sheets=[Sheet(name="CSV", rows=rows)], encoding=encoding)
 
 

@@ -29,7 +29,8 @@ from apps.reporting.services import REPORT_FIELDS, completed_investment_refresh
 
 from .models import BatchStatus, ImportBatch, ImportKind
 from .preparation import ERROR, ImportRefused, Prepared, prepare_import, snapshot_without_m2m
-from .reading import FileRefused, read_workbook
+from .reading import FileRefused
+from .sandbox import read_isolated
 
 PREVIEW_ROWS = 2000
 # What an imported row may set on an existing report: the reporter's figures and the submit step.
@@ -46,7 +47,8 @@ Progress = Callable[[int, int], None] | None
 
 
 def _prepare(batch: ImportBatch, progress: Progress = None) -> Prepared:
-    workbook = read_workbook(bytes(batch.content), batch.file_name)
+    # Parsed by a separate process with memory and time limits: a hostile file is refused, not fatal.
+    workbook = read_isolated(bytes(batch.content), batch.file_name)
     batch.file_format, batch.encoding = workbook.file_format, workbook.encoding
     return prepare_import(batch.kind, workbook, actor=batch.user, parameters=batch.parameters, progress=progress)
 
@@ -93,7 +95,12 @@ def import_batch_preview(*, batch_id: int, progress: Progress = None) -> ImportB
     try:
         with collector_paused():
             prepared = _prepare(batch, progress)
-    except (FileRefused, ImportRefused) as exc:
+    except FileRefused as exc:
+        # A file that cannot be read safely is not kept: its name, size, SHA-256 and the reason are.
+        batch.status, batch.message, batch.content = BatchStatus.INVALID, str(exc), b""
+        batch.save()
+        return batch
+    except ImportRefused as exc:
         batch.status, batch.message = BatchStatus.INVALID, str(exc)
         batch.save()
         return batch

@@ -5,16 +5,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from apps.core.middleware import client_ip
+
 from . import runner, selectors, services
 from .forms import ImportForm
 from .models import BatchStatus
+from .uploads import upload_refusal
 
 PREVIEW_PAGE = 100
 
@@ -34,6 +37,10 @@ def batch_list(request):
         form = ImportForm(request.POST or None, request.FILES or None, kinds=kinds)
     if request.method == "POST":
         _kinds(request)
+        refusal = upload_refusal(request)  # over the size cap while streaming: the file was not kept
+        if refusal:
+            messages.error(request, refusal)
+            return redirect("imports:list")
         if form.is_valid():
             upload = form.cleaned_data["file"]
             batch = services.import_batch_create(
@@ -43,11 +50,7 @@ def batch_list(request):
                 content=upload.read(),
                 parameters=form.parameters(),
             )
-            runner.run(
-                batch.pk,
-                "preview",
-                lambda progress: services.import_batch_preview(batch_id=batch.pk, progress=progress),
-            )
+            runner.run(batch.pk, "preview", actor=request.user, client_ip=client_ip(request))
             return redirect("imports:detail", batch.pk)
     page = Paginator(selectors.import_batch_list(user=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "imports/list.html", {"form": form, "page": page})
@@ -80,11 +83,7 @@ def batch_progress(request, pk: int):
 @require_POST
 def batch_commit(request, pk: int):
     batch = selectors.import_batch_get(user=request.user, batch_id=pk)
-    runner.run(
-        batch.pk,
-        "commit",
-        lambda progress: services.import_batch_commit(actor=request.user, batch_id=batch.pk, progress=progress),
-    )
+    runner.run(batch.pk, "commit", actor=request.user, client_ip=client_ip(request))
     batch.refresh_from_db()
     if batch.status == BatchStatus.COMMITTED:
         messages.success(
@@ -112,6 +111,8 @@ def batch_undo(request, pk: int):
 @login_required
 def batch_file(request, pk: int):
     batch = selectors.import_batch_get(user=request.user, batch_id=pk)
+    if not batch.content:  # a refused file is not kept
+        raise Http404
     response = HttpResponse(bytes(batch.content), content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=batch.file_name)
     return response

@@ -24,6 +24,7 @@ urlpatterns = [
     path("meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    re_path(r"^meetings/(?P<pk>\d+)/(?P<which>agenda|minutes)\.docx$", views.meeting_document, name="meeting_document"),
     path("meetings/<int:pk>/decisions/", views.decision_create, name="decision_create"),
     path("actions/", views.action_list, name="actions"),
     path("actions/<int:pk>/", views.action_detail, name="action"),

@@ -246,7 +246,9 @@ def not_started(request):
 
 @login_required
 def project_timeline(request, project_id: int):
-    project = project_selectors.project_get(user=request.user, pk=project_id)
+    project = project_selectors.project_get_through(
+        user=request.user, pk=project_id, related=selectors.problem_queryset(user=request.user)
+    )
     context = {
         "project": project,
         "events": selectors.project_timeline(user=request.user, project=project),
@@ -410,6 +412,31 @@ def meeting_detail(request, pk: int):
         "decision_form": DecisionForm(problems=problems, initial={"deadline": meeting.held_on}),
     }
     return render(request, "problems/meeting.html", context)
+
+
+def _meeting_parts(user, meeting):
+    problems = list(selectors.problem_queryset(user=user).filter(meetings=meeting).with_list_relations())
+    projects = list(
+        project_selectors.project_queryset(user=user).filter(meetings=meeting).with_list_relations().order_by("name")
+    )
+    actions = list(
+        selectors.supervised_action_queryset(user=user).filter(meeting=meeting).select_related("owner", "owner_person")
+    )
+    return problems, projects, actions
+
+
+@login_required
+def meeting_document(request, pk: int, which: str):
+    """The meeting's agenda (议程) or minutes (纪要) as a Word file (GB/T 9704)."""
+    from . import meeting_documents
+
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    problems, projects, actions = _meeting_parts(request.user, meeting)
+    if which == "agenda":
+        content = meeting_documents.meeting_agenda_docx(meeting, problems=problems, projects=projects)
+    else:
+        content = meeting_documents.meeting_minutes_docx(meeting, problems=problems, actions=actions)
+    return meeting_documents.docx_response(content, f"meeting-{meeting.pk}-{which}.docx")
 
 
 @login_required

@@ -172,6 +172,7 @@ def demo_users_table(anchors: dict | None = None) -> list[tuple[str, str, str, s
         ("dept", Role.DEPARTMENT_USER, "市交通运输局牵头或协作的项目（只读）"),
         ("owner", Role.OWNER_REPORTER, f"本单位{f'（{owner}）' if owner else ''}的项目，填报进度"),
         ("auditor", Role.AUDITOR, "全部项目及修改记录（只读）"),
+        ("zhaoshang", Role.DEPARTMENT_USER, "市投资促进局（招商局）招商的线索，可维护，含投资方联系人"),
         # 三员分立: no business data, each administers one thing.
         ("sysadmin", Role.SYSTEM_ADMIN, "管理后台：用户账号、区划、单位、人员、工作日历；不能改业务数据和审计记录"),
         ("secadmin", Role.SECURITY_ADMIN, "管理后台：角色、停用、解锁、双因素重置、结束会话、令牌吊销、安全事件"),
@@ -220,6 +221,12 @@ def generate_demo(
             from apps.approvals.demo import generate_approvals
 
             summary.approvals = generate_approvals(seed=seed, today=today, password=DEMO_PASSWORD)
+            from apps.funding.demo import generate_funding
+
+            summary.funding = generate_funding(seed=seed, today=today, password=DEMO_PASSWORD)
+            from apps.attraction.demo import generate_attraction
+
+            summary.attraction = generate_attraction(seed=seed, today=today, password=DEMO_PASSWORD)
         return summary
 
 

@@ -46,6 +46,19 @@ def project_get(*, user, pk: int, action: str = "view") -> Project:
     return project
 
 
+def project_get_through(*, user, pk: int, related) -> Project:
+    """The project for a page about its problems or approval items: the project if the user
+    sees it, else (read-only) if `related`, the user's own scoped queryset of those objects,
+    has one on this project (a department handling an item or a problem on a project it
+    neither leads nor partners). Otherwise 404."""
+    project = project_queryset(user=user).with_list_relations().filter(pk=pk).first()
+    if project is None and related.filter(project_id=pk).exists():
+        project = Project.objects.with_list_relations().filter(pk=pk).first()
+    if project is None:
+        raise Http404("项目不存在或不在您的权限范围内。")
+    return project
+
+
 def project_can(*, user, project: Project, action: str) -> bool:
     return project_queryset(user=user, action=action).filter(pk=project.pk).exists()
 

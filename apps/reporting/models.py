@@ -119,6 +119,9 @@ class MonthlyReport(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     month = models.PositiveSmallIntegerField(_("月份"), validators=MONTH_VALIDATORS)
     completed_investment = MoneyField(_("本月完成投资（万元）"), validators=[MONEY_NON_NEGATIVE])
+    # Optional: the month's funds arrived (本月到位资金), summed by apps/funding against the
+    # year's funding record; empty when the unit does not report it.
+    funds_arrived = MoneyField(_("本月到位资金（万元）"), null=True, blank=True, validators=[MONEY_NON_NEGATIVE])
     physical_progress = models.TextField(_("形象进度"), blank=True)
     percent_complete = models.DecimalField(
         _("累计完成比例（%）"),
@@ -190,13 +193,18 @@ COUNTED_REPORT_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.VERIFIED)
 
 #: The month columns of CompletedInvestmentYear, January first.
 MONTH_COLUMNS = tuple(f"m{month}" for month in range(1, 13))
+#: The same months counting verified (已审核) reports only, for figures that are published.
+VERIFIED_MONTH_COLUMNS = tuple(f"v{month}" for month in range(1, 13))
 
 
 class CompletedInvestmentYear(models.Model):
     """One project's completed investment of one year by month (m1..m12, 万元): the sum of
     its counted reports (COUNTED_REPORT_STATUSES), derived, never typed. `first_month` is
     the first month with a counted report (so "has a counted report by month X" is
-    `first_month <= X`, even when the amount is 0).
+    `first_month <= X`, even when the amount is 0). v1..v12 and `verified_first_month` are
+    the same for verified reports only; bit m−1 of `unverified_mask` is set when month m's
+    counted report is submitted but not yet verified (so the figures can say how many of
+    their reports nobody has checked yet).
 
     The reporting services keep it in step in the same transaction as the report they
     change; bulk writers call services.completed_investment_refresh. The indicators read
@@ -222,6 +230,20 @@ class CompletedInvestmentYear(models.Model):
     m10 = MoneyField(default=0)
     m11 = MoneyField(default=0)
     m12 = MoneyField(default=0)
+    verified_first_month = models.PositiveSmallIntegerField(null=True, blank=True, validators=MONTH_VALIDATORS)
+    v1 = MoneyField(default=0)
+    v2 = MoneyField(default=0)
+    v3 = MoneyField(default=0)
+    v4 = MoneyField(default=0)
+    v5 = MoneyField(default=0)
+    v6 = MoneyField(default=0)
+    v7 = MoneyField(default=0)
+    v8 = MoneyField(default=0)
+    v9 = MoneyField(default=0)
+    v10 = MoneyField(default=0)
+    v11 = MoneyField(default=0)
+    v12 = MoneyField(default=0)
+    unverified_mask = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("累计完成投资")

@@ -76,6 +76,7 @@ class ReportOut(Schema):
     year: int
     month: int
     completed_investment: Money
+    funds_arrived: Money | None = Field(None, description="本月到位资金（万元，选填）")
     ytd: Money = Field(..., description="1-X月累计（已报送、已审核月报之和，派生）")
     since_start: Money = Field(..., description="开工以来累计（已报送、已审核月报之和，派生）")
     physical_progress: str
@@ -110,6 +111,7 @@ class ReportListOut(Schema):
 
 class ReportFieldsIn(_Input):
     completed_investment: MoneyIn = None
+    funds_arrived: MoneyIn | None = None
     physical_progress: str = None
     percent_complete: Decimal | None = None
     actual_start_date: datetime.date | None = None
@@ -123,6 +125,7 @@ class ReportIn(_Input):
     year: int
     month: int
     completed_investment: MoneyIn
+    funds_arrived: MoneyIn | None = None
     physical_progress: str = ""
     percent_complete: Decimal | None = None
     actual_start_date: datetime.date | None = None

@@ -22,7 +22,7 @@ from typing import TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Min, Q, Sum, Value
+from django.db.models import Case, Min, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +40,7 @@ from . import selectors
 from .models import (
     COUNTED_REPORT_STATUSES,
     MONTH_COLUMNS,
+    VERIFIED_MONTH_COLUMNS,
     CompletedInvestmentYear,
     MonthlyReport,
     PeriodStatus,
@@ -54,6 +55,7 @@ from .models import (
 
 class ReportFields(TypedDict, total=False):
     completed_investment: Decimal
+    funds_arrived: Decimal | None
     physical_progress: str
     percent_complete: Decimal | None
     actual_start_date: datetime.date | None
@@ -75,6 +77,15 @@ YEARS = range(2000, 2101)
 # --- completed investment by project, year and month ------------------------------
 
 
+COMPLETED_COLUMNS = ("first_month", *MONTH_COLUMNS, "verified_first_month", *VERIFIED_MONTH_COLUMNS, "unverified_mask")
+
+
+def month_bit():
+    """2 ** (month − 1) as an SQL expression (both SQLite and PostgreSQL lack a portable
+    power of integers): a CASE over the twelve months."""
+    return Case(*(When(month=month, then=Value(1 << (month - 1))) for month in range(1, 13)), default=Value(0))
+
+
 @transaction.atomic
 def completed_investment_refresh(*, project_ids=None, year: int | None = None) -> None:
     """Rebuild CompletedInvestmentYear from the counted reports of `project_ids` (every
@@ -92,22 +103,30 @@ def completed_investment_refresh(*, project_ids=None, year: int | None = None) -
     if year is not None:
         reports, totals = reports.filter(year=year), totals.filter(year=year)
     totals.delete()
+    verified = Q(status=ReportStatus.VERIFIED)
     grouped = (
-        reports.values("project_id", "year")
+        reports.annotate(month_bit=month_bit())
+        .values("project_id", "year")
         .annotate(
             first_month=Min("month"),
             **{
                 column: Coalesce(Sum("completed_investment", filter=Q(month=month)), Value(Decimal(0)))
                 for month, column in enumerate(MONTH_COLUMNS, start=1)
             },
+            verified_first_month=Min("month", filter=verified),
+            **{
+                column: Coalesce(Sum("completed_investment", filter=Q(month=month) & verified), Value(Decimal(0)))
+                for month, column in enumerate(VERIFIED_MONTH_COLUMNS, start=1)
+            },
+            # One report per project and month: the bits of the months still only submitted.
+            unverified_mask=Coalesce(Sum("month_bit", filter=~verified), Value(0)),
         )
-        .values_list("project_id", "year", "first_month", *MONTH_COLUMNS)
+        .values_list("project_id", "year", *COMPLETED_COLUMNS)
     )
     select_sql, params = grouped.query.sql_with_params()
     quote = connection.ops.quote_name
     columns = ", ".join(
-        quote(CompletedInvestmentYear._meta.get_field(name).column)
-        for name in ("project", "year", "first_month", *MONTH_COLUMNS)
+        quote(CompletedInvestmentYear._meta.get_field(name).column) for name in ("project", "year", *COMPLETED_COLUMNS)
     )
     with connection.cursor() as cursor:
         # Django has no INSERT ... SELECT; the SELECT is the ORM's, in the column order above.

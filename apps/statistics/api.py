@@ -45,7 +45,14 @@ def indicators(request: HttpRequest, params: Query[IndicatorParams]):
     year = params.year or today.year
     month = params.month or today.month
     try:
-        report = indicators_compute(user=user, region=region, year=year, month=month, project_set=params.set)
+        report = indicators_compute(
+            user=user,
+            region=region,
+            year=year,
+            month=month,
+            project_set=params.set,
+            verified_only=params.verified_only,
+        )
     except ValueError as exc:
         raise ValidationError({"set": [str(exc)]}) from exc
 
@@ -59,6 +66,8 @@ def indicators(request: HttpRequest, params: Query[IndicatorParams]):
         "year": year,
         "month": month,
         "set": params.set,
+        "verified_only": report.verified_only,
+        "whole_set": report.whole_set,
         "indicators": indicators,
         "by_month": without_ids(report.by_month),
         "by_county": without_ids(report.by_county),

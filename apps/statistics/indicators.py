@@ -22,6 +22,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FilteredRelation,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
@@ -29,11 +30,12 @@ from django.db.models import (
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core.money import WAN_PER_YI
 from apps.projects.models import Category, InvestorType, Level, Project
 from apps.regions.models import Person, Region, RegionLevel
-from apps.reporting.models import COUNTED_REPORT_STATUSES, MONTH_COLUMNS, MonthlyReport
+from apps.reporting.models import COUNTED_REPORT_STATUSES, MONTH_COLUMNS, VERIFIED_MONTH_COLUMNS, MonthlyReport
 
 from .models import ProvinceListTotal, RegionStat, RegionTarget, StatisticsSettings
 
@@ -102,8 +104,14 @@ class IndicatorReport:
     year: int
     month: int
     project_set: str
+    # Completed investment from verified (已审核) reports only (the switch for published figures).
+    verified_only: bool = False
+    # The projects are the region's whole set (set "all", a scope covering the region): only
+    # then may a region-wide target be set against their plan (target_plan_gap).
+    whole_set: bool = True
     indicators: dict[str, Indicator] = field(default_factory=dict)
-    # Charts: by month (1..month), by county (sub-regions of the region), by category, by investor type.
+    # Charts: by month (1..month), by county (sub-regions of the region, then a 本级 row for the
+    # region's own projects when it has any, so the rows add up), by category, by investor type.
     by_month: list[SeriesPoint] = field(default_factory=list)
     by_county: list[SeriesPoint] = field(default_factory=list)
     by_category: list[SeriesPoint] = field(default_factory=list)
@@ -138,7 +146,8 @@ def parse_project_set(project_set: str, prefix: str = "") -> Q:
     if project_set == "all":
         return Q()
     if project_set == "leader":
-        return Q(**{f"{prefix}lead_official__isnull": False})
+        # A lead official counts only when flagged as a city leader (市级领导).
+        return Q(**{f"{prefix}lead_official__is_city_leader": True})
     kind, sep, value = (project_set or "").partition(":")
     if sep and kind == "level" and value in Level.values:
         return Q(**{f"{prefix}level": value})
@@ -148,6 +157,21 @@ def parse_project_set(project_set: str, prefix: str = "") -> Q:
         _("未知的项目范围“%(set)s”。可选：all、leader、level:%(levels)s、category:%(categories)s。")
         % {"set": project_set, "levels": "|".join(Level.values), "categories": "|".join(Category.values)}
     )
+
+
+#: Roles whose scope is their region's subtree, all of it.
+REGION_ANCHORED_ROLES = ("city_admin", "county_user", "city_leader")
+
+_OWN_LEVEL_LABELS = {
+    RegionLevel.PROVINCE: gettext_lazy("省本级"),
+    RegionLevel.CITY: gettext_lazy("市本级"),
+    RegionLevel.COUNTY: gettext_lazy("县本级"),
+}
+
+
+def own_level_label(region: Region) -> str:
+    """The row of a region's own projects in a series by sub-region: 市本级, 县本级, ..."""
+    return str(_OWN_LEVEL_LABELS[region.level])
 
 
 def period_end(year: int, month: int) -> datetime.date:
@@ -196,14 +220,25 @@ def days_to_deadline(today: datetime.date, day: int) -> int:
 # Each indicator: key -> (label, unit, definition). Labels are looked up through gettext
 # when computed, so the English catalogue can translate them.
 def _definitions() -> dict[str, tuple[str, str, str]]:
-    counted = _("月报只计“已报送”和“已审核”的，草稿和已退回的不计。")
+    counted = _(
+        "月报只计“已报送”和“已审核”的，草稿和已退回的不计（选“仅计已审核”时只计“已审核”的）；"
+        "其中已报送未审核的份数见“待审核月报”。"
+    )
     key = _("年度重点项目：所选项目范围内、在所选区划（含下级）且编制了当年年度计划的项目。")
     rows = {
         "key_projects_count": (_("年度重点项目"), "个", key),
         "key_projects_total_investment": (_("重点项目总投资"), YI, _("年度重点项目总投资之和。")),
         "annual_planned_investment": (_("年度计划投资"), YI, _("年度重点项目当年年度计划投资之和。")),
-        "leader_projects_count": (_("市级领导包抓项目"), "个", _("年度重点项目中明确了包抓领导的项目个数。")),
-        "leaders_count": (_("包抓市级领导"), "名", _("包抓年度重点项目的市级领导人数（去重）。")),
+        "leader_projects_count": (
+            _("市级领导包抓项目"),
+            "个",
+            _("年度重点项目中包抓领导为市级领导（人员标记为市级领导）的项目个数。"),
+        ),
+        "leaders_count": (
+            _("包抓市级领导"),
+            "名",
+            _("包抓年度重点项目、且标记为市级领导的人数（去重）；未标记为市级领导的包抓人不计。"),
+        ),
         "started_count": (
             _("已开工项目"),
             "个",
@@ -225,7 +260,32 @@ def _definitions() -> dict[str, tuple[str, str, str]]:
             "个",
             _("市级领导包抓的年度重点项目中实际开工日期不晚于期末的项目（含续建）。"),
         ),
-        "leader_start_rate": (_("包抓项目开工率"), PCT, _("同开工率，仅计市级领导包抓项目。")),
+        "leader_planned_new_starts": (
+            _("包抓项目计划新开工"),
+            "个",
+            _("市级领导包抓项目中的计划新开工项目（口径同计划新开工项目）。"),
+        ),
+        "leader_new_starts_started": (
+            _("包抓项目新开工已开工"),
+            "个",
+            _("包抓项目计划新开工项目中实际开工日期不晚于期末的项目。"),
+        ),
+        "leader_start_rate": (
+            _("包抓项目新开工项目开工率"),
+            PCT,
+            _(
+                "包抓项目新开工已开工 ÷ 包抓项目计划新开工；不含续建项目，"
+                "故不等于“包抓项目已开工 ÷ 市级领导包抓项目”。无计划新开工项目时为空。"
+            ),
+        ),
+        "unverified_reports": (
+            _("待审核月报"),
+            "份",
+            _(
+                "计入累计完成投资的月报中已报送、尚未审核的份数（年度重点项目当年1月至所选月份）；"
+                "选“仅计已审核”时这些月报不计入，本数仍列出。"
+            ),
+        ),
         "completed_ytd": (
             _("累计完成投资"),
             YI,
@@ -268,16 +328,36 @@ def _definitions() -> dict[str, tuple[str, str, str]]:
         ),
         "fai_target_amount": (_("年度投资目标"), YI, _("本区划当年固定资产投资目标总额。")),
         "fai_target_growth": (_("年度增长目标"), PCT, _("本区划当年固定资产投资增长目标。")),
-        "period_target": (_("序时目标"), YI, _("年度投资目标 × 所选月份 ÷ 12。")),
+        "period_target": (
+            _("序时目标"),
+            YI,
+            _("上年同期可比口径（1月至所选月份）×（1 + 年度增长目标）：按增长目标应完成的累计投资；任一缺数时为空。"),
+        ),
         "period_gap": (
             _("序时目标缺口"),
             YI,
-            _("序时目标 − 固定资产投资累计（按显示值相减）；任一缺数时为空，负数为超出。"),
+            _(
+                "序时目标 − 固定资产投资累计（按显示值相减），即“与增长X%的预期目标还有X亿元的缺口”；"
+                "任一缺数时为空，负数为超出。讲话稿和通报用此口径。"
+            ),
+        ),
+        "period_target_linear": (
+            _("均衡序时目标"),
+            YI,
+            _("年度投资目标 × 所选月份 ÷ 12；投资有季节性，上半年会高估缺口，仅供参考。"),
+        ),
+        "period_gap_linear": (
+            _("均衡序时目标缺口"),
+            YI,
+            _("均衡序时目标 − 固定资产投资累计（按显示值相减）；任一缺数时为空，负数为超出。"),
         ),
         "target_plan_gap": (
             _("目标与计划缺口"),
             YI,
-            _("年度投资目标 − 年度计划投资（按显示值相减），即“经初步梳理，缺口X亿元”；无目标时为空。"),
+            _(
+                "年度投资目标 − 年度计划投资（按显示值相减），即“经初步梳理，缺口X亿元”；无目标时为空；"
+                "项目不是本区划的全部项目（选了项目范围，或用户只能看到部分项目，如部门、建设单位）时为空。"
+            ),
         ),
         "provincial_projects_count": (_("省级重点项目"), "个", _("年度重点项目中级别为省级重点的项目个数。")),
         "provincial_share": (
@@ -293,7 +373,8 @@ def _definitions() -> dict[str, tuple[str, str, str]]:
             "个",
             _(
                 "所选项目范围内、在所选区划的全部项目（不限年度重点项目）中：实际开工日期不晚于期末、"
-                "当年以前未竣工、总投资达到入统标准（统计设置，默认500万元）且尚未入统的项目。"
+                "当年以前未竣工、总投资达到入统标准（统计设置，默认500万元）且到期末尚未入统"
+                "（未入统，或入统日期晚于期末）的项目。"
             ),
         ),
         "statistics_candidates_investment": (_("应统未统项目总投资"), YI, _("应统未统项目总投资之和。")),
@@ -305,7 +386,7 @@ def _definitions() -> dict[str, tuple[str, str, str]]:
         "not_started_count": (
             _("应开未开项目"),
             "个",
-            _("年度重点项目中计划当年开工、计划开工日期不晚于期末、但到期末仍未开工的项目。"),
+            _("年度重点项目中计划开工日期不晚于期末（含以前年度计划开工的）、但到期末仍未开工的项目。"),
         ),
     }
     for value, label in InvestorType.choices:
@@ -356,7 +437,7 @@ class _KeyProjects:
         "level",
         "category",
         "investor_type",
-        "lead_official_id",
+        "lead_official__is_city_leader",
         "planned_start_date",
         "actual_start_date",
     )
@@ -386,7 +467,7 @@ class _KeyProjects:
 
     @cached_property
     def leader(self) -> list[bool]:
-        return [person is not None for person in self.columns.lead_official_id]
+        return [flag is True for flag in self.columns.lead_official__is_city_leader]
 
     @cached_property
     def child(self) -> list[int | None]:
@@ -407,6 +488,33 @@ class _KeyProjects:
 
     def lazy(self, count: int, *flags: str, **equal) -> ProjectIds:
         return ProjectIds(fetch=partial(self.ids, *flags, **equal), count=count)
+
+
+class _Reported:
+    """The key projects with a counted report of the year by the period, read once:
+    (pk, first verified month, bits of the months only submitted)."""
+
+    def __init__(self, queryset, *, month: int, verified_only: bool):
+        self.queryset = queryset
+        self.month = month
+        self.verified_only = verified_only
+
+    @cached_property
+    def rows(self) -> list[tuple]:
+        return list(
+            self.queryset.order_by("pk").values_list(
+                "pk", "completed_investment_years__verified_first_month", "completed_investment_years__unverified_mask"
+            )
+        )
+
+    def with_reports(self) -> tuple[int, ...]:
+        if self.verified_only:
+            return tuple(pk for pk, first, _mask in self.rows if first is not None and first <= self.month)
+        return tuple(pk for pk, _first, _mask in self.rows)
+
+    def with_unverified(self) -> tuple[int, ...]:
+        bits = (1 << self.month) - 1
+        return tuple(pk for pk, _first, mask in self.rows if mask & bits)
 
 
 class LazyRows(Sequence):
@@ -459,9 +567,12 @@ def _conditions(*, year: int, end: datetime.date, threshold: Decimal) -> dict[st
         # Planned to start this year and not started before it (a project started last year is 续建).
         "planned_new": Q(planned_start_date__gte=year_start, planned_start_date__lte=datetime.date(year, 12, 31))
         & (Q(actual_start_date__isnull=True) | Q(actual_start_date__gte=year_start)),
-        "not_started": Q(planned_start_date__gte=year_start, planned_start_date__lte=end) & not_started_by_end,
-        # Every project of the set, not only key projects.
-        "candidate": Q(actual_start_date__lte=end, total_investment__gte=threshold, in_statistics=False)
+        # Earlier years' planned starts still not started are overdue all the same.
+        "not_started": Q(planned_start_date__lte=end) & not_started_by_end,
+        # Every project of the set, not only key projects. Judged at the period's end: a
+        # project included after it was still a candidate then (a past month never changes).
+        "candidate": Q(actual_start_date__lte=end, total_investment__gte=threshold)
+        & (Q(in_statistics=False) | Q(statistics_included_on__gt=end))
         & (Q(actual_end_date__isnull=True) | Q(actual_end_date__gte=year_start)),
     }
 
@@ -486,6 +597,7 @@ class _Tally:
     total_investment: Decimal = ZERO
     planned: Decimal = ZERO
     completed: Decimal = ZERO
+    unverified: int = 0  # counted reports submitted but not verified
 
     def add(self, row: dict) -> None:
         for name in GROUP_COUNTS:
@@ -493,12 +605,34 @@ class _Tally:
         self.total_investment += row["total"] or ZERO
         self.planned += row["planned"] or ZERO
         self.completed += row["completed"]
+        self.unverified += row["unverified"]
 
     def __getitem__(self, name: str) -> int:
         return self.counts[name]
 
 
-def indicators_compute(*, user, region: Region, year: int, month: int, project_set: str = "all") -> IndicatorReport:
+def covers_whole_region(user, region: Region) -> bool:
+    """Whether `user` sees every project of `region` (with its sub-regions): an unrestricted
+    scope, or a region-anchored one (city administrator, county user, city leader) whose
+    region contains `region`. Department, owner-unit and unanchored users see part of it."""
+    from apps.projects.models import project_scope_q
+
+    scope = project_scope_q(user, "view")
+    if scope is None:
+        return False
+    if not scope:  # Q(): everything
+        return True
+    anchored = getattr(user, "region", None)
+    return (
+        user.role in REGION_ANCHORED_ROLES
+        and anchored is not None
+        and region.code_prefix.startswith(anchored.code_prefix)
+    )
+
+
+def indicators_compute(
+    *, user, region: Region, year: int, month: int, project_set: str = "all", verified_only: bool = False
+) -> IndicatorReport:
     """The indicators of `region` (with its sub-regions) for the period 1..`month` of `year`.
 
     Projects always come from the user's scope (`Project.objects.restrict(user, "view")`),
@@ -526,7 +660,14 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
     set_q = parse_project_set(project_set)
     end = period_end(year, month)
     defs = _definitions()
-    report = IndicatorReport(region_id=region.pk, year=year, month=month, project_set=project_set)
+    report = IndicatorReport(
+        region_id=region.pk,
+        year=year,
+        month=month,
+        project_set=project_set,
+        verified_only=verified_only,
+        whole_set=project_set == "all" and covers_whole_region(user, region),
+    )
 
     def put(key: str, value, projects: ProjectIds = NO_PROJECTS):
         label, unit, definition = defs[key]
@@ -555,11 +696,14 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
     def all_of(names: tuple[str, ...]) -> Q | None:
         return Q(*(when[name] for name in names)) if names else None
 
-    month_columns = MONTH_COLUMNS[:month]
+    month_columns = (VERIFIED_MONTH_COLUMNS if verified_only else MONTH_COLUMNS)[:month]
+    # Bit m−1 of unverified_mask: month m's counted report is submitted, not verified. Summing
+    # mask & bit over a group gives (number of such reports) × bit, in the same statement.
+    month_bits = {f"u{m}": 1 << (m - 1) for m in range(1, month + 1)}
     groups = list(
         key_projects.annotate(
             done=FilteredRelation("completed_investment_years", condition=Q(completed_investment_years__year=year)),
-            is_leader=ExpressionWrapper(Q(lead_official__isnull=False), output_field=BooleanField()),
+            is_leader=ExpressionWrapper(Q(lead_official__is_city_leader=True), output_field=BooleanField()),
         )
         .values(*GROUP_FIELDS)
         .annotate(
@@ -567,6 +711,10 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
             total=Sum("total_investment"),
             planned=Sum("plan__planned_investment"),
             **{column: Sum(f"done__{column}") for column in month_columns},
+            **{
+                name: Sum(ExpressionWrapper(F("done__unverified_mask").bitand(bit), output_field=IntegerField()))
+                for name, bit in month_bits.items()
+            },
         )
         .order_by()
     )
@@ -580,7 +728,10 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
     #    (PostgreSQL would sort every project instead of hashing the groups) or grouping by
     #    leader too (ten times the groups).
     leaders_count = (
-        Person.objects.filter(Exists(key_projects.filter(lead_official_id=OuterRef("pk")))).order_by().count()
+        Person.objects.filter(is_city_leader=True)
+        .filter(Exists(key_projects.filter(lead_official_id=OuterRef("pk"))))
+        .order_by()
+        .count()
     )
 
     # 4. Official figures: FAI of the region, its peers and its sub-regions; last year's;
@@ -631,6 +782,7 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
     for row in groups:
         months = [row[column] or ZERO for column in month_columns]
         row["completed"] = sum(months, ZERO)
+        row["unverified"] = sum((row[name] or 0) // bit for name, bit in month_bits.items())
         completed_by_month = [done + more for done, more in zip(completed_by_month, months, strict=True)]
         if row["is_leader"]:
             by_leaders.add(row)
@@ -704,19 +856,27 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
         by_leaders["n_started"],
         ids.lazy(by_leaders["n_started"], "leader", "started"),
     )
+    leader_planned_new = ids.lazy(by_leaders["n_planned_new"], "leader", "planned_new")
+    put("leader_planned_new_starts", by_leaders["n_planned_new"], leader_planned_new)
     put(
-        "leader_start_rate",
-        percent(by_leaders["n_new_started"], by_leaders["n_planned_new"]),
-        ids.lazy(by_leaders["n_planned_new"], "leader", "planned_new"),
+        "leader_new_starts_started",
+        by_leaders["n_new_started"],
+        ids.lazy(by_leaders["n_new_started"], "leader", "planned_new", "started"),
     )
+    put("leader_start_rate", percent(by_leaders["n_new_started"], by_leaders["n_planned_new"]), leader_planned_new)
     # With a counted report in the period, even of 0 万元.
-    with_reports = key_projects.filter(
-        completed_investment_years__year=year, completed_investment_years__first_month__lte=month
+    # One read for both lists: the projects with a counted report by the period (for
+    # verified_only, a verified one) and those with a submitted-unverified report in it.
+    reported = _Reported(
+        key_projects.filter(completed_investment_years__year=year, completed_investment_years__first_month__lte=month),
+        month=month,
+        verified_only=verified_only,
     )
+    put("completed_ytd", to_yi(completed), ProjectIds(fetch=reported.with_reports))
     put(
-        "completed_ytd",
-        to_yi(completed),
-        ProjectIds(fetch=lambda: tuple(with_reports.order_by("pk").values_list("pk", flat=True))),
+        "unverified_reports",
+        every.unverified,
+        ProjectIds(fetch=reported.with_unverified, count=None),
     )
     completion_rate = percent(completed, annual_planned)
     put("plan_completion_rate", completion_rate, all_projects)
@@ -742,6 +902,7 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
                         "annual_planned": to_yi(tally.planned),
                         "share": share,
                         "completed_ytd": to_yi(tally.completed),
+                        "unverified_reports": tally.unverified,
                     },
                     projects=value_projects,
                 )
@@ -771,7 +932,7 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
     )
 
     # --- official figures ------------------------------------------------------
-    current = {}  # region id -> (fai_ytd, growth) for year/month
+    current = {}  # region id -> (fai_ytd, growth, comparable base) for year/month
     peer_growth = {}  # region id -> growth, for the peers (the region included)
     last_year = None
     for region_id, parent_id, level, stat_year, fai, base in stats:
@@ -779,7 +940,7 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
         if stat_year == year - 1:
             last_year = (fai, growth)
             continue
-        current[region_id] = (fai, growth)
+        current[region_id] = (fai, growth, base)
         if parent_id == region.parent_id and level == region.level:
             peer_growth[region_id] = growth
     peer_ranks = _rank(peer_growth)
@@ -794,10 +955,20 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
     target_amount = to_yi(target[0]) if target else None
     put("fai_target_amount", target_amount)
     put("fai_target_growth", Decimal(target[1]).quantize(TENTH, rounding=ROUND_HALF_UP) if target else None)
-    period_target = to_yi(Decimal(target[0]) * month / 12) if target else None
+    # Growth-based: what the year-to-date must be to grow by the target over last year's
+    # comparable figure (FAI is seasonal, so the linear share overstates early gaps).
+    base = own[2] if own else None
+    period_target = (
+        to_yi(Decimal(base) * (HUNDRED + Decimal(target[1])) / HUNDRED) if target and base is not None else None
+    )
     put("period_target", period_target)
     put("period_gap", _minus(period_target, fai_ytd))
-    put("target_plan_gap", _minus(target_amount, to_yi(annual_planned)), all_projects)
+    period_target_linear = to_yi(Decimal(target[0]) * month / 12) if target else None
+    put("period_target_linear", period_target_linear)
+    put("period_gap_linear", _minus(period_target_linear, fai_ytd))
+    # A region-wide target against part of its projects' plan would be a false gap.
+    plan_gap = _minus(target_amount, to_yi(annual_planned)) if report.whole_set else None
+    put("target_plan_gap", plan_gap, all_projects if report.whole_set else NO_PROJECTS)
 
     # --- series ----------------------------------------------------------------
     running = ZERO
@@ -816,24 +987,29 @@ def indicators_compute(*, user, region: Region, year: int, month: int, project_s
         )
 
     child_ranks = _rank({child.pk: current[child.pk][1] for child in children if child.pk in current})
-    for child in children:
-        tally = by_child.get(child.pk, _Tally())
-        stat = current.get(child.pk)
+    rows = [(child.code, child.name, child.pk) for child in children]
+    if children and by_child.get(None, _Tally())["n_key"]:
+        # The region's own projects (市本级), so that the rows add up to the region.
+        rows.append((region.code, own_level_label(region), None))
+    for code, name, child_pk in rows:
+        tally = by_child.get(child_pk, _Tally())
+        stat = current.get(child_pk) if child_pk is not None else None
         report.by_county.append(
             SeriesPoint(
-                key=child.code,
-                label=child.name,
+                key=code,
+                label=name,
                 values={
                     "key_projects": tally["n_key"],
                     "annual_planned": to_yi(tally.planned),
                     "completed_ytd": to_yi(tally.completed),
                     "plan_completion_rate": percent(tally.completed, tally.planned),
                     "start_rate": percent(tally["n_new_started"], tally["n_planned_new"]),
+                    "unverified_reports": tally.unverified,
                     "fai_ytd": to_yi(stat[0]) if stat else None,
                     "fai_yoy_growth": stat[1] if stat else None,
-                    "fai_rank": child_ranks.get(child.pk),
+                    "fai_rank": child_ranks.get(child_pk),
                 },
-                projects=ids.lazy(tally["n_key"], child=child.pk),
+                projects=ids.lazy(tally["n_key"], child=child_pk),
             )
         )
 

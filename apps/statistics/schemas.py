@@ -53,6 +53,7 @@ class IndicatorParams(Schema):
     month: int | None = Field(None, ge=1, le=12, description="截至月份，默认本月")
     set: str = Field("all", description="项目范围：all、leader、level:<级别>、category:<类别>")
     ids: bool = Field(True, description="是否返回每个指标的项目 id 列表（全省规模时可关闭）")
+    verified_only: bool = Field(False, description="完成投资只计已审核月报（用于公开发布的数字）")
 
 
 class IndicatorOut(Schema):
@@ -84,6 +85,8 @@ class IndicatorReportOut(Schema):
     year: int
     month: int
     set: str
+    verified_only: bool
+    whole_set: bool
     indicators: list[IndicatorOut]
     by_month: list[SeriesPointOut]
     by_county: list[SeriesPointOut]

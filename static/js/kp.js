@@ -12,9 +12,7 @@ document.addEventListener("submit", (event) => {
   const form = event.target.closest("form[data-confirm]");
   if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
 });
-document.addEventListener("change", (event) => {
-  if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();
-});
+// (select[data-autosubmit] is nav.js's.)
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
   if (event.target.closest("a[data-inert]")) event.preventDefault();

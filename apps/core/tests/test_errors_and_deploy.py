@@ -16,7 +16,7 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "k" * 20 + "-production-secret-from-the-vault-" + "q" * 20,
     "ALLOWED_HOSTS": "kp.example.gov.cn",
-    "KP_PROXY_SSL_HEADER": "X-Forwarded-Proto",
+    "USE_X_FORWARDED_PROTO": "1",
 }
 
 

@@ -320,16 +320,24 @@ def test_speech_fills_figures_from_the_data(client, town, period):
     html = response.content.decode()
     text = text_of(html)
     # Two started leader projects, out of two, led by two leaders.
-    assert "截止目前2个市级领导包抓重大项目，开工建设2个，带动完成全社会固定资产投资60.00亿元，同比增长20.0%" in text
+    assert "截至目前2个市级领导包抓重大项目，开工建设2个，带动完成全社会固定资产投资60.00亿元，同比增长20.0%" in text
     assert "将其中2个投资规模较大的项目，确定由2名市级领导干部包抓" in text
     assert "年初，我们确定了今年要推进实施的4个、总投资5.00亿元的重点项目。" in text
     # Leader projects only: 1000 + 500 of 5000 planned.
-    assert "开工率只有100.0%，完成投资0.15亿元、仅占年度计划的30.0%" in text
+    # The rate is of the new starts, and its own counts are said with it (p_a, p_b).
+    assert (
+        "市级领导包抓项目中计划新开工2个、已开工2个，新开工项目开工率只有100.0%，完成投资0.15亿元、仅占年度计划的30.0%"
+        in text
+    )
+    assert "现在半年时间就要过去" in text  # June
     assert "尽管1—6月固定资产投资增长20.0%，自己跟自己比有很大进步，但增速仅列全省第1位" in text
-    assert "我市2026年固定资产投资目标为增长8.5%，绝对数达到132.00亿元，经初步梳理，缺口131.00多亿元。" in text
+    assert (
+        "我市2026年固定资产投资目标为增长8.5%，绝对数达到132.00亿元，经初步梳理，缺口131.00亿元。" in text
+    )  # no "多" after an exact figure
     assert "之所以请2个县（市、区）" in text
     # Unknown to KeyProjects: marked, never invented; no data: said so.
-    assert "今年我们计划争取的（需人工填写）个一般专项债项目中" in text
+    # No bond project recorded: no data, not a guessed 0.
+    assert "今年我们计划争取的（暂无数据）个一般专项债项目中" in text
     assert "去年，我市全年完成投资（暂无数据）亿元、同比增长（暂无数据）%。" in text
     assert 'class="fill none"' in html
     assert 'class="manual"' in html

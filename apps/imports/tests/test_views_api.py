@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from apps.accounts.models import APIToken, Role
-from apps.imports.models import BatchStatus, ImportBatch
+from apps.imports.models import BatchStatus, ImportBatch, RefusedUpload
 from apps.projects.models import Project
 
 from .test_plan_import import CODE, row
@@ -116,13 +116,45 @@ def test_command_reports_errors_and_writes_nothing(people, tmp_path):
     assert not Project.objects.filter(project_code=CODE).exists()
 
 
-def test_an_upload_over_the_cap_is_refused_on_the_page_and_the_api_before_reading(client, people, admin, settings):
+def test_an_upload_over_the_cap_is_refused_on_the_page_and_the_api_while_streaming(client, people, admin, settings):
     settings.IMPORT_MAX_BYTES = 100
     client.force_login(admin)
-    page = upload(client, xlsx([PLAN_HEADER, row()]))
+    content = xlsx([PLAN_HEADER, row()])
+    page = client.post(reverse("imports:list"), {"kind": "plan", "file": _named(content)}, follow=True)
     assert page.status_code == 200 and "超过上限" in page.content.decode()
-    file = io.BytesIO(xlsx([PLAN_HEADER, row()]))
-    file.name = "plan.xlsx"
-    response = client.post("/api/v1/imports", {"kind": "plan", "file": file})
-    assert response.status_code == 422 and "超过上限" in response.json()["errors"]["file"][0]
+    response = client.post("/api/v1/imports", {"kind": "plan", "file": _named(content)})
+    assert response.status_code == 413 and "超过上限" in response.json()["detail"]
     assert not ImportBatch.objects.exists()
+    # What is known of a refused upload is kept, never the file.
+    refused = list(RefusedUpload.objects.order_by("id"))
+    assert [(r.file_name, r.user, r.path) for r in refused] == [
+        ("plan.xlsx", admin, reverse("imports:list")),
+        ("plan.xlsx", admin, "/api/v1/imports"),
+    ]
+    assert all(len(r.sha256) == 64 and r.received_size > 100 for r in refused)
+
+
+def test_a_declared_length_over_the_cap_is_refused_without_reading_the_body(client, people, admin, settings):
+    settings.IMPORT_MAX_BYTES = 1000
+    client.force_login(admin)
+    declared = 1000 + 64 * 1024 + 1
+
+    class Unreadable(io.BytesIO):
+        def read(self, *args):
+            raise AssertionError("the body was read")
+
+    environ = {"CONTENT_LENGTH": str(declared), "CONTENT_TYPE": "multipart/form-data; boundary=x"}
+    for path, status in ((reverse("imports:list"), 302), ("/api/v1/imports", 413)):
+        response = client.generic("POST", path, b"", **environ, **{"wsgi.input": Unreadable()})
+        assert response.status_code == status
+    assert list(RefusedUpload.objects.values_list("declared_size", "file_name", "user")) == [
+        (declared, "", admin.pk),
+        (declared, "", admin.pk),
+    ]
+    assert "超过上限" in RefusedUpload.objects.first().reason
+
+
+def _named(content, name="plan.xlsx"):
+    file = io.BytesIO(content)
+    file.name = name
+    return file

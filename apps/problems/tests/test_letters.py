@@ -89,6 +89,15 @@ def test_the_docx_reads_back_with_the_official_fields(problems, users, world):
     assert texts[4] == "请于限期内完成征收协议签订。"
     assert texts[5] == "请于2026年6月5日前将办理情况书面反馈示范市发展和改革委员会。"
     assert texts[-2:] == ["示范市发展和改革委员会", "2026年5月20日"]
+    # The shared 公文 layout: A4, 3号 仿宋 body, 2号 小标宋 title.
+    from apps.documents.readback import open_docx, runs_of
+
+    document = open_docx(bytes(stored.document))
+    assert (round(document.sections[0].page_width.mm), round(document.sections[0].page_height.mm)) == (210, 297)
+    title = next(p for p in document.paragraphs if p.text == "关于甲区快速路征地拆迁问题的督办函")
+    assert (runs_of(document, title)[0].east_asian_font, runs_of(document, title)[0].size_pt) == ("方正小标宋简体", 22)
+    matter = next(p for p in document.paragraphs if p.text == "请于限期内完成征收协议签订。")
+    assert (runs_of(document, matter)[0].east_asian_font, runs_of(document, matter)[0].size_pt) == ("仿宋_GB2312", 16)
     record = ChangeRecord.objects.get(content_type__model="letter", object_id=letter.pk)
     assert record.project_id == world.p_a.pk
     assert record.after["reference"] == "示范市发改督〔2026〕1号"

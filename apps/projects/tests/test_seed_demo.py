@@ -54,8 +54,10 @@ def digest() -> str:
 
 
 def wipe():
+    from apps.funding.demo import wipe_demo
     from apps.problems.models import LetterCounter, Meeting, Problem
 
+    wipe_demo()
     Meeting.objects.all().delete()
     Problem.objects.all().delete()
     LetterCounter.objects.all().delete()

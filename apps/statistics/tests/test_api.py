@@ -50,6 +50,8 @@ def test_indicators_shape_and_values(client, town):
         "year",
         "month",
         "set",
+        "verified_only",
+        "whole_set",
         "indicators",
         "by_month",
         "by_county",
@@ -70,7 +72,7 @@ def test_indicators_shape_and_values(client, town):
     assert items["start_rate"]["label"] and items["start_rate"]["definition"]
     assert items["fai_rank"]["value"] == 2 and items["fai_rank"]["project_ids"] == []
     assert items["fai_yoy_growth"]["value"] == "20.0"
-    assert items["period_gap"]["value"] == "6.00"
+    assert items["period_gap"]["value"] == "-5.75"  # 500000 × 1.085 = 542500 − 600000
     assert items["lag_points"]["value"] == "35.5"
     assert body["by_month"][-1] == {
         "key": "6",
@@ -311,3 +313,12 @@ def test_admin_pages_list_and_refuse_january(client, town):
     )
     assert response.status_code == 302
     assert ChangeRecord.objects.count() == before + 1
+
+
+def test_verified_only_switch(client, town):
+    login(client, town, Role.CITY_ADMIN)
+    body = indicators(client, region=town.city.pk, verified_only="true").json()
+    items = by_key(body)
+    assert body["verified_only"] is True and body["whole_set"] is True
+    assert items["completed_ytd"]["value"] == "0.35"  # K1 February 1500 + March 2000 (verified)
+    assert items["unverified_reports"]["value"] == 5

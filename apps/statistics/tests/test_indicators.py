@@ -277,8 +277,12 @@ def test_targets_and_gaps(town, admin):
     v = values(compute(admin, town.city))
     assert v["fai_target_amount"] == D("132.00")  # 1320000 万元
     assert v["fai_target_growth"] == D("8.5")
-    assert v["period_target"] == D("66.00")  # 132 × 6 / 12
-    assert v["period_gap"] == D("6.00")  # 66.00 − 60.00
+    # Growth-based: last year's comparable 1-6月 500000 × (1 + 8.5 %) = 542500 万元.
+    assert v["period_target"] == D("54.25")
+    assert v["period_gap"] == D("-5.75")  # 54.25 − 60.00: 超出 5.75 亿元
+    # Linear, kept apart: 132 × 6 / 12 = 66.00; 66.00 − 60.00.
+    assert v["period_target_linear"] == D("66.00")
+    assert v["period_gap_linear"] == D("6.00")
     assert v["target_plan_gap"] == D("128.00")  # 132.00 − 4.00
 
 
@@ -382,6 +386,7 @@ def test_by_county_series(town, admin):
         "completed_ytd": D("0.58"),
         "plan_completion_rate": D("19.3"),
         "start_rate": D("100.0"),
+        "unverified_reports": 3,  # K1 January and June, K2 April (submitted, not verified)
         "fai_ytd": D("25.00"),
         "fai_yoy_growth": D("25.0"),  # (250000 − 200000) / 200000
         "fai_rank": 1,
@@ -394,6 +399,7 @@ def test_by_county_series(town, admin):
         "completed_ytd": D("0.00"),
         "plan_completion_rate": D("0.0"),
         "start_rate": D("0.0"),
+        "unverified_reports": 2,  # K3 May and June
         "fai_ytd": D("15.00"),
         "fai_yoy_growth": D("0.0"),
         "fai_rank": 2,
@@ -408,14 +414,21 @@ def test_by_category_and_investor_type(town, admin):
         "annual_planned": D("1.20"),  # K2 10000 + K4 2000
         "share": D("30.0"),
         "completed_ytd": D("0.08"),  # K2 800
+        "unverified_reports": 1,  # K2 April
     }
     assert by_category["industry"].project_ids == ids(town.k2, town.k4)
-    assert by_category["ecology"].values == {"annual_planned": D("0.00"), "share": D("0.0"), "completed_ytd": D("0.00")}
+    assert by_category["ecology"].values == {
+        "annual_planned": D("0.00"),
+        "share": D("0.0"),
+        "completed_ytd": D("0.00"),
+        "unverified_reports": 0,
+    }
     by_type = {p.key: p for p in r.by_investor_type}
     assert by_type["government"].values == {
         "annual_planned": D("2.80"),  # K1 20000 + K3 8000
         "share": D("70.0"),
         "completed_ytd": D("0.50"),  # K1 5000
+        "unverified_reports": 4,  # K1 January and June, K3 May and June
     }
     assert by_type["government"].label == "政府投资"
 
@@ -431,7 +444,9 @@ def test_january_has_no_fai_yet_project_figures_work(town, admin):
     assert v["fai_ytd"] is None and v["fai_yoy_growth"] is None
     assert v["fai_rank"] is None and v["fai_peer_count"] == 0
     assert v["period_gap"] is None  # no FAI to compare with
-    assert v["period_target"] == D("11.00")  # 132 × 1 / 12
+    assert v["period_target"] is None  # no comparable base for January either
+    assert v["period_target_linear"] == D("11.00")  # 132 × 1 / 12
+    assert v["period_gap_linear"] is None
     assert v["completed_ytd"] == D("0.10")  # K1's January 1000
     assert v["started_count"] == 1  # K1 (2025-12-20)
     assert v["planned_new_starts"] == 3 and v["start_rate"] == D("0.0")  # 0 of K2, K3, K4
@@ -565,6 +580,9 @@ EXPECTED_KEYS = {
     "start_rate",
     "leader_started_count",
     "leader_start_rate",
+    "leader_planned_new_starts",
+    "leader_new_starts_started",
+    "unverified_reports",
     "completed_ytd",
     "plan_completion_rate",
     "time_elapsed_share",
@@ -579,6 +597,8 @@ EXPECTED_KEYS = {
     "fai_target_growth",
     "period_target",
     "period_gap",
+    "period_target_linear",
+    "period_gap_linear",
     "target_plan_gap",
     "share_government",
     "share_enterprise",
@@ -598,10 +618,122 @@ def test_every_indicator_is_there_with_label_unit_and_definition(town, admin):
     assert set(r.indicators) == EXPECTED_KEYS
     for key, indicator in r.indicators.items():
         assert indicator.key == key and indicator.label and indicator.definition
-        assert indicator.unit in {"个", "名", "亿元", "%", "个百分点", "位", "天"}
+        assert indicator.unit in {"个", "名", "份", "亿元", "%", "个百分点", "位", "天"}
 
 
 def test_readme_glossary_lists_every_indicator():
     readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
     glossary = readme.split("## Glossary of indicators", 1)[1]
     assert [key for key in sorted(EXPECTED_KEYS) if f"`{key}`" not in glossary] == []
+
+
+# --- definitions as officials mean them (issue 16) ------------------------------------
+
+
+def test_unverified_reports_are_counted_and_a_verified_only_switch(town, admin):
+    r = compute(admin, town.city)
+    # Counted in 1-6月 but only submitted: K1 January, June; K2 April; K3 May, June.
+    assert r["unverified_reports"].value == 5
+    assert r["unverified_reports"].unit == "份"
+    assert r["unverified_reports"].project_ids == ids(town.k1, town.k2, town.k3)
+    assert r.verified_only is False
+    verified = indicators_compute(user=admin, region=town.city, year=YEAR, month=6, verified_only=True)
+    assert verified.verified_only is True
+    # Verified only: K1 February 1500 + March 2000 = 3500 万元; K3 April 0; K2 none.
+    assert verified["completed_ytd"].value == D("0.35")
+    assert verified["completed_ytd"].project_ids == ids(town.k1, town.k3)
+    assert verified["plan_completion_rate"].value == D("8.8")  # 3500 / 40000 = 8.75
+    assert verified["unverified_reports"].value == 5  # still said, though left out
+    assert [p.values["completed_ytd"] for p in verified.by_month] == [
+        D("0.00"),
+        D("0.15"),
+        D("0.35"),
+        D("0.35"),
+        D("0.35"),
+        D("0.35"),
+    ]
+    # In 1-3月 only K1's January report is unverified (June is later).
+    assert compute(admin, town.city, month=3)["unverified_reports"].value == 1
+
+
+def test_only_people_flagged_as_city_leaders_count(town, admin):
+    town.leader_li.is_city_leader = False
+    town.leader_li.save()
+    r = compute(admin, town.city)
+    assert r["leaders_count"].value == 1  # 王 only: 李 is not flagged as a city leader
+    assert r["leader_projects_count"].value == 2  # K1, K2 (K3's lead is 李)
+    assert r["leader_projects_count"].project_ids == ids(town.k1, town.k2)
+    assert compute(admin, town.city, project_set="leader")["key_projects_count"].value == 2
+
+
+def test_leader_start_rate_has_its_own_counts(town, admin):
+    r = compute(admin, town.city)
+    # Leader projects K1 (续建), K2, K3: planned new starts K2, K3; of those K2 started.
+    assert r["leader_projects_count"].value == 3
+    assert r["leader_started_count"].value == 2  # K1, K2: not the numerator of the rate
+    assert r["leader_planned_new_starts"].value == 2
+    assert r["leader_planned_new_starts"].project_ids == ids(town.k2, town.k3)
+    assert r["leader_new_starts_started"].value == 1
+    assert r["leader_new_starts_started"].project_ids == ids(town.k2)
+    assert r["leader_start_rate"].value == D("50.0")  # 1 / 2, the counts said beside it
+
+
+def test_statistics_candidates_of_a_past_period_go_by_the_inclusion_date(town, admin):
+    # K1 entered statistics on 10 July: in 1-6月 it was still a candidate, from July on not.
+    town.k1.statistics_included_on = datetime.date(2026, 7, 10)
+    town.k1.save()
+    june = compute(admin, town.city)
+    assert june["statistics_candidates_count"].value == 3  # K1, K2, N1
+    assert june["statistics_candidates_count"].project_ids == ids(town.k1, town.k2, town.n1)
+    assert june["statistics_candidates_investment"].value == D("8.06")  # 50000 + 30000 + 600
+    july = compute(admin, town.city, month=7)
+    assert july["statistics_candidates_count"].project_ids == ids(town.k2, town.n1)
+
+
+def test_not_started_includes_earlier_years_planned_starts(town, admin):
+    # K4 was due to start in November 2025 and still has not.
+    town.k4.planned_start_date = datetime.date(2025, 11, 1)
+    town.k4.save()
+    r = compute(admin, town.city)
+    assert r["not_started_count"].value == 2  # K3 (2026-05-01) and K4 (2025-11-01)
+    assert r["not_started_count"].project_ids == ids(town.k3, town.k4)
+    assert [row["name"] for row in r.not_started] == ["乙县物流园", "乙县医院"]  # earliest due first
+    assert compute(admin, town.city, month=1)["not_started_count"].value == 1  # K4 only
+
+
+def test_county_series_has_a_city_level_row_that_makes_it_add_up(town, admin):
+    own = f.ProjectFactory(
+        name="市本级体育中心",
+        region=town.city,
+        owner_unit=town.owner,
+        category=Category.SOCIAL,
+        investor_type=InvestorType.GOVERNMENT,
+        total_investment=D(9000),
+    )
+    f.AnnualPlanFactory(project=own, year=YEAR, planned_investment=D(5000))
+    r = compute(admin, town.city)
+    assert [p.label for p in r.by_county] == ["甲区", "乙县", "市本级"]
+    city_row = r.by_county[-1]
+    assert city_row.key == "610300" and city_row.project_ids == ids(own)
+    assert city_row.values["key_projects"] == 1 and city_row.values["annual_planned"] == D("0.50")
+    assert city_row.values["fai_ytd"] is None and city_row.values["fai_rank"] is None
+    # 2 + 2 + 1 = 5 key projects; 3.00 + 1.00 + 0.50 = 4.50 亿元 planned.
+    assert sum(p.values["key_projects"] for p in r.by_county) == r["key_projects_count"].value == 5
+    assert sum(p.values["annual_planned"] for p in r.by_county) == r["annual_planned_investment"].value
+
+
+def test_no_city_level_row_without_city_level_projects(town, admin):
+    assert [p.label for p in compute(admin, town.city).by_county] == ["甲区", "乙县"]
+
+
+def test_target_plan_gap_only_for_the_region_s_whole_set(town, admin):
+    assert compute(admin, town.city)["target_plan_gap"].value == D("128.00")
+    leader_user = town.users[Role.CITY_LEADER]  # sees the whole city
+    assert compute(leader_user, town.city)["target_plan_gap"].value == D("128.00")
+    # A project set, or a user who sees part of the city: no region-wide gap against it.
+    part = compute(admin, town.city, project_set="category:industry")
+    assert part.whole_set is False and part["target_plan_gap"].value is None
+    assert compute(admin, town.city, project_set="leader")["target_plan_gap"].value is None
+    dept = compute(town.users[Role.DEPARTMENT_USER], town.city)
+    assert dept.whole_set is False and dept["target_plan_gap"].value is None
+    assert dept["fai_target_amount"].value == D("132.00")  # the target itself is still said

@@ -1,0 +1,257 @@
+"""Every bond and funding page and endpoint, by every role (pages with a session, the API
+with a bearer token): in scope 200, out of scope 404, not allowed 403, anonymous
+redirect/401; change records for writes through the API; query counts flat in the number of rows."""
+
+import datetime
+from decimal import Decimal as D
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.accounts.models import APIToken, Role
+from apps.audit.models import ChangeRecord
+from apps.bonds import services
+from apps.funding import services as funding_services
+from tests.scope_table import SEES
+
+from .conftest import PDF
+from .test_services import _issue
+
+pytestmark = pytest.mark.django_db
+ROLES = list(Role)
+
+
+@pytest.fixture
+def programme(world, finance, make_bond_project):
+    user = finance["city"]
+    bonds = {key: make_bond_project(getattr(world, key)) for key in ("p_a", "p_b", "p_c")}
+    issue = _issue(user, world, datetime.date(2026, 3, 10), amount=D(30000))
+    allocations = {
+        key: services.allocation_add(actor=user, issue_id=issue.pk, bond_project_id=bond.pk, amount=D(7000))
+        for key, bond in bonds.items()
+    }
+    services.spending_record(actor=user, allocation_id=allocations["p_a"].pk, year=2026, month=6, cumulative=D(2000))
+    admin = world.users[Role.CITY_ADMIN]
+    applications = {
+        key: funding_services.application_create(
+            actor=admin,
+            project_id=getattr(world, key).pk,
+            fields={
+                "programme": "central_budget",
+                "year": 2026,
+                "responsible_department": world.dept,
+                "requested": D(100),
+            },
+        )
+        for key in ("p_a", "p_b", "p_c")
+    }
+    return {"bonds": bonds, "issue": issue, "allocations": allocations, "applications": applications}
+
+
+def token(user):
+    _, raw = APIToken.issue(user=user, name="t")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+LIST_PAGES = [
+    "bonds:index",
+    "bonds:projects",
+    "bonds:quotas",
+    "bonds:issues",
+    "bonds:spending",
+    "bonds:adjustments",
+    "bonds:repayments",
+    "funding:index",
+    "funding:disbursements",
+    "funding:applications",
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_list_pages_render_for_every_role(client, world, programme, role):
+    client.force_login(world.users[role])
+    for name in LIST_PAGES:
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        assert b"<script>" not in response.content.replace(b"<script src", b"")
+
+
+def test_anonymous_is_sent_to_login(client):
+    for name in LIST_PAGES:
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_detail_pages_follow_the_project_scope(client, world, programme, role):
+    client.force_login(world.users[role])
+    for key in ("p_a", "p_b", "p_c"):
+        expected = 200 if key in SEES[role] else 404
+        urls = [
+            reverse("bonds:project", args=[programme["bonds"][key].pk]),
+            reverse("funding:project", args=[getattr(world, key).pk]),
+            reverse("funding:application", args=[programme["applications"][key].pk]),
+        ]
+        for url in urls:
+            assert client.get(url).status_code == expected, (url, role, key)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_lists_follow_the_scope(client, world, programme, role):
+    headers = token(world.users[role])
+    seen = {getattr(world, key).pk for key in SEES[role]}
+    projects = client.get("/api/v1/bonds/projects", **headers).json()
+    assert {item["project"]["id"] for item in projects["items"]} == seen
+    applications = client.get("/api/v1/funding/applications", **headers).json()
+    assert {item["project"]["id"] for item in applications["items"]} == seen
+    spending = client.get("/api/v1/bonds/spending?year=2026&month=11", **headers).json()
+    assert {row["project"]["id"] for row in spending} == seen
+    for key in ("p_a", "p_b", "p_c"):
+        response = client.get(f"/api/v1/bonds/projects/{programme['bonds'][key].pk}", **headers)
+        assert response.status_code == (200 if key in SEES[role] else 404)
+    for path in (
+        "/api/v1/bonds/quotas",
+        "/api/v1/bonds/issues",
+        "/api/v1/bonds/repayments",
+        "/api/v1/bonds/figures",
+        "/api/v1/bonds/adjustments",
+        "/api/v1/funding/sources",
+        "/api/v1/funding/arrivals",
+        "/api/v1/funding/disbursements",
+        "/api/v1/funding/disbursements/pace",
+        "/api/v1/funding/applications/figures",
+        "/api/v1/bonds/pools",
+        "/api/v1/bonds/repayments/reminders",
+    ):
+        assert client.get(path, **headers).status_code == 200, path
+    assert client.get("/api/v1/bonds/projects").status_code == 401
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_spending_write_is_the_finance_bureaus(client, world, programme, role):
+    allocation = programme["allocations"]["p_a"]
+    body = {"allocation": allocation.pk, "year": 2026, "month": 7, "cumulative": "2500"}
+    response = client.post("/api/v1/bonds/spending", body, content_type="application/json", **token(world.users[role]))
+    assert response.status_code == (403 if "p_a" in SEES[role] else 404)
+
+
+def test_api_finance_writes_and_records(client, world, finance, programme):
+    headers = token(finance["city"])
+    allocation = programme["allocations"]["p_a"]
+    response = client.post(
+        "/api/v1/bonds/spending",
+        {"allocation": allocation.pk, "year": 2026, "month": 9, "cumulative": "3500"},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["ratio"] == "50.00" and response.json()["status"] == "ok"
+    bad = client.post(
+        "/api/v1/bonds/spending",
+        {"allocation": allocation.pk, "year": 2026, "month": 10, "cumulative": "1e30"},
+        content_type="application/json",
+        **headers,
+    )
+    assert bad.status_code == 422
+    response = client.post(
+        "/api/v1/funding/disbursements",
+        {
+            "project": world.p_a.pk,
+            "source": "special_bonds",
+            "on_date": "2026-06-01",
+            "released": "7000",
+            "paid": "2000",
+        },
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 201, response.content
+    assert ChangeRecord.objects.filter(content_type__model="disbursement").count() == 1
+
+
+def test_api_project_submit_and_upload(client, world, make_bond_project):
+    headers = token(world.users[Role.OWNER_REPORTER])
+    response = client.post(
+        "/api/v1/bonds/projects",
+        {
+            "project": world.p_a.pk,
+            "year": 2027,
+            "field": "transport",
+            "bond_amount": "7000",
+            "capital_excl_bonds": "2000",
+            "other_debt": "1000",
+            "construction_start": "2027-03-01",
+            "construction_end": "2028-10-31",
+            "operation_start_year": 2028,
+            "operation_end_year": 2057,
+            "expected_income": "20000",
+            "expected_cost": "5000",
+            "debt_service": "10000",
+        },
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert {c["key"]: c["passed"] for c in body["checks"]}["documents"] is False
+    pk = body["id"]
+    assert client.post(f"/api/v1/bonds/projects/{pk}/submit", **headers).status_code == 422
+    for kind in ("plan", "financial", "legal"):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile(f"{kind}.pdf", PDF, content_type="application/pdf")
+        response = client.post(f"/api/v1/bonds/projects/{pk}/documents", {"kind": kind, "file": upload}, **headers)
+        assert response.status_code == 201, response.content
+    response = client.post(f"/api/v1/bonds/projects/{pk}/submit", **headers)
+    assert response.status_code == 200 and response.json()["status"] == "submitted"
+    document = response.json()["documents"][0]
+    download = client.get(f"/api/v1/bonds/projects/{pk}/documents/{document['id']}", **headers)
+    assert download.status_code == 200 and download.content == PDF
+    other = token(world.users[Role.COUNTY_USER].__class__.objects.get(username="county"))
+    assert client.get(f"/api/v1/bonds/projects/{pk}/documents/{document['id']}", **other).status_code == 200
+
+
+def test_hostile_api_input_is_a_422_not_a_500(client, world):
+    headers = token(world.users[Role.CITY_ADMIN])
+    for body in (
+        {"project": world.p_a.pk, "year": 2026, "planned_total": "NaN"},
+        {"project": world.p_a.pk, "year": 99999},
+        {"project": world.p_a.pk, "year": 2026, "planned_total": "123456789012345678"},
+        {"project": world.p_a.pk, "year": 2026, "planned_total": "-1"},
+    ):
+        response = client.post("/api/v1/funding/sources", body, content_type="application/json", **headers)
+        assert response.status_code in (400, 422), (body, response.content)
+    assert ChangeRecord.objects.count() == 0
+
+
+def test_query_counts_do_not_grow_with_rows(client, world, finance, make_bond_project):
+    from tests import factories as f
+
+    user = finance["city"]
+    client.force_login(user)
+    issue = _issue(user, world, datetime.date(2026, 3, 10), amount=D(1000000))
+
+    def add(n):
+        for _ in range(n):
+            project = f.ProjectFactory(region=world.county_a, owner_unit=world.owner)
+            bond = make_bond_project(project)
+            allocation = services.allocation_add(actor=user, issue_id=issue.pk, bond_project_id=bond.pk, amount=D(100))
+            services.spending_record(actor=user, allocation_id=allocation.pk, year=2026, month=6, cumulative=D(30))
+
+    counts = []
+    for n in (2, 6):
+        add(n)
+        for url in (
+            reverse("bonds:index"),
+            reverse("bonds:spending"),
+            reverse("bonds:projects"),
+            "/api/v1/bonds/spending?year=2026&month=11",
+            "/api/v1/bonds/figures?year=2026&month=11",
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts.append((url, len(queries)))
+    half = len(counts) // 2
+    assert counts[:half] == counts[half:]

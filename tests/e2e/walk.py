@@ -1,0 +1,181 @@
+"""Walk the main pages of KeyProjects in a browser as one user, at one width and language.
+
+Used by the browser test (tests/e2e/test_walk.py) and by `make screenshots`
+(scripts/screenshots.py). For every page: the page must not scroll sideways, every link it
+shows must open for this user (no 404/403), and in English no interface text may be left in
+Chinese. Project names, units and other data stay Chinese; interface text is what the
+templates write in headers, labels, buttons, menus and headings outside data cells.
+"""
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WIDTHS = {"desktop": 1440, "phone": 390}
+
+# Links that are actions or files, not pages: following them changes state or downloads.
+SKIPPED_LINK = re.compile(
+    r"(/logout/|/download/|/file/|\.xlsx|\.csv|\.docx|/export|/admin/|/api/|/i18n/|/static/|^mailto:|^#)"
+)
+
+# Interface text in English: the text of elements that only templates write (headers, labels,
+# buttons, menus, section titles). Page titles, cells and the speeches carry data (names,
+# the speeches' Chinese text); an element marked data-i18n-data is data too.
+UNTRANSLATED_JS = """() => {
+  const cjk = /[\\u4e00-\\u9fff]/;
+  const found = [];
+  const selector = 'th, label, button, summary, legend, dt, .card > h2, .sectionhead h2, .navlink, .dropdown a, a.button, input[type=submit]';
+  for (const el of document.querySelectorAll(selector)) {
+    if (el.closest('[data-i18n-data], td, option, .brand, .who, .messages, .speech')) continue;
+    let own = '';
+    for (const node of el.childNodes) if (node.nodeType === 3) own += node.textContent;
+    if (el.tagName === 'INPUT') own = el.value;
+    own = own.trim();
+    if (own && cjk.test(own)) found.push(el.tagName.toLowerCase() + ': ' + own.slice(0, 40));
+  }
+  return found;
+}"""
+
+# How far the page is wider than the window, and the outermost elements sticking out (to name them).
+# Links are checked per pattern (ids replaced): a dead link is a template's, so a few samples
+# of each pattern find it without requesting every project of a long list.
+LINK_PATTERN = re.compile(r"\d+")
+LINK_SAMPLES = 3
+
+OVERFLOW_JS = """() => {
+  const over = document.documentElement.scrollWidth - window.innerWidth;
+  if (over <= 1) return [over, []];
+  const culprits = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const rect = el.getBoundingClientRect();
+    if (rect.right > window.innerWidth + 1 && !(el.parentElement && el.parentElement.getBoundingClientRect().right > window.innerWidth + 1)) {
+      culprits.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '') + ' ' + Math.round(rect.right) + 'px');
+      if (culprits.length >= 3) break;
+    }
+  }
+  return [over, culprits];
+}"""
+
+LINKS_JS = """() => Array.from(document.querySelectorAll('a[href]'))
+  .filter(a => a.offsetParent !== null || a.closest('nav'))
+  .map(a => a.getAttribute('href'))"""
+
+
+@dataclass
+class Finding:
+    url: str
+    problem: str
+
+    def __str__(self):
+        return f"{self.url}: {self.problem}"
+
+
+@dataclass
+class WalkResult:
+    pages: list[str] = field(default_factory=list)
+    overflow: list[Finding] = field(default_factory=list)
+    dead_links: list[Finding] = field(default_factory=list)
+    untranslated: list[Finding] = field(default_factory=list)
+    errors: list[Finding] = field(default_factory=list)
+
+    def problems(self) -> list[Finding]:
+        return [*self.errors, *self.overflow, *self.dead_links, *self.untranslated]
+
+
+def login(page, base_url: str, username: str, password: str, language: str = "zh-hans"):
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("domcontentloaded")
+    if language != "zh-hans":
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": base_url}])
+
+
+def _same_site(base_url: str, href: str) -> str | None:
+    absolute = urljoin(base_url + "/", href)
+    if urlsplit(absolute).netloc != urlsplit(base_url).netloc:
+        return None
+    return absolute
+
+
+def walk(page, base_url: str, paths, *, check_links=True, english=False, screenshot=None, checked=None):
+    """Open every path; return a WalkResult. `checked` (url → status) is shared between
+    calls so a link is requested once per user; `screenshot(path, page)` is called per page."""
+    result = WalkResult()
+    checked = {} if checked is None else checked
+    samples = checked.setdefault("__samples__", {})
+    for path in paths:
+        url = urljoin(base_url + "/", path.lstrip("/"))
+        response = page.goto(url)
+        page.wait_for_load_state("load")
+        status = response.status if response else 0
+        result.pages.append(path)
+        if status >= 400:
+            result.errors.append(Finding(path, f"HTTP {status}"))
+            continue
+        overflow, culprits = page.evaluate(OVERFLOW_JS)
+        if overflow > 1:
+            result.overflow.append(Finding(path, f"{overflow}px wider than the window: {', '.join(culprits)}"))
+        if english:
+            for text in page.evaluate(UNTRANSLATED_JS):
+                result.untranslated.append(Finding(path, text))
+        if screenshot:
+            screenshot(path, page)
+        if check_links:
+            for href in page.evaluate(LINKS_JS):
+                if not href or SKIPPED_LINK.search(href):
+                    continue
+                target = _same_site(base_url, href)
+                if target is None:
+                    continue
+                pattern = LINK_PATTERN.sub("#", urlsplit(target).path)
+                if target not in checked and samples.setdefault(pattern, 0) >= LINK_SAMPLES:
+                    continue
+                if target not in checked:
+                    samples[pattern] += 1
+                    checked[target] = page.request.get(target, max_redirects=5).status
+                if checked[target] in (403, 404):
+                    result.dead_links.append(Finding(path, f"{href} → {checked[target]}"))
+    return result
+
+
+def main_paths(user) -> list[str]:
+    """The pages `user` works with: its menu, then one of each detail page in its scope
+    (a project and its report, problem and approval pages, a report, a problem, an item)."""
+    from apps.approvals.models import ApprovalItem
+    from apps.core.navigation import nav_groups
+    from apps.problems.models import Problem
+    from apps.projects.models import Project
+    from apps.reporting.models import MonthlyReport
+
+    paths = [item.url for group in nav_groups(user) for item in group.items]
+    paths = [path for path in paths if not SKIPPED_LINK.search(path)]
+    project = Project.objects.restrict(user).order_by("pk").first()
+    if project is not None:
+        paths += [
+            f"/projects/{project.pk}/",
+            f"/reports/project/{project.pk}/",
+            f"/problems/project/{project.pk}/",
+            f"/approvals/project/{project.pk}/",
+        ]
+    report = MonthlyReport.objects.restrict(user).order_by("-year", "-month", "pk").first()
+    if report is not None:
+        paths.append(f"/reports/{report.pk}/")
+    problem = Problem.objects.restrict(user).order_by("pk").first()
+    if problem is not None:
+        paths.append(f"/problems/{problem.pk}/")
+    item = ApprovalItem.objects.restrict(user).order_by("pk").first()
+    if item is not None:
+        paths.append(f"/approvals/items/{item.pk}/")
+    paths.append("/dashboard/projects/?indicator=completed_ytd")
+    return list(dict.fromkeys(paths))
