@@ -305,7 +305,7 @@ AXES_VERBOSE = False
 # Second factor (django-otp, TOTP per RFC 6238) for everyone who can change data or
 # administer. On by default in production (DEBUG off); the demo (`make run`) and the tests
 # run without it unless KP_REQUIRE_2FA=1.
-KP_REQUIRE_2FA = env_flag("KP_REQUIRE_2FA", not DEBUG)
+KP_REQUIRE_2FA = env_flag("KP_REQUIRE_2FA", not (DEBUG or TESTING))
 OTP_TOTP_ISSUER = "KeyProjects"
 
 # Sessions: idle timeout and absolute lifetime (minutes); the cookie dies with the browser.
@@ -326,7 +326,7 @@ KP_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("KP_TRUSTED_PROXIES", ""
 # HTTPS. Production (DEBUG off) defaults to all of it; KP_HTTPS=0 turns it off behind a
 # plain-HTTP test rig. The proxy's X-Forwarded-Proto is believed with USE_X_FORWARDED_PROTO=1
 # (above), and SECURE_SSL_REDIRECT=0 leaves redirecting to the proxy.
-KP_HTTPS = env_flag("KP_HTTPS", not DEBUG)
+KP_HTTPS = env_flag("KP_HTTPS", not (DEBUG or TESTING))  # tests run over plain HTTP
 SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", KP_HTTPS)
 SESSION_COOKIE_SECURE = KP_HTTPS
 CSRF_COOKIE_SECURE = KP_HTTPS

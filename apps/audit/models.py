@@ -18,13 +18,15 @@ class AppendOnlyError(Exception):
     pass
 
 
-class ChangeRecordQuerySet(RestrictedQuerySet):
+class AppendOnlyQuerySet(RestrictedQuerySet):
     def update(self, **kwargs):
-        raise AppendOnlyError("change records are append-only")
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} are append-only")
 
     def delete(self):
-        raise AppendOnlyError("change records are append-only")
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} are append-only")
 
+
+class ChangeRecordQuerySet(AppendOnlyQuerySet):
     def scope_q(self, user, action):
         from apps.accounts.models import Role
         from apps.projects.models import Project
@@ -38,7 +40,25 @@ class ChangeRecordQuerySet(RestrictedQuerySet):
         return Q(project_id__in=Project.objects.restrict(user, "view").values("pk"))
 
 
-class ChangeRecord(models.Model):
+class AppendOnlyModel(models.Model):
+    """Inserted once, sealed into the hash chain, never updated or deleted."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError(f"{self._meta.verbose_name_plural} are append-only")
+        from .chain import seal
+
+        seal(self)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self._meta.verbose_name_plural} are append-only")
+
+
+class ChangeRecord(AppendOnlyModel):
     """One create/update/delete of business data. Append-only: never updated or deleted
     (refused by the ORM here and, on PostgreSQL, by triggers in the database); each record's
     `hash` chains it to the one before (apps/audit/chain.py, `manage.py audit_verify`)."""
@@ -74,17 +94,6 @@ class ChangeRecord(models.Model):
     def __str__(self):
         return f"{self.get_action_display()} {self.object_repr}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("change records are append-only")
-        from .chain import seal
-
-        seal(self)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("change records are append-only")
-
     @property
     def changed_fields(self) -> list[str]:
         before, after = self.before or {}, self.after or {}
@@ -112,13 +121,7 @@ class SecurityEventKind(models.TextChoices):
     ACCESS_DENIED = "access_denied", _("拒绝访问")
 
 
-class SecurityEventQuerySet(RestrictedQuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("security events are append-only")
-
-    def delete(self):
-        raise AppendOnlyError("security events are append-only")
-
+class SecurityEventQuerySet(AppendOnlyQuerySet):
     def scope_q(self, user, action):
         from apps.accounts.models import Role
 
@@ -127,7 +130,7 @@ class SecurityEventQuerySet(RestrictedQuerySet):
         return Q() if user.role in (Role.AUDIT_ADMIN, Role.SECURITY_ADMIN) else None
 
 
-class SecurityEvent(models.Model):
+class SecurityEvent(AppendOnlyModel):
     """A login, lockout, second-factor, password, token, role or access event. Append-only
     and hash-chained like ChangeRecord."""
 
@@ -161,14 +164,3 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.username}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("security events are append-only")
-        from .chain import seal
-
-        seal(self)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("security events are append-only")
