@@ -89,8 +89,10 @@ def service_invalid(request: HttpRequest, exc: DjangoValidationError):
 
 @api.exception_handler(DataError)
 @api.exception_handler(OverflowError)
+@api.exception_handler(ValueError)
 def out_of_range(request: HttpRequest, exc: Exception):
-    # A number the database cannot hold (an id or year beyond 64 bits) is the client's error.
+    # A number the database or the calendar cannot hold (an id beyond 64 bits, year 0) is the
+    # client's error: bad input never answers 5xx.
     return _error(request, 422, _("提交的数据有误。"), {"__all__": [_("数值超出允许范围。")]})
 
 
