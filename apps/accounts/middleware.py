@@ -3,6 +3,7 @@ lifetime, the second factor, and a password that must be changed."""
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db import DatabaseError
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -27,6 +28,14 @@ class AccountSecurityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        try:
+            return self._checked(request)
+        except DatabaseError:
+            # The database is down: nothing can be read or written, and the view's own
+            # failure is answered 503 (apps/ops); these checks cannot run without it.
+            return self.get_response(request)
+
+    def _checked(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and hasattr(request, "session"):
             expired = self._session_expired(request)
