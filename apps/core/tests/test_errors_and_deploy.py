@@ -17,6 +17,9 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "k" * 20 + "-production-secret-from-the-vault-" + "q" * 20,
     "ALLOWED_HOSTS": "kp.example.gov.cn",
     "USE_X_FORWARDED_PROTO": "1",
+    # Production serves collected, hashed static files (collectstatic first); this check
+    # is about the security settings, so it reads them from the apps.
+    "STATIC_MANIFEST": "0",
 }
 
 
