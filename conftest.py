@@ -14,6 +14,16 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _security_for_tests(settings):
+    # Tests log in over plain HTTP with one factor; tests of the second factor, HTTPS and
+    # the lockout turn them on themselves (apps/accounts/tests).
+    settings.KP_REQUIRE_2FA = False
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_HSTS_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _imports_inline(settings):
     # Previews and commits run in the request under test; the thread only adds timing.
     settings.IMPORTS_RUN_INLINE = True
@@ -57,5 +67,9 @@ def world(db):
         Role.DEPARTMENT_USER: f.UserFactory(username="dept", role=Role.DEPARTMENT_USER, organisation=dept),
         Role.OWNER_REPORTER: f.UserFactory(username="owner", role=Role.OWNER_REPORTER, organisation=owner),
         Role.AUDITOR: f.UserFactory(username="auditor", role=Role.AUDITOR),
+        # 三员: administrators with no business scope.
+        Role.SYSTEM_ADMIN: f.UserFactory(username="sysadmin", role=Role.SYSTEM_ADMIN),
+        Role.SECURITY_ADMIN: f.UserFactory(username="secadmin", role=Role.SECURITY_ADMIN),
+        Role.AUDIT_ADMIN: f.UserFactory(username="auditadmin", role=Role.AUDIT_ADMIN),
     }
     return w

@@ -5,6 +5,7 @@ Every answer is JSON; errors are `{"detail": "中文说明", "errors": {"field":
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -16,6 +17,7 @@ from apps.attraction.api import router as attraction_router
 from apps.bonds.api import router as bonds_router
 from apps.bulletins.api import router as bulletins_router
 from apps.core.api_auth import API_AUTH
+from apps.core.api_parser import StrictParser
 from apps.core.exceptions import ConcurrentEditError
 from apps.exports.api import router as exports_router
 from apps.funding.api import router as funding_router
@@ -36,6 +38,7 @@ api = NinjaAPI(
     "认证：`Authorization: Bearer <令牌>`，或浏览器登录会话（修改类请求需 CSRF 令牌）。",
     urls_namespace="api",
     auth=API_AUTH,
+    parser=StrictParser(),
 )
 
 
@@ -57,6 +60,8 @@ def _pydantic_message(error: dict) -> str:
         return _("请输入有效的日期（YYYY-MM-DD）。")
     if kind == "extra_forbidden":
         return _("不支持该字段。")
+    if kind == "unstorable_text":
+        return str(error.get("msg"))
     return _("取值无效。")
 
 
@@ -84,6 +89,15 @@ def service_invalid(request: HttpRequest, exc: DjangoValidationError):
     )
 
 
+@api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
+@api.exception_handler(ValueError)
+def out_of_range(request: HttpRequest, exc: Exception):
+    # A number the database or the calendar cannot hold (an id beyond 64 bits, year 0) is the
+    # client's error: bad input never answers 5xx.
+    return _error(request, 422, _("提交的数据有误。"), {"__all__": [_("数值超出允许范围。")]})
+
+
 @api.exception_handler(ConcurrentEditError)
 def concurrent_edit(request: HttpRequest, exc: ConcurrentEditError):
     return _error(request, 409, str(exc), current_version=exc.current)
@@ -91,6 +105,15 @@ def concurrent_edit(request: HttpRequest, exc: ConcurrentEditError):
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request: HttpRequest, exc: PermissionDenied):
+    from apps.audit.models import SecurityEventKind
+    from apps.audit.services import security_event_write
+
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    security_event_write(
+        kind=SecurityEventKind.ACCESS_DENIED,
+        user=user if user is not None and user.is_authenticated else None,
+        detail={"path": request.path[:200], "method": request.method},
+    )
     return _error(request, 403, str(exc) or _("您无权执行此操作。"))
 
 
@@ -108,8 +131,9 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError):
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError):
-    messages = {400: _("请求体不是有效的 JSON。"), 429: _("请求过于频繁，请稍后再试。")}
-    return _error(request, exc.status_code, messages.get(exc.status_code, str(exc)))
+    messages = {400: _("请求体不是有效的 JSON。")}
+    default = _("请求过于频繁，请稍后再试。") if exc.status_code == 429 else ""
+    return _error(request, exc.status_code, messages.get(exc.status_code) or str(exc) or default)
 
 
 api.add_router("/projects", projects_router)

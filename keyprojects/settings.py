@@ -6,6 +6,7 @@ SECRET_KEY, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS (and the proxy/HTTPS switches be
 """
 
 import contextlib
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -38,7 +39,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY 未设置：生产环境请在环境变量中设置 SECRET_KEY（开发时用 make run，或设置 DEBUG=1）。"
         )
-    SECRET_KEY = "dev-only-insecure-key-change-me"
+    SECRET_KEY = "dev-only-insecure-key-change-me"  # noqa: S105 - DEBUG/tests only; production refuses to start without one
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -83,6 +84,13 @@ INSTALLED_APPS = [
     "apps.bulletins",
     "apps.briefs",
     "apps.reserve",
+    # Security (issue 12): login lockout, second factor, CSP.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # ninja's own static Swagger UI files, so /api/v1/docs works on a network without a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -95,10 +103,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "apps.accounts.middleware.AccountSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "apps.imports.uploads.UploadCapMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "apps.core.api_parser.UnstorableTextMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so it sees the outcome of the authentication backends (axes' own docs).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "keyprojects.urls"
@@ -149,7 +163,12 @@ LOGIN_REDIRECT_URL = "projects:list"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "apps.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "apps.accounts.passwords.PasswordHistoryValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -252,3 +271,97 @@ DATABASE_UNAVAILABLE_RETRY_AFTER = int(os.environ.get("DATABASE_UNAVAILABLE_RETR
 
 # Filter drop-downs offer 全部 ("All"), not "---------", for "no filter" (issue 14).
 FILTERS_EMPTY_CHOICE_LABEL = _("全部")
+# ---------------------------------------------------------------------------------------
+# Security (等保 2.0 level 3; README "Security"). Every figure can be changed from the
+# environment; the defaults are the ones the assessment expects.
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return default if value in (None, "") else int(value)
+
+
+# Passwords: Argon2id first; the others only verify (and upgrade) hashes made before.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+KP_PASSWORD_MAX_AGE_DAYS = _env_int("KP_PASSWORD_MAX_AGE_DAYS", 90)  # 0: never expires
+KP_PASSWORD_HISTORY = _env_int("KP_PASSWORD_HISTORY", 5)
+
+# Login failures (django-axes): the account is locked, and the client throttled, after
+# KP_LOGIN_FAILURE_LIMIT failures for KP_LOGIN_LOCKOUT_MINUTES. Failures during a lockout do
+# not extend it, so an attacker cannot keep a user out beyond the cool-off; the security
+# administrator can unlock at once.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "apps.accounts.roles.RolePermissionBackend",
+]
+AXES_FAILURE_LIMIT = _env_int("KP_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=_env_int("KP_LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "apps.core.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+
+# Second factor (django-otp, TOTP per RFC 6238) for everyone who can change data or
+# administer. On by default in production (DEBUG off); the demo (`make run`) and the tests
+# run without it unless KP_REQUIRE_2FA=1.
+KP_REQUIRE_2FA = env_flag("KP_REQUIRE_2FA", not (DEBUG or TESTING))
+OTP_TOTP_ISSUER = "KeyProjects"
+
+# Sessions: idle timeout and absolute lifetime (minutes); the cookie dies with the browser.
+KP_SESSION_IDLE_MINUTES = _env_int("KP_SESSION_IDLE_MINUTES", 30)
+KP_SESSION_MAX_MINUTES = _env_int("KP_SESSION_MAX_MINUTES", 12 * 60)
+SESSION_COOKIE_AGE = KP_SESSION_MAX_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# API tokens expire after this many days unless issued with another expiry.
+KP_API_TOKEN_DAYS = _env_int("KP_API_TOKEN_DAYS", 90)
+
+# Client IP behind a reverse proxy: X-Forwarded-For is read only when the request comes
+# from one of these addresses or networks (comma-separated, e.g. "10.0.0.5,10.1.0.0/16").
+KP_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("KP_TRUSTED_PROXIES", "").split(",") if p.strip()]
+
+# HTTPS. Production (DEBUG off) defaults to all of it; KP_HTTPS=0 turns it off behind a
+# plain-HTTP test rig. The proxy's X-Forwarded-Proto is believed with USE_X_FORWARDED_PROTO=1
+# (above), and SECURE_SSL_REDIRECT=0 leaves redirecting to the proxy.
+KP_HTTPS = env_flag("KP_HTTPS", not (DEBUG or TESTING))  # tests run over plain HTTP
+SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", KP_HTTPS)
+SESSION_COOKIE_SECURE = KP_HTTPS
+CSRF_COOKIE_SECURE = KP_HTTPS
+SECURE_HSTS_SECONDS = _env_int("KP_HSTS_SECONDS", 31_536_000) if KP_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("KP_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_flag("KP_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts and styles only from this origin, no inline
+# script. Styles keep 'unsafe-inline' for the style="" attributes ECharts and templates write.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Request bodies: JSON and form posts above this size are refused (413); uploads go
+# through the importer's own limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = _env_int("KP_MAX_BODY_BYTES", 2_621_440)

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
+from apps.accounts.views import LoginView
 from apps.ops import views as ops_views
 
 from .api import api
@@ -14,8 +15,9 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboard:index", permanent=False)),
     # lazy: the hashed name is known from the collected files' manifest only when asked
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("apps.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("projects/", include("apps.projects.urls")),
     path("changes/", include("apps.audit.urls")),
@@ -39,3 +41,8 @@ urlpatterns = [
 ]
 if settings.BENCH_ENDPOINTS:  # the load test's baseline (bench/loadtest.py), never in production
     urlpatterns.append(path("bench/baseline/<int:pk>", ops_views.bench_baseline))
+
+handler400 = "apps.core.errors.bad_request"
+handler403 = "apps.core.errors.permission_denied"
+handler404 = "apps.core.errors.page_not_found"
+handler500 = "apps.core.errors.server_error"

@@ -25,11 +25,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.setdefault("DEBUG", "1")  # the demo as `make run` serves it (static files, no Redis)
 
 DEMO_USERS = ("admin", "leader", "county", "dept", "dept_land", "owner", "auditor")
-PASSWORD = "demo12345"
+PASSWORD = "demo12345"  # noqa: S105 - the public demo password
 
 
 def _serve(port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # noqa: S603 - our own manage.py, fixed arguments
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

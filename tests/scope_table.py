@@ -15,6 +15,10 @@ SEES = {
     Role.DEPARTMENT_USER: {"p_a", "p_b"},
     Role.OWNER_REPORTER: {"p_a"},
     Role.AUDITOR: {"p_a", "p_b", "p_c"},
+    # 三员分立: the administrators administer; no business data at all.
+    Role.SYSTEM_ADMIN: set(),
+    Role.SECURITY_ADMIN: set(),
+    Role.AUDIT_ADMIN: set(),
 }
 
 CHANGES = {
@@ -24,4 +28,7 @@ CHANGES = {
     Role.DEPARTMENT_USER: set(),
     Role.OWNER_REPORTER: {"p_a"},
     Role.AUDITOR: set(),
+    Role.SYSTEM_ADMIN: set(),
+    Role.SECURITY_ADMIN: set(),
+    Role.AUDIT_ADMIN: set(),
 }

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.querysets import RestrictedQuerySet
+from apps.core.text import validate_name
 from apps.projects.models import project_scope_q
 
 
@@ -64,7 +65,7 @@ class ApprovalItemType(models.Model):
     """One kind of approval (审批事项) in the city's catalogue."""
 
     code = models.SlugField(_("代码"), max_length=60, unique=True)
-    name = models.CharField(_("事项名称"), max_length=100)
+    name = models.CharField(_("事项名称"), max_length=100, validators=[validate_name])
     stage = models.CharField(_("审批阶段"), max_length=30, choices=ApprovalStage.choices)
     sequence = models.PositiveSmallIntegerField(_("顺序"), default=0)
     authority = models.ForeignKey(

@@ -17,10 +17,10 @@ from apps.regions.models import Organisation, Person, Region
 from . import selectors, services
 from .schemas import (
     AdvanceIn,
+    AttractionFiguresOut,
     ContactIn,
     ContactOut,
     ExitIn,
-    FiguresOut,
     FollowUpIn,
     FollowUpOut,
     FundsIn,
@@ -125,7 +125,7 @@ def lead_export(request: HttpRequest, filters: Query[LeadFilterParams]):
     return file_response(lead_list_export(actor=request.auth, queryset=filterset.qs, filters=request.GET))
 
 
-@router.get("/figures", response={200: FiguresOut, 401: ErrorOut}, summary="招商引资指标")
+@router.get("/figures", response={200: AttractionFiguresOut, 401: ErrorOut}, summary="招商引资指标")
 def lead_figures(request: HttpRequest):
     """Every figure with the ids of the leads behind it; rates in % with numerator and denominator."""
     figures = selectors.lead_figures(user=request.auth)

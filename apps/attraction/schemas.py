@@ -219,7 +219,7 @@ class StageEventOut(Schema):
     note: str
 
 
-class FigureOut(Schema):
+class AttractionFigureOut(Schema):
     code: str
     label: str
     value: str | int | None
@@ -246,10 +246,10 @@ class MedianOut(Schema):
     n: int
 
 
-class FiguresOut(Schema):
+class AttractionFiguresOut(Schema):
     scope: str
-    figures: list[FigureOut]
-    funnel: list[FigureOut]
+    figures: list[AttractionFigureOut]
+    funnel: list[AttractionFigureOut]
     median_days: list[MedianOut]
     by_region: list[BreakdownOut]
     by_industry: list[BreakdownOut]

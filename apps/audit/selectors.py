@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Q
 
 from .models import ChangeRecord
 
@@ -25,7 +26,12 @@ class ChangeView:
 
 def change_record_list(*, user, filters: dict | None = None):
     queryset = ChangeRecord.objects.restrict(user).select_related("content_type")
-    for key, value in (filters or {}).items():
+    filters = dict(filters or {})
+    # One box finds a record by our request id or by the client's own correlation id.
+    request_id = filters.pop("request_id", None)
+    if request_id:
+        queryset = queryset.filter(Q(request_id=request_id) | Q(correlation_id=request_id))
+    for key, value in filters.items():
         if value not in (None, ""):
             queryset = queryset.filter(**{key: value})
     return queryset.order_by("-time", "-id")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from apps.core.context import current_request_meta
 from apps.core.money import decimal_str
 
+from .chain import lock_and_last_hash, row_hash
 from .models import ChangeAction, ChangeRecord
 
 
@@ -82,6 +83,7 @@ def change_record_write(
         user=actor if actor is not None and actor.is_authenticated else None,
         user_name=actor.display_name if actor is not None and actor.is_authenticated else "",
         request_id=meta.request_id,
+        correlation_id=meta.correlation_id,
         client_ip=meta.client_ip,
         action=action,
         content_type=ContentType.objects.get_for_model(type(instance)),
@@ -107,16 +109,30 @@ def change_records_write_bulk(*, actor, entries, batch_size: int = 2000) -> int:
     user = actor if actor is not None and actor.is_authenticated else None
     fields = {field.name: field for field in ChangeRecord._meta.concrete_fields if not field.primary_key}
     prep = {name: field.get_db_prep_save for name, field in fields.items()}
+    now = timezone.now()
+    client_ip = fields["client_ip"].to_python(meta.client_ip) if meta.client_ip else None
     constant = {
-        "time": prep["time"](timezone.now(), connection),
+        "time": prep["time"](now, connection),
         "user": user.pk if user else None,
         "user_name": user.display_name if user else "",
         "request_id": meta.request_id,
-        "client_ip": prep["client_ip"](meta.client_ip, connection),
+        "correlation_id": meta.correlation_id,
+        "client_ip": prep["client_ip"](client_ip, connection),
     }
+    # The chain's content of every row, less what differs per row.
+    chained = {
+        "time": now,
+        "user_id": constant["user"],
+        "user_name": constant["user_name"],
+        "request_id": meta.request_id,
+        "correlation_id": meta.correlation_id,
+        "client_ip": client_ip,
+    }
+    previous = lock_and_last_hash(ChangeRecord)
     content_types: dict[type, int] = {}
     names = list(fields)
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+    # Identifiers come from the model's own metadata, quoted; values are bound parameters.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
         connection.ops.quote_name(ChangeRecord._meta.db_table),
         ", ".join(connection.ops.quote_name(fields[name].column) for name in names),
         ", ".join(["%s"] * len(names)),
@@ -130,15 +146,26 @@ def change_records_write_bulk(*, actor, entries, batch_size: int = 2000) -> int:
             model = type(instance)
             if model not in content_types:
                 content_types[model] = ContentType.objects.get_for_model(model).pk
-            values = {
-                **constant,
+            own = {
                 "action": str(action),
-                "content_type": content_types[model],
+                "content_type_id": content_types[model],
                 "object_id": instance.pk,
                 "object_repr": str(instance)[:200],
                 "project_id": project_id,
+                "before": before,
+                "after": after,
+            }
+            previous = row_hash(previous, {**chained, **own}, "changerecord")
+            values = {
+                **constant,
+                "action": own["action"],
+                "content_type": own["content_type_id"],
+                "object_id": own["object_id"],
+                "object_repr": own["object_repr"],
+                "project_id": project_id,
                 "before": prep["before"](before, connection),
                 "after": prep["after"](after, connection),
+                "hash": previous,
             }
             rows.append([values[name] for name in names])
             # Written a batch at a time: 100,000 records' JSON need not be held at once.
@@ -148,3 +175,25 @@ def change_records_write_bulk(*, actor, entries, batch_size: int = 2000) -> int:
         if rows:
             cursor.executemany(sql, rows)
     return written + len(rows)
+
+
+def security_event_write(*, kind, user=None, username: str = "", actor=None, detail: dict | None = None):
+    """Record a security event (login, lockout, second factor, password, token, role,
+    access denied). Its own transaction when called outside one: a refused login is
+    recorded even though nothing else is written."""
+    from .models import SecurityEvent
+
+    meta = current_request_meta()
+    if user is not None and not getattr(user, "pk", None):
+        user = None
+    with transaction.atomic():
+        return SecurityEvent.objects.create(
+            kind=kind,
+            user=user,
+            username=(username or (user.get_username() if user is not None else ""))[:150],
+            actor_name=(actor.display_name if actor is not None and actor.is_authenticated else "")[:150],
+            request_id=meta.request_id,
+            correlation_id=meta.correlation_id,
+            client_ip=meta.client_ip,
+            detail=detail or {},
+        )

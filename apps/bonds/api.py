@@ -26,17 +26,17 @@ from .schemas import (
     AdjustmentOut,
     AllocationIn,
     AllocationOut,
+    BondDecideIn,
+    BondFiguresOut,
+    BondPaceOut,
     BondProjectDetailOut,
     BondProjectIn,
     BondProjectListOut,
     BondProjectOut,
     BondProjectPatch,
-    DecideIn,
-    FiguresOut,
     IssueIn,
     IssueListOut,
     IssueOut,
-    PaceOut,
     PoolIn,
     QuotaIn,
     QuotaOut,
@@ -259,7 +259,7 @@ def _pace_out(row) -> dict:
     }
 
 
-@router.get("/spending", response={200: list[PaceOut], **WRITE_ERRORS}, summary="支出进度（按批次）")
+@router.get("/spending", response={200: list[BondPaceOut], **WRITE_ERRORS}, summary="支出进度（按批次）")
 def spending_list(
     request: HttpRequest,
     year: int | None = None,
@@ -275,7 +275,7 @@ def spending_list(
     return [_pace_out(row) for row in rows[list]]
 
 
-@router.post("/spending", response={200: PaceOut, **WRITE_ERRORS}, summary="填报月末累计支出（财政局）")
+@router.post("/spending", response={200: BondPaceOut, **WRITE_ERRORS}, summary="填报月末累计支出（财政局）")
 def spending_record(request: HttpRequest, payload: SpendingIn):
     allocation = selectors.allocation_get(user=request.auth, pk=payload.allocation)
     services.spending_record(
@@ -314,7 +314,7 @@ def adjustment_request(request: HttpRequest, payload: AdjustmentIn):
 @router.post(
     "/adjustments/{pk}/decide", response={200: AdjustmentOut, **WRITE_ERRORS}, summary="审批用途调整（财政局）"
 )
-def adjustment_decide(request: HttpRequest, pk: int, payload: DecideIn):
+def adjustment_decide(request: HttpRequest, pk: int, payload: BondDecideIn):
     if not selectors.adjustment_queryset(user=request.auth).filter(pk=pk).exists():
         raise Http404
     return services.adjustment_decide(actor=request.auth, adjustment_id=pk, approve=payload.approve, note=payload.note)
@@ -349,7 +349,7 @@ def repayment_reminders(request: HttpRequest):
     return [_repayment_out(line) for line in selectors.repayment_reminders(user=request.auth)]
 
 
-@router.get("/figures", response={200: FiguresOut, **WRITE_ERRORS}, summary="讲话与通报数据")
+@router.get("/figures", response={200: BondFiguresOut, **WRITE_ERRORS}, summary="讲话与通报数据")
 def figures(request: HttpRequest, year: int | None = None, month: int | None = None, region: int | None = None):
     year, month = _period(year, month)
     result = selectors.bond_figures(user=request.auth, year=year, month=month, region=_region(request, region))

@@ -248,7 +248,7 @@ class SpendingIn(_Input):
     cumulative: MoneyIn
 
 
-class PaceOut(Schema):
+class BondPaceOut(Schema):
     allocation: int
     issue: str
     project: ProjectRef
@@ -284,7 +284,7 @@ class AdjustmentIn(_Input):
     to_bond_project: int
 
 
-class DecideIn(_Input):
+class BondDecideIn(_Input):
     approve: bool
     note: str = ""
 
@@ -298,7 +298,7 @@ class RepaymentOut(Schema):
     project: ProjectRef
 
 
-class FigureOut(Schema):
+class BondFigureOut(Schema):
     key: str
     label: str
     value: Decimal
@@ -321,9 +321,9 @@ class CountyOut(Schema):
     failing: int
 
 
-class FiguresOut(Schema):
+class BondFiguresOut(Schema):
     year: int
     month: int
-    figures: dict[str, FigureOut]
+    figures: dict[str, BondFigureOut]
     pooled_by_category: list[CategoryOut]
     by_county: list[CountyOut]

@@ -16,13 +16,30 @@ from apps.accounts.models import APIToken
 
 
 class BearerTokenAuth(HttpBearer):
-    """`Authorization: Bearer <raw token>`; see APIToken.issue."""
+    """`Authorization: Bearer <raw token>`; see APIToken.issue.
+
+    Wrong tokens count as login failures of the client (django-axes): after the same number
+    of failures as for passwords the client is refused (429) for the same cool-off."""
 
     def authenticate(self, request: HttpRequest, token: str):
         if not token:
             return None
+        from axes.handlers.proxy import AxesProxyHandler
+
+        AxesProxyHandler.update_request(request)
+        # No username to check before the token is known: the client's address decides.
+        if not AxesProxyHandler.is_allowed(request, {"username": None}):
+            raise HttpError(429, _("API 令牌认证失败次数过多，请稍后再试。"))
         api_token = APIToken.objects.authenticate(token)
         if api_token is None:
+            from apps.audit.models import SecurityEventKind
+            from apps.audit.services import security_event_write
+
+            security_event_write(kind=SecurityEventKind.TOKEN_FAILED, detail={"prefix": token[:8]})
+            credentials = {"username": f"token:{token[:8]}"}
+            AxesProxyHandler.user_login_failed(sender=BearerTokenAuth, credentials=credentials, request=request)
+            if getattr(request, "axes_locked_out", False):
+                raise HttpError(429, _("API 令牌认证失败次数过多，请稍后再试。"))
             return None
         request.user = api_token.user
         request.api_token = api_token

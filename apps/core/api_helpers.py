@@ -4,6 +4,8 @@ from django.utils.translation import gettext as _
 from ninja import Status
 
 MAX_LIMIT = 500
+# Far beyond any list we hold, far below the 64-bit integers the databases accept.
+MAX_OFFSET = 1_000_000_000
 
 
 def invalid_filters(filterset) -> Status:
@@ -18,7 +20,12 @@ def invalid_filters(filterset) -> Status:
 
 
 def page_bounds(limit: int, offset: int, max_limit: int = MAX_LIMIT) -> tuple[int, int]:
-    """A limit in 1..max_limit (larger is capped, not refused) and a non-negative offset."""
+    """A limit in 1..max_limit (larger is capped, not refused) and a non-negative offset;
+    an offset past MAX_OFFSET is refused (422 naming the field), not sent to the database."""
+    if offset > MAX_OFFSET:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"offset": [_("偏移量不能大于 %(max)s。") % {"max": MAX_OFFSET}]})
     return min(max(limit, 1), max_limit), max(offset, 0)
 
 

@@ -102,8 +102,9 @@ def bulk_insert(model: type[models.Model], instances: list, *, batch_size: int =
                     params.append(prep(pre_save(instance, True) if pre_save else values[attname], connection))
             sql = statements.get(len(chunk))
             if sql is None:
+                # Table and columns from the model's metadata, quoted; every value is a bound parameter.
                 sql = statements[len(chunk)] = (
-                    f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))} {returning}"
+                    f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))} {returning}"  # noqa: S608
                 )
             cursor.execute(sql, [*params, *returning_params])
             keys = connection.ops.fetch_returned_insert_rows(cursor)

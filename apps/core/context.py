@@ -14,6 +14,8 @@ from dataclasses import dataclass
 class RequestMeta:
     request_id: str
     client_ip: str | None = None
+    # The client's own X-Request-ID, if any: for correlating logs only, never for grouping.
+    correlation_id: str = ""
 
 
 _current: contextvars.ContextVar[RequestMeta | None] = contextvars.ContextVar("kp_request", default=None)
@@ -26,8 +28,8 @@ def current_request_meta() -> RequestMeta:
 
 
 @contextmanager
-def request_context(*, request_id: str, client_ip: str | None = None):
-    token = _current.set(RequestMeta(request_id=request_id, client_ip=client_ip))
+def request_context(*, request_id: str, client_ip: str | None = None, correlation_id: str = ""):
+    token = _current.set(RequestMeta(request_id=request_id, client_ip=client_ip, correlation_id=correlation_id))
     try:
         yield
     finally:
@@ -38,3 +40,21 @@ def request_context(*, request_id: str, client_ip: str | None = None):
 def command_context(name: str):
     with request_context(request_id=f"cmd-{name}-{uuid.uuid4().hex[:12]}"):
         yield
+
+
+_actor: contextvars.ContextVar = contextvars.ContextVar("kp_actor", default=None)
+
+
+@contextmanager
+def actor_context(user):
+    """The logged-in user of this request, for records written where no actor is passed
+    (signals on the user model)."""
+    token = _actor.set(user if user is not None and user.is_authenticated else None)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def current_actor():
+    return _actor.get()

@@ -1,27 +1,61 @@
+import ipaddress
 import re
 import uuid
+from functools import lru_cache
+
+from django.conf import settings
 
 from .context import request_context
 
-_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_SAFE_CORRELATION_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+@lru_cache(maxsize=8)
+def _trusted_networks(proxies: tuple[str, ...]):
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def _is_trusted(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in _trusted_networks(tuple(settings.KP_TRUSTED_PROXIES)))
 
 
 def client_ip(request) -> str | None:
-    # Only REMOTE_ADDR is trusted; a reverse proxy must be configured to set it.
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address. X-Forwarded-For is believed only when the request comes from a
+    trusted proxy (settings.KP_TRUSTED_PROXIES), and then only as far back as the chain of
+    trusted proxies goes: the first address (from the right) that is not a trusted proxy."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    if remote is None or not settings.KP_TRUSTED_PROXIES or not _is_trusted(remote):
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    for address in reversed(forwarded):
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            return remote  # a garbled header: keep the proxy's address rather than guess
+        if not _is_trusted(address):
+            return address
+    return remote
 
 
 class RequestContextMiddleware:
-    """Gives every request an id (kept from X-Request-ID when sane) for change records."""
+    """Gives every request a server-generated id (change records and security events carry
+    it; imports group their changes under ids of their own). A client's X-Request-ID is kept
+    apart as a correlation id: it can never make a change part of someone else's batch."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        correlation_id = incoming if _SAFE_CORRELATION_ID.match(incoming) else ""
+        request_id = uuid.uuid4().hex
         request.request_id = request_id
-        with request_context(request_id=request_id, client_ip=client_ip(request)):
+        request.client_ip = client_ip(request)
+        with request_context(request_id=request_id, client_ip=request.client_ip, correlation_id=correlation_id):
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response

@@ -19,7 +19,7 @@ OFFICE_ROLES = ALL_ROLES - {Role.OWNER_REPORTER}
 REPORTERS = frozenset({Role.CITY_ADMIN, Role.COUNTY_USER, Role.OWNER_REPORTER})
 VERIFIERS = frozenset({Role.CITY_ADMIN, Role.COUNTY_USER, Role.DEPARTMENT_USER})
 ADMIN = frozenset({Role.CITY_ADMIN})
-RECORD_KEEPERS = frozenset({Role.CITY_ADMIN, Role.AUDITOR})
+RECORD_KEEPERS = frozenset({Role.CITY_ADMIN, Role.AUDITOR, Role.AUDIT_ADMIN})
 
 
 def _leader_with_person(user) -> bool:
@@ -80,6 +80,7 @@ ENTRIES: list[NavEntry] = [
     NavEntry(pgettext_lazy("nav", "工作日历"), "workdays:calendar", "data", ADMIN),
     NavEntry(pgettext_lazy("nav", "变更记录"), "audit:list", "admin", RECORD_KEEPERS),
     NavEntry(pgettext_lazy("nav", "基础数据"), "admin:index", "admin", when=_staff),
+    NavEntry(pgettext_lazy("nav", "我的账户"), "accounts:account", "admin"),
     NavEntry(pgettext_lazy("nav", "API 文档"), "api:openapi-view", "admin", RECORD_KEEPERS | {Role.COUNTY_USER}),
 ]
 

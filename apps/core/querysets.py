@@ -43,7 +43,8 @@ def _in_one_parameter(field: str, values: list, sql_type: str) -> Q:
     from django.db.models.expressions import RawSQL
 
     if connection.vendor == "postgresql":
-        return Q(**{f"{field}__in": RawSQL(f"SELECT unnest(%s::{sql_type}[])", [values])})
+        # sql_type is "bigint" or "text" (our callers); the values are one bound parameter.
+        return Q(**{f"{field}__in": RawSQL(f"SELECT unnest(%s::{sql_type}[])", [values])})  # noqa: S611
     if connection.vendor == "sqlite":
         return Q(**{f"{field}__in": RawSQL("SELECT value FROM json_each(%s)", [json.dumps(values)])})
     return Q(**{f"{field}__in": values})

@@ -80,7 +80,7 @@ class ArrivalListOut(Schema):
     items: list[ArrivalOut]
 
 
-class UserRef(Schema):
+class FundingUserRef(Schema):
     id: int
     username: str
 
@@ -93,7 +93,7 @@ class DisbursementOut(Schema):
     released: Money
     paid: Money
     note: str
-    entered_by: UserRef
+    entered_by: FundingUserRef
 
 
 class DisbursementListOut(Schema):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from apps.core.api_helpers import page_bounds
 from apps.projects.schemas import ErrorOut
 
 from . import selectors, services
@@ -40,7 +41,7 @@ class ImportParams(Schema):
 
 @router.get("", response=list[BatchOut], summary="导入批次列表")
 def batch_list(request, limit: int = 50, offset: int = 0):
-    limit = max(1, min(limit, 200))
+    limit, offset = page_bounds(limit, offset, 200)
     return list(selectors.import_batch_list(user=request.auth)[offset : offset + limit])
 
 

@@ -27,6 +27,7 @@ from apps.audit.services import snapshot
 from apps.core.bulk import new_instance
 from apps.core.money import decimal_str
 from apps.core.querysets import pk_in, text_in
+from apps.core.text import name_problem
 from apps.projects.models import (
     AnnualPlan,
     Category,
@@ -922,6 +923,10 @@ def _plan_row(
     name = reader.text("name")
     if not name:
         reader.error("name", _("项目名称不能为空"))
+        return None
+    problem = name_problem(name)  # the same rule as the API and forms (apps/core/text.py)
+    if problem:
+        reader.error("name", problem.rstrip("。"))
         return None
     values["name"] = name
     code = L.normalise(reader.text("project_code") or "") or None

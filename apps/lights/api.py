@@ -16,8 +16,9 @@ from .measures import MEASURES
 from .schemas import (
     ActiveIn,
     LightListOut,
+    LightPeriodIn,
+    LightVersionIn,
     MeasureOut,
-    PeriodIn,
     RegionCountOut,
     ReplayIn,
     ReplayOut,
@@ -25,7 +26,6 @@ from .schemas import (
     RuleIn,
     RuleOut,
     RunOut,
-    VersionIn,
     VersionOut,
 )
 
@@ -84,7 +84,7 @@ def light_counts(request: HttpRequest, filters: Query[LightFilterParams]):
 
 
 @lights_router.post("/evaluate", response={200: RunOut, **WRITE_ERRORS}, summary="评价一个月份")
-def evaluate(request: HttpRequest, payload: PeriodIn):
+def evaluate(request: HttpRequest, payload: LightPeriodIn):
     """City administrator only; the same as `manage.py lights_evaluate`."""
     if request.auth.role != Role.CITY_ADMIN:
         raise PermissionDenied(_("只有市发改委管理员可以发起亮灯评价。"))
@@ -135,7 +135,7 @@ def rule_create(request: HttpRequest, payload: RuleIn):
 
 
 @rules_router.post("/{rule_id}/versions", response={201: VersionOut, **WRITE_ERRORS}, summary="保存新版本")
-def version_create(request: HttpRequest, rule_id: int, payload: VersionIn):
+def version_create(request: HttpRequest, rule_id: int, payload: LightVersionIn):
     rule = selectors.rule_get(user=request.auth, pk=rule_id, action="change")
     data = payload.model_dump()
     version = services.rule_version_save(actor=request.auth, rule=rule, **data)

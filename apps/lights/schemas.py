@@ -106,7 +106,7 @@ class RuleIn(DefinitionIn):
     is_active: bool = False
 
 
-class VersionIn(DefinitionIn):
+class LightVersionIn(DefinitionIn):
     reason: str = Field(..., max_length=300)
     name: str | None = Field(None, max_length=100)
 
@@ -115,12 +115,12 @@ class ActiveIn(_Input):
     is_active: bool
 
 
-class PeriodIn(_Input):
+class LightPeriodIn(_Input):
     year: int
     month: int
 
 
-class ReplayIn(PeriodIn):
+class ReplayIn(LightPeriodIn):
     definition: DefinitionIn | None = Field(None, description="拟保存的新版本；空为当前版本")
 
 

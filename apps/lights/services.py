@@ -254,7 +254,7 @@ def _clean_definition(subject: str, definition: dict) -> dict:
         try:
             parse_project_set(cleaned["scope"]["project_set"])
         except ValueError as error:
-            raise ValidationError({"scope": str(error)}) from None
+            raise ValidationError({"scope": str(error)}) from error
     return cleaned
 
 

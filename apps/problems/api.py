@@ -21,30 +21,30 @@ from . import selectors, services
 from .letters import letter_document_response
 from .models import MeetingKind
 from .schemas import (
-    ActionIn,
     ActionOut,
+    ActionProgressIn,
     AgendaOut,
-    DecisionIn,
     EscalateIn,
     EscalationOut,
-    FiguresOut,
     LeaderOut,
     LetterIn,
     LetterListOut,
     LetterOut,
+    MeetingDecisionIn,
     MeetingIn,
     MeetingOut,
     MeetingPatch,
-    NotStartedOut,
+    ProblemFiguresOut,
     ProblemIn,
     ProblemListOut,
+    ProblemNotStartedOut,
     ProblemOut,
     ProblemPatch,
     QueueOut,
     ReasonIn,
-    ReportIn,
     ResolveIn,
     RespondIn,
+    SupervisedActionIn,
     SupervisedActionListOut,
     SupervisedActionOut,
     TimelineEventOut,
@@ -140,7 +140,7 @@ def problem_raise(request: HttpRequest, payload: ProblemIn):
     return Status(201, _problem(request, problem.pk))
 
 
-@problems_router.get("/figures", response={200: FiguresOut, 401: ErrorOut}, summary="问题统计")
+@problems_router.get("/figures", response={200: ProblemFiguresOut, 401: ErrorOut}, summary="问题统计")
 def problem_figures(request: HttpRequest, region: int | None = None):
     """Open, overdue, resolved, average days to resolve; by type, department and level."""
     region_obj = None
@@ -150,7 +150,9 @@ def problem_figures(request: HttpRequest, region: int | None = None):
 
 
 @problems_router.get(
-    "/not-started", response={200: list[NotStartedOut], 401: ErrorOut, 404: ErrorOut}, summary="应开未开项目及其问题"
+    "/not-started",
+    response={200: list[ProblemNotStartedOut], 401: ErrorOut, 404: ErrorOut},
+    summary="应开未开项目及其问题",
 )
 def not_started(
     request: HttpRequest, region: int | None = None, year: int | None = None, month: int | None = None, set: str = "all"
@@ -226,7 +228,7 @@ def action_list(request: HttpRequest, problem_id: int):
 
 
 @problems_router.post("/{problem_id}/actions", response={201: ActionOut, **WRITE_ERRORS}, summary="记录协调措施")
-def action_add(request: HttpRequest, problem_id: int, payload: ActionIn):
+def action_add(request: HttpRequest, problem_id: int, payload: SupervisedActionIn):
     _problem(request, problem_id, "handle")
     action = services.problem_action_add(
         actor=request.auth, problem_id=problem_id, description=payload.description, taken_on=payload.taken_on
@@ -434,7 +436,7 @@ def decision_list(request: HttpRequest, meeting_id: int):
 @meetings_router.post(
     "/{meeting_id}/decisions", response={201: SupervisedActionOut, **WRITE_ERRORS}, summary="记录议定事项"
 )
-def decision_record(request: HttpRequest, meeting_id: int, payload: DecisionIn):
+def decision_record(request: HttpRequest, meeting_id: int, payload: MeetingDecisionIn):
     """Each decision becomes a supervised action (督办事项) tracked to closure."""
     _meeting(request, meeting_id, "change")
     user = request.auth
@@ -478,7 +480,7 @@ def supervised_action_detail(request: HttpRequest, action_id: int):
 @actions_router.post(
     "/{action_id}/report", response={200: SupervisedActionOut, **WRITE_ERRORS}, summary="报送进展或办结"
 )
-def supervised_action_report(request: HttpRequest, action_id: int, payload: ReportIn):
+def supervised_action_report(request: HttpRequest, action_id: int, payload: ActionProgressIn):
     selectors.supervised_action_get(user=request.auth, pk=action_id, action="report")
     services.supervised_action_report(
         actor=request.auth, action_id=action_id, progress=payload.progress, done=payload.done

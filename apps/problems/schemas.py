@@ -11,6 +11,20 @@ from apps.reporting.schemas import UserRef
 from .models import ActionStatus, EscalationLevel, LetterKind, MeetingKind, ProblemStatus, ProblemType
 
 
+def visible_ids(context, related, link: str) -> list[int]:
+    """The ids among `related` (a meeting's or decision's projects or problems) the acting
+    user may see: a city meeting also dispatches other counties' projects, which a county or
+    department user must not learn of. One scoped query per model and request, not per row."""
+    request = context["request"]
+    model = related.model
+    cache = request.__dict__.setdefault("_kp_visible_ids", {})
+    key = (model, link)
+    if key not in cache:
+        scoped = model.objects.restrict(request.auth, "view").filter(**{f"{link}__isnull": False})
+        cache[key] = set(scoped.values_list("pk", flat=True))
+    return sorted(item.pk for item in related if item.pk in cache[key])
+
+
 class _Input(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -70,7 +84,7 @@ class ProblemPatch(_Input):
     deadline: datetime.date = None
 
 
-class ActionIn(_Input):
+class SupervisedActionIn(_Input):
     description: str
     taken_on: datetime.date | None = Field(None, description="不填为今天")
 
@@ -153,14 +167,14 @@ class FigureRowOut(Schema):
     average_days: float | None = Field(..., description="从提出到解决的平均天数（已解决、已销号的问题）")
 
 
-class FiguresOut(Schema):
+class ProblemFiguresOut(Schema):
     total: FigureRowOut
     by_type: list[FigureRowOut]
     by_department: list[FigureRowOut]
     by_level: list[FigureRowOut]
 
 
-class NotStartedOut(Schema):
+class ProblemNotStartedOut(Schema):
     project_id: int
     name: str
     region: str
@@ -200,12 +214,12 @@ class SupervisedActionOut(Schema):
     problem_ids: list[int]
 
     @staticmethod
-    def resolve_project_ids(obj) -> list[int]:
-        return sorted(p.pk for p in obj.projects.all())
+    def resolve_project_ids(obj, context) -> list[int]:
+        return visible_ids(context, obj.projects.all(), "supervised_actions")
 
     @staticmethod
-    def resolve_problem_ids(obj) -> list[int]:
-        return sorted(p.pk for p in obj.problems.all())
+    def resolve_problem_ids(obj, context) -> list[int]:
+        return visible_ids(context, obj.problems.all(), "supervised_actions")
 
 
 class QueueOut(Schema):
@@ -221,12 +235,12 @@ class SupervisedActionListOut(Schema):
     items: list[SupervisedActionOut]
 
 
-class ReportIn(_Input):
+class ActionProgressIn(_Input):
     progress: str
     done: bool = False
 
 
-class DecisionIn(_Input):
+class MeetingDecisionIn(_Input):
     decision: str
     owner: int = Field(..., description="责任单位（政府部门）id")
     owner_person: int | None = None
@@ -273,12 +287,12 @@ class MeetingOut(Schema):
     project_ids: list[int]
 
     @staticmethod
-    def resolve_problem_ids(obj) -> list[int]:
-        return sorted(p.pk for p in obj.problems.all())
+    def resolve_problem_ids(obj, context) -> list[int]:
+        return visible_ids(context, obj.problems.all(), "meetings")
 
     @staticmethod
-    def resolve_project_ids(obj) -> list[int]:
-        return sorted(p.pk for p in obj.projects.all())
+    def resolve_project_ids(obj, context) -> list[int]:
+        return visible_ids(context, obj.projects.all(), "meetings")
 
 
 class LaggingProjectOut(Schema):

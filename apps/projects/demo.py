@@ -24,6 +24,7 @@ from django.utils import timezone
 from stdnum.cn import uscc
 
 from apps.accounts.models import Role, User
+from apps.accounts.roles import STAFF_ROLES
 from apps.regions.models import Organisation, OrganisationKind, Person, Region, RegionLevel
 
 from .models import AnnualPlan, Category, InvestorType, Level, Milestone, Project, Stage
@@ -31,7 +32,7 @@ from .models import AnnualPlan, Category, InvestorType, Level, Milestone, Projec
 DEFAULT_PROJECTS = 400
 DEFAULT_SEED = 20261121
 DEFAULT_REPORT_YEARS = 2
-DEMO_PASSWORD = "demo12345"
+DEMO_PASSWORD = "demo12345"  # noqa: S105 - the public demo password, printed by `make run`
 APPROVALS_DEMO_MAX_PROJECTS = 5000
 
 PROVINCE = ("610000", "示范省")
@@ -161,7 +162,7 @@ def demo_users_table(anchors: dict | None = None) -> list[tuple[str, str, str, s
     leader = anchors.get("leader")
     owner = anchors.get("owner")
     rows = [
-        ("admin", Role.CITY_ADMIN, "示范市全部项目，可维护；可进入管理后台（超级用户）"),
+        ("admin", Role.CITY_ADMIN, "示范市全部项目，可维护；可在管理后台维护业务数据（非超级用户）"),
         (
             "leader",
             Role.CITY_LEADER,
@@ -173,6 +174,10 @@ def demo_users_table(anchors: dict | None = None) -> list[tuple[str, str, str, s
         ("auditor", Role.AUDITOR, "全部项目及修改记录（只读）"),
         ("zhaoshang", Role.DEPARTMENT_USER, "市投资促进局（招商局）招商的线索，可维护，含投资方联系人"),
         ("signer", Role.CITY_ADMIN, "示范市全部项目，可维护；审核、签发通报（第二名管理员）"),
+        # 三员分立: no business data, each administers one thing.
+        ("sysadmin", Role.SYSTEM_ADMIN, "管理后台：用户账号、区划、单位、人员、工作日历；不能改业务数据和审计记录"),
+        ("secadmin", Role.SECURITY_ADMIN, "管理后台：角色、停用、解锁、双因素重置、结束会话、令牌吊销、安全事件"),
+        ("auditadmin", Role.AUDIT_ADMIN, "管理后台：安全事件与变更记录（只读），校验审计链"),
     ]
     return [(username, DEMO_PASSWORD, str(role.label), scope) for username, role, scope in rows]
 
@@ -1320,6 +1325,9 @@ class _Generator:
             ("dept", Role.DEPARTMENT_USER, "杨帆", {"organisation": transport}),
             ("owner", Role.OWNER_REPORTER, "赵磊", {"organisation_id": owner_pk}),
             ("auditor", Role.AUDITOR, "孙丽", {}),
+            ("sysadmin", Role.SYSTEM_ADMIN, "周强", {}),
+            ("secadmin", Role.SECURITY_ADMIN, "吴敏", {}),
+            ("auditadmin", Role.AUDIT_ADMIN, "郑涛", {}),
         ]
         existing = set(User.objects.filter(username__in=[s[0] for s in specs]).values_list("username", flat=True))
         password = make_password(DEMO_PASSWORD)  # one hash for all: a public demo password
@@ -1328,7 +1336,6 @@ class _Generator:
             if username in existing:
                 self.summary.skipped_users.append(username)
                 continue
-            is_admin = role == Role.CITY_ADMIN
             users.append(
                 User(
                     username=username,
@@ -1336,8 +1343,8 @@ class _Generator:
                     first_name=full_name,
                     email=f"{username}@demo.example.cn",
                     password=password,
-                    is_staff=is_admin,
-                    is_superuser=is_admin,
+                    # Nobody in the demo is a superuser (三员分立); bulk_create skips save().
+                    is_staff=role in STAFF_ROLES,
                     **anchors,
                 )
             )

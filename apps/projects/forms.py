@@ -78,7 +78,14 @@ class ProjectForm(forms.ModelForm):
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
-class AnnualPlanForm(forms.ModelForm):
+class _ProjectVersionMixin(forms.Form):
+    """The project version the editor loaded (a plan or milestone is part of its project):
+    required on every update, checked by the service (409 when stale)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class AnnualPlanForm(_ProjectVersionMixin, forms.ModelForm):
     class Meta:
         model = AnnualPlan
         fields = ["year", "planned_investment", "goal"]
@@ -88,7 +95,7 @@ class AnnualPlanForm(forms.ModelForm):
         pass
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(_ProjectVersionMixin, forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["sequence", "name", "baseline_date", "forecast_date", "actual_date"]

@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.money import MoneyField
 from apps.core.querysets import RestrictedQuerySet
+from apps.core.text import normalise_code, normalise_name, validate_name
 
 # 全国投资项目在线审批监管平台 code: YYYY-RRRRRR-NN-NN-NNNNNN
-PROJECT_CODE_RE = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$")
+# ASCII digits only: \d would also take full-width and other scripts' digits.
+PROJECT_CODE_RE = re.compile(r"^[0-9]{4}-[0-9]{6}-[0-9]{2}-[0-9]{2}-[0-9]{6}$")
 
 
 class Level(models.TextChoices):
@@ -119,7 +121,7 @@ class ProjectQuerySet(RestrictedQuerySet):
 
 
 class Project(models.Model):
-    name = models.CharField(_("项目名称"), max_length=200)
+    name = models.CharField(_("项目名称"), max_length=200, validators=[validate_name])
     project_code = models.CharField(
         _("项目代码"),
         max_length=24,
@@ -204,6 +206,12 @@ class Project(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean_fields(self, exclude=None):
+        # One normalisation for every path before the checks (format, uniqueness) run.
+        self.project_code = normalise_code(self.project_code)
+        self.name = normalise_name(self.name)
+        super().clean_fields(exclude=exclude)
 
     def clean(self):
         errors = {}
@@ -308,7 +316,7 @@ class Milestone(models.Model):
     """倒排工期节点: a key date with its baseline, current forecast and actual."""
 
     project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="milestones")
-    name = models.CharField(_("节点名称"), max_length=100)
+    name = models.CharField(_("节点名称"), max_length=100, validators=[validate_name])
     sequence = models.PositiveSmallIntegerField(_("顺序"), default=0)
     baseline_date = models.DateField(_("计划日期"))
     forecast_date = models.DateField(_("预计日期"), null=True, blank=True)

@@ -121,7 +121,7 @@ class AnnualPlanPatch(_Input):
     year: int = None
     planned_investment: MoneyIn = None
     goal: str = None
-    version: int | None = Field(None, description="编辑时加载的项目版本号；过期时返回 409")
+    version: int = Field(..., description="编辑时加载的项目版本号（必填）；过期时返回 409")
 
 
 class MilestoneOut(Schema):
@@ -157,7 +157,7 @@ class MilestonePatch(_Input):
     baseline_date: datetime.date = None
     forecast_date: datetime.date | None = None
     actual_date: datetime.date | None = None
-    version: int | None = Field(None, description="编辑时加载的项目版本号；过期时返回 409")
+    version: int = Field(..., description="编辑时加载的项目版本号（必填）；过期时返回 409")
 
 
 # --- projects -----------------------------------------------------------------
@@ -263,6 +263,7 @@ class ChangeRecordOut(Schema):
     time: datetime.datetime
     user_name: str
     request_id: str
+    correlation_id: str
     client_ip: str | None
     action: str
     action_label: str

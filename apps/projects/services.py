@@ -246,6 +246,9 @@ def _touch(project: Project) -> None:
 
 def _child_write(*, actor: User, project_id: int, expected_version: int | None, model, pk=None, fields=None):
     project = _lock_for_change(actor=actor, project_id=project_id)
+    if pk is not None and fields is not None and expected_version is None:
+        # An update without the version the editor loaded would let the last writer win.
+        raise ValidationError({"version": [_("修改时必须提交编辑时加载的版本号。")]})
     _check_version(project, expected_version)
     if model is AnnualPlan and not annual_plans_editable_by(user=actor):
         raise PermissionDenied(_("建设单位不能修改年度计划。"))
@@ -287,7 +290,7 @@ def annual_plan_create(
 
 @transaction.atomic
 def annual_plan_update(
-    *, actor: User, project_id: int, plan_id: int, expected_version: int | None = None, fields: dict
+    *, actor: User, project_id: int, plan_id: int, expected_version: int, fields: dict
 ) -> AnnualPlan:
     return _child_write(
         actor=actor,
@@ -313,7 +316,7 @@ def milestone_create(*, actor: User, project_id: int, expected_version: int | No
 
 @transaction.atomic
 def milestone_update(
-    *, actor: User, project_id: int, milestone_id: int, expected_version: int | None = None, fields: dict
+    *, actor: User, project_id: int, milestone_id: int, expected_version: int, fields: dict
 ) -> Milestone:
     return _child_write(
         actor=actor,

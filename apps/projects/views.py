@@ -163,17 +163,25 @@ def child_edit(request, pk: int, kind: str, child_pk: int | None = None):
     if not spec["allowed"](user=request.user):
         raise PermissionDenied
     instance = spec["get"](user=request.user, project=project, pk=child_pk) if child_pk else None
-    form = spec["form"](request.POST or None, instance=instance)
+    form = spec["form"](request.POST or None, instance=instance, initial={"version": project.version})
     if request.method == "POST" and form.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+        version = form.cleaned_data.get("version")
         try:
             if instance is None:
-                spec["create"](actor=request.user, project_id=project.pk, fields=form.cleaned_data)
+                spec["create"](actor=request.user, project_id=project.pk, expected_version=version, fields=fields)
             else:
                 spec["update"](
-                    actor=request.user, project_id=project.pk, fields=form.cleaned_data, **{spec["id_arg"]: child_pk}
+                    actor=request.user,
+                    project_id=project.pk,
+                    expected_version=version,
+                    fields=fields,
+                    **{spec["id_arg"]: child_pk},
                 )
         except ValidationError as error:
             apply_service_errors(form, error)
+        except ConcurrentEditError as error:
+            form.add_error(None, str(error))
         else:
             messages.success(request, _("%(what)s已保存。") % {"what": spec["title"]})
             return redirect("projects:detail", pk=project.pk)

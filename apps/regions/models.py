@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.text import validate_name
+
 from .validators import validate_credit_code, validate_region_code
 
 
@@ -50,7 +52,7 @@ class OrganisationKind(models.TextChoices):
 
 
 class Organisation(models.Model):
-    name = models.CharField(_("名称"), max_length=100)
+    name = models.CharField(_("名称"), max_length=100, validators=[validate_name])
     short_name = models.CharField(_("简称"), max_length=30, blank=True)
     kind = models.CharField(_("类型"), max_length=20, choices=OrganisationKind.choices)
     credit_code = models.CharField(
@@ -82,7 +84,7 @@ class Organisation(models.Model):
 class Person(models.Model):
     """A named official; city leaders are the 包抓领导 of projects."""
 
-    name = models.CharField(_("姓名"), max_length=30)
+    name = models.CharField(_("姓名"), max_length=30, validators=[validate_name])
     position = models.CharField(_("职务"), max_length=60, blank=True)
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("所在单位"), on_delete=models.PROTECT, null=True, blank=True

@@ -209,7 +209,8 @@ class _RowWriter:
         else:
             self.copy_sql = None
             placeholders = ", ".join(["%s"] * (len(self.fields) + len(extras)))
-            self.insert_sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+            # Demo loader: table and columns from model metadata, values bound.
+            self.insert_sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
 
     def adapt(self, attname: str, value):
         field = next(f for f in self.fields if f.attname == attname)

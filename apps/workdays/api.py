@@ -2,11 +2,12 @@
 table. A date without calendar data answers 422 with the Chinese message naming it."""
 
 import datetime
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from apps.projects.schemas import ErrorOut
 
@@ -57,7 +58,7 @@ def coverage(request: HttpRequest):
 
 
 @router.get("/overrides", response={200: list[OverrideOut], **READ_ERRORS}, summary="工作日调整列表")
-def override_list(request: HttpRequest, year: int | None = None):
+def override_list(request: HttpRequest, year: Annotated[int | None, Query(ge=1900, le=2100)] = None):
     return list(selectors.override_list(user=request.auth, year=year))
 
 

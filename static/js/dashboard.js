@@ -69,7 +69,7 @@
       tooltip: {
         trigger: "item",
         formatter: function (p) {
-          return p.name + "<br>" + L.planned + "：" + p.value + "<br>" + L.completed + "：" +
+          return window.kpEscapeHtml(p.name) + "<br>" + L.planned + "：" + p.value + "<br>" + L.completed + "：" +
             (p.data.completed === null ? "—" : p.data.completed) + "<br>" + (p.data.share === null ? p.percent : p.data.share) + "%";
         }
       },

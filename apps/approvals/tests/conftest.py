@@ -46,6 +46,9 @@ SEES = {
     Role.DEPARTMENT_USER: {"a", "b", "c"},
     Role.OWNER_REPORTER: {"a"},
     Role.AUDITOR: {"a", "b", "c", "c2"},
+    Role.SYSTEM_ADMIN: set(),
+    Role.SECURITY_ADMIN: set(),
+    Role.AUDIT_ADMIN: set(),
 }
 HANDLES = {Role.DEPARTMENT_USER: {"a", "c"}}
 MANAGES = {Role.CITY_ADMIN: {"a", "b", "c", "c2"}, Role.COUNTY_USER: {"a"}}

@@ -59,6 +59,9 @@ PROJECT_SEES = {  # tests/scope_table.py, by item project
     Role.DEPARTMENT_USER: {"p_a", "p_b"},
     Role.OWNER_REPORTER: {"p_a"},
     Role.AUDITOR: {"p_a", "p_b", "p_c"},
+    Role.SYSTEM_ADMIN: set(),
+    Role.SECURITY_ADMIN: set(),
+    Role.AUDIT_ADMIN: set(),
 }
 
 

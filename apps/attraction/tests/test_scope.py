@@ -21,6 +21,9 @@ SEES = {
     Role.DEPARTMENT_USER: set(),  # 市交通运输局 attracts none of them
     Role.OWNER_REPORTER: set(),
     Role.AUDITOR: {"lead_a", "lead_b", "lead_c"},
+    Role.SYSTEM_ADMIN: set(),
+    Role.SECURITY_ADMIN: set(),
+    Role.AUDIT_ADMIN: set(),
     BUREAU: {"lead_a", "lead_b"},
 }
 CHANGES = {
@@ -30,6 +33,9 @@ CHANGES = {
     Role.DEPARTMENT_USER: set(),
     Role.OWNER_REPORTER: set(),
     Role.AUDITOR: set(),
+    Role.SYSTEM_ADMIN: set(),
+    Role.SECURITY_ADMIN: set(),
+    Role.AUDIT_ADMIN: set(),
     BUREAU: {"lead_a", "lead_b"},
 }
 # Investor contacts (personal data): the attraction unit, the landing county, the city administrator.

@@ -30,6 +30,9 @@ SEES = {
     Role.DEPARTMENT_USER: {"p_a", "p_b"},
     Role.OWNER_REPORTER: {"p_a"},
     Role.AUDITOR: {"p_a", "p_b", "p_c"},
+    Role.SYSTEM_ADMIN: set(),
+    Role.SECURITY_ADMIN: set(),
+    Role.AUDIT_ADMIN: set(),
 }
 HANDLES = {
     Role.CITY_ADMIN: {"p_a", "p_b", "p_c"},
@@ -38,6 +41,9 @@ HANDLES = {
     Role.DEPARTMENT_USER: {"p_a", "p_b"},
     Role.OWNER_REPORTER: set(),
     Role.AUDITOR: set(),
+    Role.SYSTEM_ADMIN: set(),
+    Role.SECURITY_ADMIN: set(),
+    Role.AUDIT_ADMIN: set(),
 }
 RAISED = {Role.OWNER_REPORTER: {"p_a"}, Role.CITY_ADMIN: {"p_b", "p_c"}}
 # Letters: seen with the problem; answered by the addressee and by the offices handling it.

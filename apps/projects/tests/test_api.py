@@ -208,7 +208,11 @@ def test_create_saves_and_writes_one_change_record(county, world):
     assert record.after["name"] == "甲区污水处理厂"
     assert record.after["total_investment"] == "12345.67"
     assert record.after["partner_units"] == sorted([world.dept.pk, world.other_dept.pk])
-    assert record.request_id == "req-api-1" and record.user == world.users[Role.COUNTY_USER]
+    assert (
+        record.correlation_id == "req-api-1"
+        and len(record.request_id) == 32
+        and record.user == world.users[Role.COUNTY_USER]
+    )
 
 
 def test_create_accepts_a_json_number_for_money(county, world):
@@ -397,7 +401,9 @@ def test_annual_plan_outside_the_project_years_is_422(county, world):
 
 def test_plan_of_another_project_is_404(admin, world):
     plan = f.AnnualPlanFactory(project=world.p_b)
-    response = admin.patch(f"{API}/projects/{world.p_a.pk}/annual-plans/{plan.pk}", {"goal": "x"}, content_type=JSON)
+    response = admin.patch(
+        f"{API}/projects/{world.p_a.pk}/annual-plans/{plan.pk}", {"goal": "x", "version": 1}, content_type=JSON
+    )
     assert response.status_code == 404
 
 
@@ -409,9 +415,11 @@ def test_milestone_create_update_delete(county, world):
     milestone = created.json()
     assert milestone["status"] == "on_track" and milestone["project_version"] == 2
 
-    changed = county.patch(f"{url}/{milestone['id']}", {"forecast_date": "2099-09-30"}, content_type=JSON)
+    missing = county.patch(f"{url}/{milestone['id']}", {"forecast_date": "2099-09-30"}, content_type=JSON)
+    assert missing.status_code == 422 and "version" in missing.json()["errors"]  # the version is required
+    changed = county.patch(f"{url}/{milestone['id']}", {"forecast_date": "2099-09-30", "version": 2}, content_type=JSON)
     assert changed.status_code == 200 and changed.json()["status"] == "at_risk"
-    bad = county.patch(f"{url}/{milestone['id']}", {"actual_date": "2999-01-01"}, content_type=JSON)
+    bad = county.patch(f"{url}/{milestone['id']}", {"actual_date": "2999-01-01", "version": 3}, content_type=JSON)
     assert bad.status_code == 422 and "actual_date" in bad.json()["errors"]
     assert county.get(url).json()[0]["forecast_date"] == "2099-09-30"
 
@@ -438,7 +446,7 @@ def test_history_is_newest_first(county, world):
     assert [r["object_type"] for r in history] == ["项目", "年度计划", "项目"]
     newest, oldest = history[0], history[-1]
     assert newest["after"]["scope"] == "第二次" and newest["before"]["scope"] == "第一次"
-    assert oldest["request_id"] == "req-1" and oldest["user_name"] == "county"
+    assert oldest["correlation_id"] == "req-1" and oldest["request_id"] != "req-1" and oldest["user_name"] == "county"
     assert oldest["client_ip"] == "127.0.0.1"
     assert oldest["changed_fields"] == ["scope", "version"]
     assert oldest["action_label"] == "修改" and oldest["object_repr"] == "甲区快速路"

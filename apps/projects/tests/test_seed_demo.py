@@ -212,7 +212,18 @@ def test_demo_users_see_projects(seeded):
         user.full_clean()
         assert Project.objects.restrict(user, "view").exists(), username
     admin = User.objects.get(username="admin")
-    assert admin.is_staff and admin.is_superuser
+    assert admin.is_staff and not admin.is_superuser
+    # 三员分立: three administrators, none a superuser, none seeing business data.
+    for username, role in (
+        ("sysadmin", Role.SYSTEM_ADMIN),
+        ("secadmin", Role.SECURITY_ADMIN),
+        ("auditadmin", Role.AUDIT_ADMIN),
+    ):
+        user = User.objects.get(username=username)
+        assert user.role == role and user.is_staff and not user.is_superuser
+        assert user.check_password(demo.DEMO_PASSWORD)
+        assert not Project.objects.restrict(user, "view").exists()
+    assert not User.objects.filter(is_superuser=True).exists()
     assert User.objects.get(username="dept").organisation.name == "市交通运输局"
     assert User.objects.get(username="county").region.code == "610302"
     owner = User.objects.get(username="owner")

@@ -201,7 +201,11 @@ def test_child_changes_are_recorded_under_the_project(world, admin):
         actor=admin, project_id=project.pk, fields={"year": 2027, "planned_investment": Decimal("500")}
     )
     services.annual_plan_update(
-        actor=admin, project_id=project.pk, plan_id=plan.pk, fields={"planned_investment": Decimal("600")}
+        actor=admin,
+        project_id=project.pk,
+        plan_id=plan.pk,
+        expected_version=world.p_a.__class__.objects.get(pk=project.pk).version,
+        fields={"planned_investment": Decimal("600")},
     )
     milestone = services.milestone_create(
         actor=admin, project_id=project.pk, fields={"name": "施工许可", "baseline_date": datetime.date(2026, 9, 1)}

@@ -106,7 +106,7 @@ def test_change_log_page_shows_only_visible_history(client, world, role):
         )
     client.force_login(world.users[role])
     body = client.get(reverse("audit:list")).content.decode()
-    all_history = role in (Role.AUDITOR, Role.CITY_ADMIN)
+    all_history = role in (Role.AUDITOR, Role.CITY_ADMIN, Role.AUDIT_ADMIN)
     for key in PROJECTS:
         visible = all_history or key in SEES[role]
         assert (f"地点-{key}" in body) == visible

@@ -53,7 +53,7 @@ def test_edit_saves_and_history_shows_the_change(county_client, world):
     )
     assert response.status_code == 302
     record = ChangeRecord.objects.get(action="update")
-    assert record.client_ip == "10.1.2.3" and record.request_id == "req-42"
+    assert record.client_ip == "10.1.2.3" and record.correlation_id == "req-42" and record.request_id != "req-42"
     page = county_client.get(reverse("projects:detail", args=[world.p_a.pk])).content.decode()
     assert "总投资（万元）" in page and "10000" in page and "15000.5" in page
     assert "req-42" in page
@@ -261,3 +261,20 @@ def test_owner_unit_is_searched_by_name_on_the_page_and_by_id_in_links(client, w
     assert "甲区快速路" in body and "乙县水厂" not in body
     body = client.get(url, {"owner_unit": world.other_owner.pk}).content.decode()
     assert "乙县水厂" in body and "甲区快速路" not in body
+
+
+def test_child_edit_form_requires_the_loaded_version(client, world):
+    """Annual plans and milestones: a form without the version, or with a stale one, saves nothing."""
+    from apps.projects.models import AnnualPlan
+
+    plan = f.AnnualPlanFactory(project=world.p_a, goal="旧")
+    client.force_login(world.users[Role.CITY_ADMIN])
+    url = reverse("projects:child_edit", args=[world.p_a.pk, "plans", plan.pk])
+    page = client.get(url).content.decode()
+    assert f'name="version" value="{world.p_a.version}"' in page
+    data = {"year": plan.year, "planned_investment": "1", "goal": "新"}
+    assert client.post(url, data).status_code == 200  # no version: refused
+    assert client.post(url, {**data, "version": world.p_a.version + 5}).status_code == 200  # stale
+    assert AnnualPlan.objects.get(pk=plan.pk).goal == "旧"
+    assert client.post(url, {**data, "version": world.p_a.version}).status_code == 302
+    assert AnnualPlan.objects.get(pk=plan.pk).goal == "新"

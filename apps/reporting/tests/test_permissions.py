@@ -27,6 +27,9 @@ VERIFIES = {
     Role.DEPARTMENT_USER: {"p_a"},
     Role.OWNER_REPORTER: set(),
     Role.AUDITOR: set(),
+    Role.SYSTEM_ADMIN: set(),
+    Role.SECURITY_ADMIN: set(),
+    Role.AUDIT_ADMIN: set(),
 }
 
 # action: (which right it needs, the state the report must be in before)

@@ -36,11 +36,11 @@
     chart.setOption({
       tooltip: {
         formatter: function (p) {
-          var lane = p.data.lane;
-          return lane.name + "（" + lane.department + "）<br>" + lane.status_label +
-            "<br>" + L.planned + "：" + (lane.planned[0] || "—") + " — " + (lane.planned[1] || "—") +
-            "<br>" + L.actual + "：" + (lane.actual[0] || "—") + " — " + (lane.actual[1] || "—") +
-            (lane.due ? "<br>" + L.due + "：" + lane.due : "");
+          var lane = p.data.lane, esc = window.kpEscapeHtml;
+          return esc(lane.name) + "（" + esc(lane.department) + "）<br>" + esc(lane.status_label) +
+            "<br>" + L.planned + "：" + esc(lane.planned[0] || "—") + " — " + esc(lane.planned[1] || "—") +
+            "<br>" + L.actual + "：" + esc(lane.actual[0] || "—") + " — " + esc(lane.actual[1] || "—") +
+            (lane.due ? "<br>" + L.due + "：" + esc(lane.due) : "");
         }
       },
       grid: { left: 10, right: 24, top: 24, bottom: 28, containLabel: true },

@@ -1,0 +1,53 @@
+"""A bounded, seeded schemathesis run over the whole API (examples and coverage phases, no
+open-ended fuzzing): no operation may answer 5xx, and every documented answer must match
+its schema. Runs in the test suite (a few minutes on SQLite)."""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from schemathesis import checks
+from schemathesis.config import SchemathesisConfig
+
+from apps.accounts.models import APIToken, Role
+from keyprojects.api import api
+
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "seed": 20261201,
+        "phases": {
+            "examples": {"enabled": True},
+            "coverage": {"enabled": True},
+            "fuzzing": {"enabled": False},
+            "stateful": {"enabled": False},
+        },
+    }
+)
+schema = schemathesis.openapi.from_dict(api.get_openapi_schema(), config=CONFIG)
+schema.app = get_wsgi_application()
+CASES = {"count": 0, "5xx": 0}
+
+
+@pytest.fixture
+def token(world):
+    _token, raw = APIToken.issue(user=world.users[Role.CITY_ADMIN], name="schemathesis")
+    return raw
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@hypothesis_settings(deadline=None, suppress_health_check=list(HealthCheck), database=None)
+def test_api_answers_without_server_errors_and_within_its_schema(case, token):
+    response = case.call(headers={"Authorization": f"Bearer {token}"})
+    CASES["count"] += 1
+    if response.status_code >= 500:
+        CASES["5xx"] += 1
+    case.validate_response(response, checks=[checks.not_a_server_error, checks.response_schema_conformance])
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _summary():
+    yield
+    # Shown with `pytest -s`: the figures the README quotes.
+    print(f"\nschemathesis: {CASES['count']} cases, {CASES['5xx']} answered 5xx")
