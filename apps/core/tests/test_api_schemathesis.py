@@ -4,7 +4,9 @@ its schema. Runs in the test suite (a few minutes on SQLite)."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis import checks
@@ -27,6 +29,19 @@ CONFIG = SchemathesisConfig.from_dict(
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema(), config=CONFIG)
 schema.app = get_wsgi_application()
 CASES = {"count": 0, "5xx": 0}
+
+
+@pytest.fixture(autouse=True)
+def _test_connection_kept():
+    """The WSGI app is called directly, not through Django's test client, so Django would close
+    the database connection at each request's start and end; inside the test's transaction that
+    ends the test's own connection (on PostgreSQL every later query fails). Django's test client
+    disconnects the same handler for the same reason."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
