@@ -150,7 +150,7 @@ def lead_figures(request: HttpRequest):
 def personal_data_reads(request: HttpRequest, limit: int = 50, offset: int = 0):
     """Who read which lead's investor contacts: the city administrator and auditors only (403 otherwise)."""
     if not selectors.can_audit_reads(user=request.auth):
-        raise PermissionDenied(_("仅审计和市发改委管理员可查看个人信息读取记录。"))
+        raise PermissionDenied(_("仅审计、审计管理员和市发改委管理员可查看个人信息读取记录。"))
     limit, offset = page_bounds(limit, offset)
     reads = selectors.personal_data_reads(user=request.auth)
     return {"count": reads.count(), "limit": limit, "offset": offset, "items": list(reads[offset : offset + limit])}

@@ -402,7 +402,8 @@ class PersonalDataReadQuerySet(RestrictedQuerySet):
     def scope_q(self, user, action):
         from apps.accounts.models import Role
 
-        if action == "view" and (user.role in (Role.AUDITOR, Role.CITY_ADMIN) or user.is_superuser):
+        # The audit administrator (三员) reads the audit trail, this log of personal-data reads included.
+        if action == "view" and (user.role in (Role.AUDITOR, Role.AUDIT_ADMIN, Role.CITY_ADMIN) or user.is_superuser):
             return Q()
         return None
 

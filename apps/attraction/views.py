@@ -59,7 +59,7 @@ def lead_list(request):
 def personal_data_reads(request):
     """个人信息读取记录: who read which lead's investor contacts, when and how."""
     if not selectors.can_audit_reads(user=request.user):
-        raise PermissionDenied(_("仅审计和市发改委管理员可查看个人信息读取记录。"))
+        raise PermissionDenied(_("仅审计、审计管理员和市发改委管理员可查看个人信息读取记录。"))
     page = Paginator(selectors.personal_data_reads(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "attraction/reads.html", {"page": page})
 

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema, Status
 
+from apps.core.api_helpers import page_bounds
 from apps.projects.schemas import ErrorOut
 
 from . import selectors, services
@@ -85,7 +86,8 @@ def bulletin_list(request: HttpRequest, params: Query[BulletinListParams]):
         queryset = queryset.filter(status=params.status)
     if params.year:
         queryset = queryset.filter(year=params.year)
-    return {"count": queryset.count(), "items": list(queryset[params.offset : params.offset + params.limit])}
+    limit, offset = page_bounds(params.limit, params.offset)
+    return {"count": queryset.count(), "items": list(queryset[offset : offset + limit])}
 
 
 @router.post("", response={201: BulletinDetailOut, **WRITE_ERRORS}, summary="起草通报（生成数据快照）")

@@ -186,6 +186,10 @@ SEES = {
     Role.DEPARTMENT_USER: {"r_a", "r_b"},
     Role.OWNER_REPORTER: set(),
     Role.AUDITOR: {"r_a", "r_b", "r_c"},
+    # 三员: administrators of the system, its security and its audit trail see no business data.
+    Role.SYSTEM_ADMIN: set(),
+    Role.SECURITY_ADMIN: set(),
+    Role.AUDIT_ADMIN: set(),
 }
 FIRST_REVIEWS = {
     Role.CITY_ADMIN: {"r_a", "r_b", "r_c"},
@@ -194,6 +198,9 @@ FIRST_REVIEWS = {
     Role.DEPARTMENT_USER: set(),
     Role.OWNER_REPORTER: set(),
     Role.AUDITOR: set(),
+    Role.SYSTEM_ADMIN: set(),
+    Role.SECURITY_ADMIN: set(),
+    Role.AUDIT_ADMIN: set(),
 }
 
 
