@@ -18,13 +18,13 @@ from apps.regions.models import Organisation, Region
 from . import selectors, services
 from .schemas import (
     PromoteIn,
-    ReasonIn,
     ReserveFiguresOut,
     ReserveIn,
     ReserveListOut,
     ReserveOut,
     ReservePatch,
-    ReviewIn,
+    ReserveReasonIn,
+    ReserveReviewIn,
 )
 
 router = Router(tags=["谋划储备库"])
@@ -115,14 +115,14 @@ def reserve_update(request: HttpRequest, pk: int, payload: ReservePatch):
 
 
 @router.post("/{pk}/first-review", response={200: ReserveOut, **WRITE_ERRORS}, summary="初审")
-def first_review(request: HttpRequest, pk: int, payload: ReviewIn):
+def first_review(request: HttpRequest, pk: int, payload: ReserveReviewIn):
     _item(request, pk)
     services.reserve_first_review(actor=request.auth, pk=pk, approve=payload.approve, reason=payload.reason)
     return _item(request, pk)
 
 
 @router.post("/{pk}/final-review", response={200: ReserveOut, **WRITE_ERRORS}, summary="终审（入库或退回）")
-def final_review(request: HttpRequest, pk: int, payload: ReviewIn):
+def final_review(request: HttpRequest, pk: int, payload: ReserveReviewIn):
     _item(request, pk)
     services.reserve_final_review(actor=request.auth, pk=pk, approve=payload.approve, reason=payload.reason)
     return _item(request, pk)
@@ -136,7 +136,7 @@ def resubmit(request: HttpRequest, pk: int):
 
 
 @router.post("/{pk}/withdraw", response={200: ReserveOut, **WRITE_ERRORS}, summary="退库")
-def withdraw(request: HttpRequest, pk: int, payload: ReasonIn):
+def withdraw(request: HttpRequest, pk: int, payload: ReserveReasonIn):
     _item(request, pk)
     services.reserve_withdraw(actor=request.auth, pk=pk, reason=payload.reason)
     return _item(request, pk)

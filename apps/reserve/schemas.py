@@ -76,12 +76,12 @@ class ReservePatch(_Input):
     planned_start_year: int | None = None
 
 
-class ReviewIn(_Input):
+class ReserveReviewIn(_Input):
     approve: bool
     reason: str = ""
 
 
-class ReasonIn(_Input):
+class ReserveReasonIn(_Input):
     reason: str
 
 
@@ -94,7 +94,7 @@ class PromoteIn(_Input):
     project_code: str = ""
 
 
-class GroupOut(Schema):
+class ReserveGroupOut(Schema):
     key: str
     label: str
     count: int
@@ -104,11 +104,11 @@ class GroupOut(Schema):
 class ReserveFiguresOut(Schema):
     count: int
     investment: Money
-    by_source: list[GroupOut]
-    by_category: list[GroupOut]
-    by_catalogue: list[GroupOut]
-    by_maturity: list[GroupOut]
-    by_region: list[GroupOut]
+    by_source: list[ReserveGroupOut]
+    by_category: list[ReserveGroupOut]
+    by_catalogue: list[ReserveGroupOut]
+    by_maturity: list[ReserveGroupOut]
+    by_region: list[ReserveGroupOut]
     industry_share_reserve: str | None
     infrastructure_share_reserve: str | None
     industry_share_plan: str | None
