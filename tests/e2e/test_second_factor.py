@@ -20,7 +20,7 @@ def test_enrol_second_factor_and_see_the_account_page(live_server, world, settin
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", clerk.username)
     page.fill("input[name=password]", "pass12345")
-    page.click("main button[type=submit]")
+    page.click("main button[type=submit] >> visible=true")
     page.wait_for_selector(".qr svg")
     assert "/accounts/2fa/" in page.url
     page.screenshot(path=str(tmp_path / f"enrol-{width}.png"), full_page=True)
@@ -28,14 +28,14 @@ def test_enrol_second_factor_and_see_the_account_page(live_server, world, settin
     import base64
 
     code = TOTP(base64.b32decode(secret)).token()
-    page.fill("#id_token", f"{code:06d}" if isinstance(code, int) else str(code))
-    page.click("main button[type=submit]")
+    page.fill("#id_token >> visible=true", f"{code:06d}" if isinstance(code, int) else str(code))
+    page.click("main button[type=submit] >> visible=true")
     page.wait_for_selector("#recovery-codes")
     assert page.locator("#recovery-codes li").count() == 10
     page.click("text=继续")
     page.goto(f"{live_server.url}/accounts/me/")
     page.fill("input[name=name]", "报表系统")
-    page.click("text=签发")
+    page.click("form:has(input[name=name]) button[type=submit]")
     page.wait_for_selector("#raw-token")
     assert "报表系统" in page.inner_text("#tokens")
     page.screenshot(path=str(tmp_path / f"account-{width}.png"), full_page=True)
