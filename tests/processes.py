@@ -64,6 +64,9 @@ def process_env(*, lock_timeout_ms: int | None = None, **extra) -> dict:
         DATABASE_URL=database_url(lock_timeout_ms=lock_timeout_ms),
         REDIS_URL=REDIS_URL,
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        # A plain-HTTP rig on loopback: no HTTPS redirect or secure-only cookies, one factor.
+        KP_HTTPS="0",
+        KP_REQUIRE_2FA="0",
         PYTHONUNBUFFERED="1",
     )
     env.update({key: str(value) for key, value in extra.items()})
