@@ -24,9 +24,12 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args, env):
+    # The browser tests allow Django's async-unsafe calls in this process (Playwright's loop);
+    # a production environment never has that switch, and check --deploy warns about it.
+    inherited = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        env={**os.environ, **env},
+        env={**inherited, **env},
         capture_output=True,
         text=True,
         check=False,
