@@ -79,7 +79,8 @@ def snapshot(url: str) -> dict:
 
 def backup(url: str, directory: Path, keep: int) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    # Microseconds: two backups in one second (a retried cron job) must not overwrite each other.
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     path = directory / f"{db_name(url)}-{stamp}.dump"
     dump(url, path)
     backups = sorted(directory.glob(f"{db_name(url)}-*.dump"))
