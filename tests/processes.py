@@ -138,6 +138,7 @@ def celery_through_redis(settings):
 
     saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
     app.conf.update(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False)
+    _drop_connections(app)
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = settings.CELERY_RESULT_BACKEND = REDIS_URL
     settings.CACHES = {
@@ -147,8 +148,17 @@ def celery_through_redis(settings):
     try:
         yield app
     finally:
-        app.close()
         app.conf.update(saved)
+        _drop_connections(app)
+
+
+def _drop_connections(app) -> None:
+    """The app keeps the broker connection pool, the producer pool and the result backend it made
+    first (an earlier test may have made them for another broker): drop them so the next job goes
+    to the broker now configured. Without this, jobs went to the old broker and no worker saw them."""
+    app.close()
+    app.amqp._producer_pool = None
+    app._local.__dict__.pop("backend", None)
 
 
 def collectstatic(static_root: Path, **env) -> None:
