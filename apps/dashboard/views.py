@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -33,9 +34,14 @@ from . import speech as speech_data
 from .formatting import chart_number, format_value
 from .selectors import DashboardQuery
 
-#: 亮灯: lag behind the time schedule (points) above which the light is red / yellow.
+#: The old fixed lag rule's bounds (points behind the time schedule), no longer shown on the
+#: dashboard (its lights come from apps/lights); kept only because apps/bulletins still reads
+#: them until the bulletin moves to apps.lights.selectors.light_for_projects.
 RED_LAG = Decimal(10)
 YELLOW_LAG = Decimal(0)
+
+#: The measures of the investment-pace light rules (the 累计完成投资 card and the plan ranking).
+INVESTMENT_MEASURES = ("investment_lag",)
 
 SERIES_TITLES = {
     "by_month": _lazy("按月"),
@@ -60,17 +66,6 @@ def _figure(report: IndicatorReport, query: DashboardQuery, key: str, label: str
 
 def _period_label(label: str, query: DashboardQuery) -> str:
     return label.replace("1-X月", f"1-{query.month}月")
-
-
-def lag_light(lag) -> tuple[str, str]:
-    """(css class, label) of the light for a lag behind the time schedule, in points."""
-    if lag is None:
-        return "none", _("无数据")
-    if lag > RED_LAG:
-        return "red", _("红灯")
-    if lag > YELLOW_LAG:
-        return "yellow", _("黄灯")
-    return "green", _("绿灯")
 
 
 def _within_scope(cards: list[dict], scope: selectors.Scope) -> list[dict]:
@@ -99,7 +94,6 @@ def _cards(report: IndicatorReport, query: DashboardQuery) -> list[dict]:
             fig("time_elapsed_share"),
             fig("lag_points"),
         ],
-        "light": lag_light(report.indicators["lag_points"].value),
     }
     return [
         {
@@ -226,6 +220,7 @@ def _rankings(report: IndicatorReport, query: DashboardQuery) -> tuple[list[dict
         by_fai.append(
             {
                 "key": point.key,
+                "region_id": children[point.key].pk if point.key in children else None,
                 "rank": values.get("fai_rank"),
                 "name": point.label,
                 "url": dashboard_url(point),
@@ -238,6 +233,7 @@ def _rankings(report: IndicatorReport, query: DashboardQuery) -> tuple[list[dict
         by_plan.append(
             {
                 "key": point.key,
+                "region_id": children[point.key].pk if point.key in children else None,
                 "rate_value": rate,
                 "name": point.label,
                 "url": dashboard_url(point),
@@ -248,7 +244,6 @@ def _rankings(report: IndicatorReport, query: DashboardQuery) -> tuple[list[dict
                 "completed": cell(values.get("completed_ytd"), "亿元", county_url(point, "completed_ytd")),
                 "rate": cell(rate, "%", county_url(point, "plan_completion_rate")),
                 "lag": cell(lag, "个百分点", county_url(point, "lag_points")),
-                "light": lag_light(lag),
                 "start_rate": cell(values.get("start_rate"), "%", county_url(point, "start_rate")),
             }
         )
@@ -287,6 +282,35 @@ def _dashboard_payload(user, query: DashboardQuery, scope) -> dict:
     }
 
 
+def _with_engine_lights(user, query: DashboardQuery, payload: dict) -> dict:
+    """The lights the engine stored for the page's month (apps/lights), laid on the cached
+    figures at each request (a re-evaluation shows at once): the investment-pace lights on
+    the 累计完成投资 card and per county of the plan ranking, the county's own light (region
+    rules, e.g. Tianjin 2022) on the FAI ranking; every count links to its lights' list."""
+    period = (query.year, query.month)
+    investment = {"period": period, "measures": INVESTMENT_MEASURES, "project_set": query.project_set}
+    cards = [
+        {**card, "lights": lights_selectors.light_counts(user=user, region=query.region, **investment)}
+        if card["main"]["key"] == "completed_ytd"
+        else card
+        for card in payload["cards"]
+    ]
+    counties = list(selectors.sub_regions(region=query.region).values())
+    by_county = lights_selectors.light_counts_by_region(user=user, regions=counties, **investment)
+    ranking_plan = [{**row, "lights": by_county.get(row.get("region_id"), [])} for row in payload["ranking_plan"]]
+    own = lights_selectors.light_for_regions(
+        user=user, regions=[row["region_id"] for row in payload["ranking_fai"] if row.get("region_id")], period=period
+    )
+    ranking_fai = [{**row, "light": own.get(row.get("region_id"))} for row in payload["ranking_fai"]]
+    return {
+        **payload,
+        "cards": cards,
+        "ranking_plan": ranking_plan,
+        "ranking_fai": ranking_fai,
+        "lights_evaluated": lights_selectors.period_evaluated(*period),
+    }
+
+
 @login_required
 def dashboard(request):
     query = selectors.dashboard_query(user=request.user, params=request.GET)
@@ -305,9 +329,9 @@ def dashboard(request):
         "query": query,
         "scope": scope,
         "filters": _filters(request.user, query),
-        **payload,
+        **_with_engine_lights(request.user, query, payload),
         "not_started_url": query.drill_url("not_started_count"),
-        "red_lag": RED_LAG,
+        "rules_url": reverse("lights:rules"),
         "speech_url": query.url("dashboard:speech"),
     }
     return render(request, "dashboard/index.html", context)

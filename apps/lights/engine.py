@@ -112,12 +112,14 @@ def remember(colour: str, threshold: str, previous_streak: int, memory: dict) ->
 
 
 def version_outcomes(
-    version, *, subject: str, region, year: int, month: int, previous: dict[int, int], object_ids=None
+    version, *, subject: str, region, year: int, month: int, previous: dict[int, int], object_ids=None, shared=None
 ):
-    """The outcome of every object in scope (green included) for one period.
+    """The outcome of every lit object in scope for one period (green ones are not kept:
+    only lit objects are stored, and the words of green ones are never formatted).
 
     `version` is a LightRuleVersion, saved or not (replay tries unsaved ones); `previous`
-    maps object ids to their streak in the month before."""
+    maps object ids to their streak in the month before; `shared` (a dict) lets the rules of
+    one run share their reads (measures.Context.shared)."""
     measure = check_version(
         subject=subject, measure=version.measure, params=version.params, levels=version.levels, memory=version.memory
     )
@@ -128,17 +130,17 @@ def version_outcomes(
         scope=version.scope or {},
         region=region,
         object_ids=frozenset(object_ids) if object_ids is not None else None,
+        shared=shared,
     )
     compiled = compile_levels(version.levels, measure)
     memory = version.memory or {}
     outcomes = []
     for reading in measure.compute(ctx):
         colour, threshold = classify(compiled, reading.values)
-        previous_streak = previous.get(reading.object_id, 0)
-        if colour == Colour.GREEN and not memory:
-            outcomes.append(Outcome(reading, colour, threshold, 0))
+        if colour == Colour.GREEN:
+            # Memory never turns green into a colour (its streak is 0): nothing to keep.
             continue
-        colour, threshold, streak, escalated = remember(colour, threshold, previous_streak, memory)
+        colour, threshold, streak, escalated = remember(colour, threshold, previous.get(reading.object_id, 0), memory)
         outcomes.append(Outcome(reading, colour, threshold, streak, escalated))
     return outcomes, ctx.notes
 

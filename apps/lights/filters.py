@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.projects.filters import _regions_for
 from apps.regions.models import Organisation, OrganisationKind, Person
 
-from .measures import SUBJECTS
+from .measures import MEASURES, SUBJECTS
 from .models import Colour, Light, LightRule
 
 CHECKBOXES = forms.CheckboxSelectMultiple
@@ -21,6 +21,10 @@ def _departments(request):
 
 def _leaders(request):
     return Person.objects.filter(is_city_leader=True)
+
+
+def _measures():
+    return [(key, measure.label) for key, measure in MEASURES.items()]
 
 
 def _subjects():
@@ -43,6 +47,10 @@ class LightFilterSet(django_filters.FilterSet):
         label=_("包抓领导"), queryset=_leaders, field_name="project__lead_official"
     )
     project = django_filters.NumberFilter(label=_("项目"), field_name="project_id")
+    measure = django_filters.MultipleChoiceFilter(
+        label=_("度量"), choices=_measures, field_name="version__measure", widget=forms.MultipleHiddenInput
+    )
+    set = django_filters.CharFilter(label=_("项目集"), method="filter_project_set", widget=forms.HiddenInput)
 
     class Meta:
         model = Light
@@ -56,6 +64,14 @@ class LightFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(rule__code=value) | Q(rule_id=int(value)) if value.isdigit() else Q(rule__code=value))
+
+    def filter_project_set(self, queryset, name, value):
+        from apps.statistics.indicators import parse_project_set
+
+        try:
+            return queryset.filter(parse_project_set(value.strip() or "all", "project__"))
+        except ValueError:
+            return queryset.none()
 
     def filter_region_subtree(self, queryset, name, region):
         return queryset.filter(region__code__startswith=region.code_prefix)

@@ -82,6 +82,14 @@ class Context:
     region: object | None = None
     object_ids: frozenset[int] | None = None
     notes: list[str] = field(default_factory=list)
+    # Reads shared by the rules of one evaluation run (None: not shared): e.g. the annual
+    # plans and completed investment all three investment rules of a month read.
+    shared: dict | None = None
+
+    @property
+    def scoped(self) -> bool:
+        """Whether the rule looks at fewer projects than all (a region or a scope)."""
+        return self.region is not None or any(value not in (None, "", "all") for value in self.scope.values())
 
     @cached_property
     def end(self) -> datetime.date:
@@ -198,28 +206,55 @@ def months_not_started(ctx: Context) -> Iterable[Reading]:
         yield Reading(pk, name, region_id, pk, {"value": Decimal(months)}, template, args)
 
 
-def investment_lag(ctx: Context) -> Iterable[Reading]:
-    """Completion of the annual plan (1-M月 counted reports ÷ plan) against 时序进度 (M ÷ 12)."""
+def plan_progress(ctx: Context) -> list[tuple]:
+    """(project id, name, region id, annual plan, completed 1-M月) of the projects in the
+    rule's scope with an annual plan > 0 for the year: one statement (completed investment
+    from CompletedInvestmentYear, a correlated subquery on its unique (project, year) row).
+
+    In a full evaluation run (ctx.shared) the province's rows are read once and every
+    investment rule of the run takes its scope from them (one id read for a scoped rule)."""
+    from django.db.models import DecimalField, ExpressionWrapper, OuterRef, Subquery
+
     from apps.projects.models import AnnualPlan
     from apps.reporting.models import CompletedInvestmentYear
 
-    projects = project_queryset(ctx).values("pk")
-    plans = AnnualPlan.objects.filter(year=ctx.year, planned_investment__gt=0, project__in=projects).values_list(
-        "project_id", "project__name", "project__region_id", "planned_investment"
-    )
-    ytd_expression = sum((F(f"m{month}") for month in range(2, ctx.month + 1)), F("m1"))
-    done = dict(
-        CompletedInvestmentYear.objects.filter(year=ctx.year, project__in=projects)
-        .annotate(ytd=ytd_expression)
-        .values_list("project_id", "ytd")
-    )
+    shared = ctx.shared if ctx.object_ids is None else None
+    key = ("plan_progress", ctx.year, ctx.month)
+    rows = None if shared is None else shared.get(key)
+    if rows is None:
+        ytd = ExpressionWrapper(
+            sum((F(f"m{month}") for month in range(2, ctx.month + 1)), F("m1")),
+            output_field=DecimalField(max_digits=16, decimal_places=4),
+        )
+        completed = CompletedInvestmentYear.objects.filter(project=OuterRef("project_id"), year=ctx.year).annotate(
+            ytd=ytd
+        )
+        plans = AnnualPlan.objects.filter(year=ctx.year, planned_investment__gt=0)
+        if shared is None:
+            plans = plans.filter(project__in=project_queryset(ctx).values("pk"))
+        rows = list(
+            plans.annotate(done=Subquery(completed.values("ytd")[:1])).values_list(
+                "project_id", "project__name", "project__region_id", "planned_investment", "done"
+            )
+        )
+        if shared is None:
+            return rows
+        shared[key] = rows
+    if not ctx.scoped:
+        return rows
+    in_scope = set(project_queryset(ctx).values_list("pk", flat=True))
+    return [row for row in rows if row[0] in in_scope]
+
+
+def investment_lag(ctx: Context) -> Iterable[Reading]:
+    """Completion of the annual plan (1-M月 counted reports ÷ plan) against 时序进度 (M ÷ 12)."""
     relative = ctx.param("mode", "points") == "relative"
     pace = Decimal(ctx.month) * HUNDRED / 12
     base = _("1-%(month)s月完成投资%(done)s万元，占年度计划%(plan)s万元的%(rate)s%%，时序进度%(pace)s%%")
     behind = base + (_("，低于时序进度%(lag)s%%") if relative else _("，滞后%(lag)s个百分点"))
     zero = Decimal(0)
-    for pk, name, region_id, plan in plans:
-        completed = done.get(pk) or zero
+    for pk, name, region_id, plan, completed in plan_progress(ctx):
+        completed = completed or zero
         rate = completed * HUNDRED / plan
         points = pace - rate
         lag = points * HUNDRED / pace if relative else points

@@ -136,11 +136,25 @@ class Light(models.Model):
 
     # No index of their own on the foreign keys: the unique constraint leads with rule and
     # light_project_period_idx with project; every index is paid on each period's insert.
+    # No database constraint on them either (db_constraint=False): a light is derived data the
+    # engine writes from ids it has just read, ~100,000 rows a month, and PostgreSQL checked
+    # the four deferred constraints row by row at commit (a third of a province's evaluation,
+    # bench/README.md). Django still cascades and protects (on_delete) as before.
     rule = models.ForeignKey(
-        LightRule, verbose_name=_("规则"), on_delete=models.CASCADE, related_name="lights", db_index=False
+        LightRule,
+        verbose_name=_("规则"),
+        on_delete=models.CASCADE,
+        related_name="lights",
+        db_index=False,
+        db_constraint=False,
     )
     version = models.ForeignKey(
-        LightRuleVersion, verbose_name=_("规则版本"), on_delete=models.PROTECT, related_name="lights", db_index=False
+        LightRuleVersion,
+        verbose_name=_("规则版本"),
+        on_delete=models.PROTECT,
+        related_name="lights",
+        db_index=False,
+        db_constraint=False,
     )
     subject = models.CharField(_("亮灯对象"), max_length=30)
     object_id = models.BigIntegerField(_("对象编号"))
@@ -153,9 +167,15 @@ class Light(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     region = models.ForeignKey(
-        "regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+", db_index=False
+        "regions.Region",
+        verbose_name=_("区划"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     month = models.PositiveSmallIntegerField(_("月份"), validators=MONTH_VALIDATORS)

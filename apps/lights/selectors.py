@@ -1,5 +1,11 @@
 """Reads of the lights, taking the acting user: the list and its counts, a project's lights,
-the lights of a page of project rows, the rules."""
+the lights of a page of project rows, the rules.
+
+The read API for other apps (bulletins, briefs, the dashboard) is the block "Public read API"
+below: `light_for_projects`, `light_for_regions`, `light_counts` and `period_evaluated`. They
+answer from the lights the engine stored (never recompute a rule), scoped to the acting user,
+in one query each; keep their signatures stable.
+"""
 
 import datetime
 from collections import defaultdict
@@ -12,7 +18,7 @@ from django.utils import timezone
 from apps.core.querysets import pk_in
 
 from .filters import (
-    LIT_COLOURS,  # noqa: F401 (the templates read the colours from here)
+    LIT_COLOURS,
     LightFilterSet,
 )
 from .models import SEVERITY, Colour, EvaluationRun, Light, LightRule
@@ -99,20 +105,228 @@ def project_lights(*, user, project_id: int, period: tuple[int, int] | None = No
     )
 
 
+def _worst_by_object(lights, key: str) -> tuple[dict[int, Light], dict[int, int]]:
+    """The most severe light per object (`key`: "project_id" or "object_id") and how many each has."""
+    best: dict[int, Light] = {}
+    counts: dict[int, int] = defaultdict(int)
+    for light in lights:
+        pk = getattr(light, key)
+        counts[pk] += 1
+        current = best.get(pk)
+        if current is None or SEVERITY[light.colour] > SEVERITY[current.colour]:
+            best[pk] = light
+    return best, counts
+
+
+def _project_lights_of_period(*, user, project_ids, year: int, month: int):
+    return (
+        light_queryset(user=user)
+        .filter(pk_in(project_ids, "project_id"), year=year, month=month, subject="project")
+        .select_related("rule", "version")
+        .order_by("project_id", "rule__code")
+    )
+
+
 def worst_lights(*, user, project_ids, year: int | None = None, month: int | None = None) -> dict[int, Light]:
     """The most severe light of each project of a page of rows for the period (lights of the
     project itself: an approval item's or a problem's light shows on the project page): one query."""
     if year is None or month is None:
         year, month = default_period()
-    best: dict[int, Light] = {}
-    lights = light_queryset(user=user).filter(
-        pk_in(project_ids, "project_id"), year=year, month=month, subject="project"
+    return _worst_by_object(
+        _project_lights_of_period(user=user, project_ids=project_ids, year=year, month=month), "project_id"
+    )[0]
+
+
+# --- Public read API (other apps call these; keep them stable) -------------------------
+
+
+@dataclass(frozen=True)
+class ObjectLight:
+    """The light of one object (project or region) for one month, as the engine stored it.
+
+    colour: "red", "orange", "yellow", "blue", "green" (evaluated, nothing lit) or "none" (the
+    month was never evaluated: no colour is claimed). `reason` is the worst light's measurement
+    in words ("计划2026年3月开工，已连续4个月未开工"), "" when green or none; `rule`, `rule_code`
+    and `version` name the rule version that lit it; `lit` counts the rules that lit the object;
+    `url` opens the 红黄灯 list of the object and month (the projects behind the light)."""
+
+    colour: str
+    colour_label: str
+    reason: str = ""
+    rule: str = ""
+    rule_code: str = ""
+    version: int | None = None
+    value: object = None
+    threshold: str = ""
+    streak: int = 0
+    lit: int = 0
+    url: str = ""
+
+    @property
+    def is_lit(self) -> bool:
+        return self.colour not in (Colour.GREEN, NOT_EVALUATED)
+
+
+NOT_EVALUATED = "none"
+
+
+def period_evaluated(year: int, month: int) -> bool:
+    """Whether the month was evaluated in full (a project without a light then is green)."""
+    return EvaluationRun.objects.filter(year=year, month=month, objects_limited=False).exists()
+
+
+def _list_url(year: int, month: int, **filters) -> str:
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    query = {"year": year, "month": month, **{key: value for key, value in filters.items() if value not in (None, "")}}
+    return f"{reverse('lights:list')}?{urlencode(query, doseq=True)}"
+
+
+def _object_lights(best, counts, ids, year, month, evaluated, url_filters) -> dict[int, ObjectLight]:
+    from django.utils.translation import gettext as _
+
+    result = {}
+    for pk in ids:
+        light = best.get(pk)
+        url = _list_url(year, month, **url_filters(pk))
+        if light is None:
+            if evaluated:
+                result[pk] = ObjectLight(Colour.GREEN, str(Colour.GREEN.label), url=url)
+            else:
+                result[pk] = ObjectLight(NOT_EVALUATED, _("未评价"))
+            continue
+        result[pk] = ObjectLight(
+            colour=light.colour,
+            colour_label=light.get_colour_display(),
+            reason=light.reason,
+            rule=light.rule.name,
+            rule_code=light.rule.code,
+            version=light.version.number,
+            value=light.value,
+            threshold=light.threshold,
+            streak=light.streak,
+            lit=counts[pk],
+            url=url,
+        )
+    return result
+
+
+def _period_or_default(period) -> tuple[int, int]:
+    return tuple(period) if period else default_period()
+
+
+def light_for_projects(*, user, projects, period: tuple[int, int] | None = None) -> dict[int, ObjectLight]:
+    """The light of each project (ids or Project objects) for the month `period` (year, month;
+    default: the latest evaluated in full): the most severe of the project rules' lights, with
+    its reason. Every project asked for is in the answer; those outside the user's scope come
+    back green/none with no reason (the caller passes its own scoped projects). Two queries."""
+    year, month = _period_or_default(period)
+    ids = [getattr(project, "pk", project) for project in projects]
+    best, counts = _worst_by_object(
+        _project_lights_of_period(user=user, project_ids=ids, year=year, month=month), "project_id"
     )
-    for light in lights.select_related("rule"):
-        current = best.get(light.project_id)
-        if current is None or SEVERITY[light.colour] > SEVERITY[current.colour]:
-            best[light.project_id] = light
-    return best
+    return _object_lights(best, counts, ids, year, month, period_evaluated(year, month), lambda pk: {"project": pk})
+
+
+def light_for_regions(*, user, regions, period: tuple[int, int] | None = None) -> dict[int, ObjectLight]:
+    """The light of each region (ids or Region objects) from the region rules (e.g. Tianjin
+    2022 county FAI growth) for the month: the most severe, with its reason. Two queries."""
+    year, month = _period_or_default(period)
+    ids = [getattr(region, "pk", region) for region in regions]
+    lights = (
+        light_queryset(user=user)
+        .filter(subject="region", object_id__in=ids, year=year, month=month)
+        .select_related("rule", "version")
+        .order_by("object_id", "rule__code")
+    )
+    best, counts = _worst_by_object(lights, "object_id")
+    return _object_lights(
+        best, counts, ids, year, month, period_evaluated(year, month), lambda pk: {"region": pk, "subject": "region"}
+    )
+
+
+@dataclass(frozen=True)
+class LightCount:
+    colour: str
+    label: str
+    count: int
+    url: str
+
+
+def _counts_queryset(*, user, year: int, month: int, subject: str, measures, project_set: str):
+    queryset = light_queryset(user=user).filter(year=year, month=month, subject=subject)
+    if measures:
+        queryset = queryset.filter(version__measure__in=list(measures))
+    if project_set and project_set != "all":
+        from apps.statistics.indicators import parse_project_set
+
+        queryset = queryset.filter(parse_project_set(project_set, "project__"))
+    return queryset.order_by()
+
+
+class LightCounts(list):
+    """LightCount per lit colour (in colour order), with their total."""
+
+    @property
+    def total(self) -> int:
+        return sum(cell.count for cell in self)
+
+
+def _count_cells(counts: dict[str, int], year: int, month: int, **filters) -> LightCounts:
+    return LightCounts(
+        LightCount(value, str(label), counts.get(value, 0), _list_url(year, month, colour=value, **filters))
+        for value, label in LIT_COLOURS
+    )
+
+
+def _count_filters(region, subject: str, measures, project_set: str) -> dict:
+    return {
+        "region": getattr(region, "pk", None),
+        "subject": subject,
+        "measure": list(measures),
+        "set": None if project_set in ("", "all") else project_set,
+    }
+
+
+def light_counts(
+    *, user, period: tuple[int, int], region=None, subject: str = "project", measures=(), project_set: str = "all"
+) -> LightCounts:
+    """How many lights per colour in the month (within `region`, the user's scope, the
+    project set, and the rules of `measures` when given), each count with the link to the
+    list of its lights (and so its projects): one grouped query."""
+    year, month = period
+    queryset = _counts_queryset(
+        user=user, year=year, month=month, subject=subject, measures=measures, project_set=project_set
+    )
+    if region is not None:
+        queryset = queryset.filter(region__code__startswith=region.code_prefix)
+    counts = dict(queryset.values_list("colour").annotate(n=Count("pk")))
+    return _count_cells(counts, year, month, **_count_filters(region, subject, measures, project_set))
+
+
+def light_counts_by_region(
+    *, user, period: tuple[int, int], regions, subject: str = "project", measures=(), project_set: str = "all"
+) -> dict[int, LightCounts]:
+    """light_counts for each of `regions` (with its sub-regions) in one grouped query."""
+    year, month = period
+    rows = (
+        _counts_queryset(user=user, year=year, month=month, subject=subject, measures=measures, project_set=project_set)
+        .values_list("region__code", "colour")
+        .annotate(n=Count("pk"))
+    )
+    totals: dict[int, dict[str, int]] = {region.pk: defaultdict(int) for region in regions}
+    for code, colour, n in rows:
+        for region in regions:
+            if code.startswith(region.code_prefix):
+                totals[region.pk][colour] += n
+    return {
+        region.pk: _count_cells(
+            totals[region.pk], year, month, **_count_filters(region, subject, measures, project_set)
+        )
+        for region in regions
+    }
 
 
 def rule_queryset(*, user, action: str = "view"):

@@ -3,6 +3,7 @@ and the city administrator's rule edits (each a new version, each with its chang
 
 import datetime
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -105,6 +106,36 @@ def _write_lights(rows: list[tuple]) -> None:
     Light.objects.bulk_create([Light(**dict(zip(LIGHT_COLUMNS, row, strict=True))) for row in rows], batch_size=2000)
 
 
+CONTENT = slice(0, len(LIGHT_COLUMNS) - 1)  # all but created_at
+
+
+def _stored_lights(queryset) -> dict[tuple, tuple[int, tuple]]:
+    """The period's stored lights of the rules (and objects) evaluated: key → (pk, content)."""
+    stored = {}
+    for pk, *row in queryset.order_by().values_list("pk", *LIGHT_COLUMNS[CONTENT]):
+        stored[(row[0], row[3])] = (pk, tuple(row))
+    return stored
+
+
+def _replace_lights(stored: dict[tuple, tuple[int, tuple]], rows: list[tuple]) -> None:
+    """Make the stored lights the evaluated `rows`: a light whose content did not change is
+    left as it is (its created_at is when it was first lit so), the others deleted in one
+    statement and written in one COPY. Re-evaluating a month (idempotent runs, a change)
+    writes only what moved instead of a province's 100,000 rows."""
+    fresh, stale = [], []
+    for row in rows:
+        kept = stored.pop((row[0], row[3]), None)  # (rule, object): one light a period
+        if kept is not None:
+            if kept[1] == row[CONTENT]:
+                continue
+            stale.append(kept[0])
+        fresh.append(row)
+    stale.extend(pk for pk, _content in stored.values())
+    if stale:
+        Light.objects.filter(ids_q(stale, "pk")).delete()
+    _write_lights(fresh)
+
+
 def lights_evaluate(
     *, year: int, month: int, rules=None, subject: str | None = None, object_ids=None, trigger: str = "command"
 ) -> EvaluationRun:
@@ -127,35 +158,38 @@ def _evaluate(
     started = time.monotonic()
     previous_year, previous_month = previous_period(year, month)
     ids = None if object_ids is None else sorted({int(pk) for pk in object_ids})
-    lit, notes = 0, []
-    for rule in active_rules(subject=subject, rules=rules):
+    lit, notes, shared = 0, [], {}
+    evaluated = active_rules(subject=subject, rules=rules)
+    rule_ids = [rule.pk for rule in evaluated]
+    limit = Q() if ids is None else ids_q(ids, "object_id")
+    previous_streaks: dict[int, dict[int, int]] = defaultdict(dict)
+    for rule_id, object_id, streak in Light.objects.filter(
+        limit, year=previous_year, month=previous_month, rule__in=rule_ids
+    ).values_list("rule_id", "object_id", "streak"):
+        previous_streaks[rule_id][object_id] = streak
+    stored = _stored_lights(Light.objects.filter(limit, year=year, month=month, rule__in=rule_ids))
+    now = timezone.now()
+    rows = []
+    for rule in evaluated:
         version = rule.current_version
-        period = {"rule": rule, "year": year, "month": month}
-        previous = Light.objects.filter(rule=rule, year=previous_year, month=previous_month)
-        existing = Light.objects.filter(**period)
-        if ids is not None:
-            previous = previous.filter(ids_q(ids, "object_id"))
-            existing = existing.filter(ids_q(ids, "object_id"))
-        previous_streaks = dict(previous.values_list("object_id", "streak"))
         outcomes, rule_notes = version_outcomes(
             version,
             subject=rule.subject,
             region=rule.region,
             year=year,
             month=month,
-            previous=previous_streaks,
+            previous=previous_streaks[rule.pk],
             object_ids=ids,
+            shared=shared,
         )
         notes.extend(f"{rule.name}：{note}" for note in rule_notes)
-        existing.delete()
-        lit_outcomes = [outcome for outcome in outcomes if outcome.colour != Colour.GREEN]
-        now = timezone.now()
-        _write_lights([_light_row(rule, version, outcome, year, month, now) for outcome in lit_outcomes])
-        lit += len(lit_outcomes)
+        rows.extend(_light_row(rule, version, outcome, year, month, now) for outcome in outcomes)
+        lit += len(outcomes)
         if version.actions:
             from .consequences import consequences_apply
 
-            consequences_apply(rule=rule, version=version, outcomes=lit_outcomes, year=year, month=month)
+            consequences_apply(rule=rule, version=version, outcomes=outcomes, year=year, month=month)
+    _replace_lights(stored, rows)
     return EvaluationRun.objects.create(
         year=year,
         month=month,

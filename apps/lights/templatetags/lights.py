@@ -39,15 +39,23 @@ def light_badge(light):
 
 
 @register.inclusion_tag("lights/_dashboard_counts.html", takes_context=True)
-def lights_by_county(context, region):
-    """The dashboard's panel: lights of the latest evaluated period by county and colour,
-    within the dashboard's region and the user's scope; each count links to its list."""
+def lights_by_county(context, region, year=None, month=None, project_set="all"):
+    """The dashboard's panel: lights of the month (default: the latest evaluated) by county
+    and colour, within the dashboard's region, project set and the user's scope; each count
+    links to its list."""
     user = context["request"].user
-    year, month = selectors.default_period()
+    if year is None or month is None:
+        year, month = selectors.default_period()
     queryset = selectors.light_queryset(user=user).filter(year=year, month=month)
     if region is not None:
         queryset = queryset.filter(region__code__startswith=region.code_prefix)
+    if project_set and project_set != "all":
+        from apps.statistics.indicators import parse_project_set
+
+        # A project set covers project lights only (a county's or an item's own light has no set).
+        queryset = queryset.filter(parse_project_set(project_set, "project__"))
     return {
+        "set": "" if project_set in ("", "all") else project_set,
         "rows": selectors.counts_by_region(queryset=queryset),
         "year": year,
         "month": month,

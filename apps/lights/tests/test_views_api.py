@@ -163,7 +163,7 @@ def test_project_page_and_rows_show_the_light_with_its_reason(client, world, lit
     assert "计划2026年3月开工，已连续3个月未开工" in detail and "第1版规则" in detail
     rows = client.get(reverse("projects:list")).content.decode()
     assert rows.count('class="lamp lamp-red"') == 3
-    dashboard = client.get(reverse("dashboard:index")).content.decode()
+    dashboard = client.get(reverse("dashboard:index"), {"year": 2026, "month": 5}).content.decode()
     assert 'id="lights-by-county"' in dashboard and "2026年5月红黄灯（按县区）" in dashboard
 
 
