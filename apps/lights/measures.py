@@ -189,8 +189,13 @@ def project_queryset(ctx: Context):
     return projects
 
 
+def not_by(field: str, end: datetime.date) -> Q:
+    """The dated event `field` had not happened by `end` (no date, or a later one)."""
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gt": end})
+
+
 def not_started_q(end: datetime.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}actual_start_date__isnull": True}) | Q(**{f"{prefix}actual_start_date__gt": end})
+    return not_by(f"{prefix}actual_start_date", end)
 
 
 def months_not_started(ctx: Context) -> Iterable[Reading]:
@@ -281,7 +286,7 @@ def months_without_statistics(ctx: Context) -> Iterable[Reading]:
     rows = (
         project_queryset(ctx)
         .filter(actual_start_date__lte=ctx.end)
-        .filter(Q(statistics_included_on__isnull=True) | Q(statistics_included_on__gt=ctx.end))
+        .filter(not_by("statistics_included_on", ctx.end))
         .values_list("pk", "name", "region_id", "actual_start_date")
     )
     template = _("%(year)s年%(month)s月开工，开工后%(n)s个月仍未入统")
@@ -353,7 +358,7 @@ def approval_days_past_due(ctx: Context) -> Iterable[Reading]:
     rows = (
         ApprovalItem.objects.filter(_region_filter(ctx, "project__region"), _ids_filter(ctx))
         .filter(due_date__isnull=False, accepted_on__lte=ctx.end)
-        .filter(Q(decided_on__isnull=True) | Q(decided_on__gt=ctx.end))
+        .filter(not_by("decided_on", ctx.end))
         .exclude(status=ItemStatus.WITHDRAWN)
         .values_list("pk", "project__name", "item_type__name", "project__region_id", "project_id", "due_date")
     )
@@ -369,8 +374,7 @@ def problem_days_past_due(ctx: Context) -> Iterable[Reading]:
     rows = (
         Problem.objects.filter(_region_filter(ctx, "project__region"), _ids_filter(ctx))
         .filter(raised_on__lte=ctx.end)
-        .filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=ctx.end))
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=ctx.end))
+        .filter(not_by("resolved_on", ctx.end), not_by("closed_on", ctx.end))
         .values_list("pk", "project__name", "description", "project__region_id", "project_id", "deadline")
     )
     return _working_days_past_due(
@@ -385,8 +389,7 @@ def action_days_past_due(ctx: Context) -> Iterable[Reading]:
     rows = (
         SupervisedAction.objects.filter(_region_filter(ctx, "meeting__region"), _ids_filter(ctx))
         .filter(meeting__held_on__lte=ctx.end)
-        .filter(Q(done_on__isnull=True) | Q(done_on__gt=ctx.end))
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=ctx.end))
+        .filter(not_by("done_on", ctx.end), not_by("closed_on", ctx.end))
         .values_list("pk", "decision", "meeting__region_id", "deadline")
     )
     return _working_days_past_due(ctx, ((pk, text[:60], region, None, due) for pk, text, region, due in rows))
@@ -511,32 +514,31 @@ for _measure in (
         ),
         gettext_lazy("计划开工日期不晚于开工期限、本月末仍未开工的项目；度量值为本月末距期限的天数，正数为已逾期。"),
     ),
-    Measure(
-        "approval_days_past_due",
-        "approval_item",
-        gettext_lazy("审批事项超期工作日"),
-        WORKDAYS,
-        approval_days_past_due,
-        {"value": gettext_lazy("超期工作日")},
-        description=gettext_lazy("本月末已受理未办结的审批事项，承诺办结日期到本月末的工作日数，负数为剩余。"),
-    ),
-    Measure(
-        "problem_days_past_due",
-        "problem",
-        gettext_lazy("问题超过办结时限工作日"),
-        WORKDAYS,
-        problem_days_past_due,
-        {"value": gettext_lazy("超期工作日")},
-        description=gettext_lazy("本月末未解决、未销号的问题，办结时限到本月末的工作日数，负数为剩余。"),
-    ),
-    Measure(
-        "action_days_past_due",
-        "supervised_action",
-        gettext_lazy("督办事项超过完成时限工作日"),
-        WORKDAYS,
-        action_days_past_due,
-        {"value": gettext_lazy("超期工作日")},
-        description=gettext_lazy("本月末未办结、未销号的督办事项，完成时限到本月末的工作日数，负数为剩余。"),
+    *(
+        Measure(key, subject, label, WORKDAYS, compute, {"value": gettext_lazy("超期工作日")}, description=description)
+        for key, subject, label, compute, description in (
+            (
+                "approval_days_past_due",
+                "approval_item",
+                gettext_lazy("审批事项超期工作日"),
+                approval_days_past_due,
+                gettext_lazy("本月末已受理未办结的审批事项，承诺办结日期到本月末的工作日数，负数为剩余。"),
+            ),
+            (
+                "problem_days_past_due",
+                "problem",
+                gettext_lazy("问题超过办结时限工作日"),
+                problem_days_past_due,
+                gettext_lazy("本月末未解决、未销号的问题，办结时限到本月末的工作日数，负数为剩余。"),
+            ),
+            (
+                "action_days_past_due",
+                "supervised_action",
+                gettext_lazy("督办事项超过完成时限工作日"),
+                action_days_past_due,
+                gettext_lazy("本月末未办结、未销号的督办事项，完成时限到本月末的工作日数，负数为剩余。"),
+            ),
+        )
     ),
     Measure(
         "region_fai_growth",

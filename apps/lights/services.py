@@ -344,6 +344,13 @@ def rule_version_save(
     return version
 
 
+def rule_version_derive(*, actor, rule: LightRule, reason: str, **changes) -> LightRuleVersion:
+    """A new version of `rule`: its current definition with `changes` (e.g. levels=…)."""
+    current = rule.current_version
+    definition = {name: getattr(current, name) for name in DEFINITION_FIELDS} | changes
+    return rule_version_save(actor=actor, rule=rule, reason=reason, **definition)
+
+
 @transaction.atomic
 def rule_set_active(*, actor, rule: LightRule, is_active: bool) -> LightRule:
     _check_change(actor, rule)

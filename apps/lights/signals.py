@@ -5,7 +5,6 @@ touched, for the latest period evaluated in full (services.lights_refresh). Bulk
 
 from django.db import transaction
 from django.db.models.signals import post_save
-from django.dispatch import receiver
 
 from apps.approvals.models import ApprovalItem
 from apps.problems.models import Problem, SupervisedAction
@@ -26,31 +25,24 @@ def refresh_later(subject: str, object_id: int | None) -> None:
     transaction.on_commit(refresh)
 
 
-@receiver(post_save, sender=MonthlyReport, dispatch_uid="lights_report")
-def report_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        refresh_later("project", instance.project_id)
+#: (model, subject, the attribute naming the object to re-evaluate): a report moves its
+#: project's lights; the others their own.
+WATCHED = (
+    (MonthlyReport, "project", "project_id"),
+    (Project, "project", "pk"),
+    (Problem, "problem", "pk"),
+    (SupervisedAction, "supervised_action", "pk"),
+    (ApprovalItem, "approval_item", "pk"),
+)
 
 
-@receiver(post_save, sender=Project, dispatch_uid="lights_project")
-def project_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        refresh_later("project", instance.pk)
+def _watch(model, subject: str, attribute: str) -> None:
+    def saved(sender, instance, raw=False, **kwargs):
+        if not raw:  # fixtures loading
+            refresh_later(subject, getattr(instance, attribute))
+
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"lights_{model._meta.label_lower}")
 
 
-@receiver(post_save, sender=Problem, dispatch_uid="lights_problem")
-def problem_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        refresh_later("problem", instance.pk)
-
-
-@receiver(post_save, sender=SupervisedAction, dispatch_uid="lights_action")
-def action_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        refresh_later("supervised_action", instance.pk)
-
-
-@receiver(post_save, sender=ApprovalItem, dispatch_uid="lights_approval")
-def approval_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        refresh_later("approval_item", instance.pk)
+for _model, _subject, _attribute in WATCHED:
+    _watch(_model, _subject, _attribute)

@@ -126,22 +126,14 @@ def test_the_dashboard_shows_the_engines_lights_not_a_fixed_rule(client, world, 
     ranking = html[html.index('id="rank-plan"') :]
     assert f"region={world.county_b.pk}" in ranking and "colour=red" in ranking
     # The city changes the rule (red from 40 points): after re-evaluation the card follows.
-    version = lagging.current_version
-    services.rule_version_save(
+    services.rule_version_derive(
         actor=admin,
         rule=lagging,
         reason="放宽红灯",
-        measure=version.measure,
-        params=version.params,
-        scope=version.scope,
         levels=[
             {"colour": "red", "field": "value", "op": ">", "value": "60"},
             {"colour": "yellow", "field": "value", "op": ">=", "value": "10"},
         ],
-        memory={},
-        actions={},
-        source_title=version.source_title,
-        source_url=version.source_url,
     )
     evaluate(2026, 6)
     html = client.get(reverse("dashboard:index"), {"year": 2026, "month": 6}).content.decode()
