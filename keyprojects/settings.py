@@ -256,6 +256,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ops.remind_unreported",
         "schedule": crontab(minute=0, hour=9, day_of_month="1-5,25-31"),
     },
+    # issue 15: the lights of the latest month whose reporting period is closed (apps/lights/tasks.py)
+    "lights-evaluate": {"task": "lights.evaluate_closed_month", "schedule": crontab(minute=30, hour=1)},
     "heartbeat": {"task": "ops.heartbeat", "schedule": float(os.environ.get("BEAT_HEARTBEAT_SECONDS", 30))},
 }
 # Jobs that fail on the database try again: up to JOB_MAX_RETRIES more times, waiting

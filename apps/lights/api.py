@@ -48,6 +48,8 @@ class LightFilterParams(Schema):
     department: int | None = None
     leader: int | None = None
     project: int | None = None
+    measure: list[str] | None = None
+    set: str | None = None
     limit: int = 50
     offset: int = 0
 

@@ -1,6 +1,7 @@
 """Re-evaluating what a change can move: a report counted, a project's dates set, a problem
-or a supervised action closed, an approval decided. After the commit, only the objects
-touched, for the latest period evaluated in full (services.lights_refresh). Bulk writers
+or a supervised action closed, an approval decided. After the commit, through the job
+queue (tasks.refresh), only the objects touched, for the latest period evaluated in full
+(services.lights_refresh). Bulk writers
 (imports) bypass signals; the period's evaluation (command or scheduler) covers them."""
 
 from django.db import transaction
@@ -13,16 +14,16 @@ from apps.reporting.models import MonthlyReport
 
 
 def refresh_later(subject: str, object_id: int | None) -> None:
-    """Re-evaluate the object after the commit (a rolled-back change moves nothing)."""
+    """Queue the object's re-evaluation after the commit (a rolled-back change moves nothing)."""
     if object_id is None:
         return
 
-    def refresh():
-        from .services import lights_refresh
+    def queue():
+        from .tasks import refresh
 
-        lights_refresh(subject=subject, object_ids=[object_id])
+        refresh.delay(subject, [object_id])
 
-    transaction.on_commit(refresh)
+    transaction.on_commit(queue)
 
 
 #: (model, subject, the attribute naming the object to re-evaluate): a report moves its
