@@ -144,8 +144,9 @@ def worst_lights(*, user, project_ids, year: int | None = None, month: int | Non
 class ObjectLight:
     """The light of one object (project or region) for one month, as the engine stored it.
 
-    colour: "red", "orange", "yellow", "blue", "green" (evaluated, nothing lit) or "none" (the
-    month was never evaluated: no colour is claimed). `reason` is the worst light's measurement
+    colour: "red", "orange", "yellow", "blue", "green" (the month was evaluated and no rule lit
+    the object: on pace, or outside every rule's scope or data, as only lit objects are stored)
+    or "none" (the month was never evaluated: no colour is claimed). `reason` is the worst light's measurement
     in words ("计划2026年3月开工，已连续4个月未开工"), "" when green or none; `rule`, `rule_code`
     and `version` name the rule version that lit it; `lit` counts the rules that lit the object;
     `url` opens the 红黄灯 list of the object and month (the projects behind the light)."""
