@@ -12,19 +12,12 @@ import datetime
 import logging
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from apps.core.context import command_context
+from apps.ops.tasks import RETRY  # the periodic jobs' retry on database errors
 
 logger = logging.getLogger(__name__)
-RETRY = {
-    "autoretry_for": (OperationalError, InterfaceError),
-    "retry_backoff": 5,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
 
 
 def month_to_evaluate(today: datetime.date) -> tuple[int, int]:
