@@ -1,5 +1,6 @@
 """End to end in headless Chromium at desktop and phone widths: the city administrator reads
-the 红黄灯 list, opens a project's light with its reason, drafts a stricter rule, replays it on
+the 红黄灯 list, follows the dashboard's county count to its lights, opens a project's light
+with its reason, drafts a stricter rule, replays it on
 a past month (nothing saved) and saves it as a new version."""
 
 import os
@@ -34,6 +35,16 @@ def test_list_project_light_replay_and_new_version(live_server, world, page, wid
 
     page.locator("#by-region a").first.click()
     expect(page.locator("#summary")).to_contain_text("共 1 盏灯")
+
+    # The dashboard's lights are the engine's: its county count opens exactly those lights.
+    page.goto(f"{live_server.url}/dashboard/?year=2026&month=4")
+    expect(page.locator("#light-rule")).to_contain_text("2026年4月的评价结果")
+    if shots:
+        page.screenshot(path=os.path.join(shots, f"lights-dashboard-{width}.png"), full_page=True)
+    page.locator("#lights-by-county tbody tr", has_text="乙县").locator("a").first.click()
+    expect(page.locator("#summary")).to_contain_text("共 2 盏灯")
+    expect(page.locator("#lights-table")).to_contain_text("乙县水厂")
+    page.goto(f"{live_server.url}/lights/?year=2026&month=4&region={world.county_a.pk}")
     page.get_by_role("link", name="甲区快速路").click()
     expect(page.locator("#lights")).to_contain_text("计划2026年3月开工，已连续2个月未开工")
     if shots:
