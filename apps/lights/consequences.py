@@ -119,7 +119,7 @@ def consequences_apply(*, rule, version, outcomes, year: int, month: int) -> int
     )
     days = int(version.actions.get("days") or DEFAULT_DAYS)
     meetings: dict = {}
-    created = 0
+    made = []  # (action, project, step)
     for pk, (outcome, step) in todo.items():
         project = projects.get(pk)
         if project is None:
@@ -127,7 +127,7 @@ def consequences_apply(*, rule, version, outcomes, year: int, month: int) -> int
         target = version.actions[step]
         owner = project.owner_unit if target == "principal" else (project.lead_department or project.owner_unit)
         meeting = _meeting(project, year, month, organiser, meetings)
-        action = SupervisedAction.objects.create(
+        action = SupervisedAction(
             meeting=meeting,
             decision=_("【%(rule)s 第%(number)s版·%(step)s】%(project)s：%(reason)s。%(target)s，限期整改。")
             % {
@@ -142,13 +142,51 @@ def consequences_apply(*, rule, version, outcomes, year: int, month: int) -> int
             owner_person=project.lead_official if target == "lead_official" else None,
             deadline=meeting.held_on + datetime.timedelta(days=days),
         )
-        action.projects.add(project)
-        LightAction.objects.create(
-            rule=rule, version=version, object_id=pk, year=year, month=month, step=step, action=action
-        )
-        after = snapshot(action) | {"cause": {"rule": rule.code, "version": version.number, "step": step}}
-        change_record_write(
-            actor=None, action=ChangeAction.CREATE, instance=action, before=None, after=after, project_id=pk
-        )
-        created += 1
-    return created
+        made.append((action, project, step))
+    return _write_actions(rule, version, year, month, made)
+
+
+def _write_actions(rule, version, year: int, month: int, made: list) -> int:
+    """The actions, their project links, the LightActions and the change records, each kind
+    in one bulk statement (a province's first evaluation under Sanya's rule makes tens of
+    thousands): no per-action save signals, one hash-chained batch of change records."""
+    from django.db.models import prefetch_related_objects
+
+    from apps.audit.services import change_records_write_bulk
+    from apps.problems.models import SupervisedAction
+
+    from .models import LightAction
+
+    if not made:
+        return 0
+    # bulk_create sets each action's pk (RETURNING, on PostgreSQL and SQLite alike).
+    actions = SupervisedAction.objects.bulk_create([action for action, _project, _step in made], batch_size=1000)
+    links = SupervisedAction.projects.through
+    links.objects.bulk_create(
+        [links(supervisedaction_id=action.pk, project_id=project.pk) for action, project, _step in made],
+        batch_size=2000,
+    )
+    LightAction.objects.bulk_create(
+        [
+            LightAction(
+                rule=rule, version=version, object_id=project.pk, year=year, month=month, step=step, action=action
+            )
+            for action, project, step in made
+        ],
+        batch_size=2000,
+    )
+    prefetch_related_objects(actions, "projects", "problems")  # snapshot reads them: one query each
+    change_records_write_bulk(
+        actor=None,
+        entries=(
+            (
+                ChangeAction.CREATE,
+                action,
+                None,
+                snapshot(action) | {"cause": {"rule": rule.code, "version": version.number, "step": step}},
+                project.pk,
+            )
+            for action, project, step in made
+        ),
+    )
+    return len(actions)

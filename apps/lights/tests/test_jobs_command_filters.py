@@ -108,3 +108,54 @@ def test_list_filters_by_region_department_leader_measure_and_set(client, world,
     auth = bearer(world.users[Role.CITY_ADMIN])
     body = client.get("/api/v1/lights", {"year": 2026, "month": 5, "region": world.county_a.pk}, **auth).json()
     assert [item["project_id"] for item in body["items"]] == [world.p_a.pk]
+
+
+def _red_projects(world, count: int) -> None:
+    from .conftest import completed, plan, project
+
+    for _n in range(count):
+        subject = project(world, lead_department=world.dept)
+        plan(subject, 2026, "1200")
+        completed(subject, 2026, {5: "100"})  # far behind: red → 约谈 by the lead official
+
+
+def _consequence_queries(evaluate) -> int:
+    """Statements of a month's first evaluation with its consequences (an earlier run's removed)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.lights.models import LightAction
+    from apps.problems.models import SupervisedAction
+
+    LightAction.objects.all().delete()
+    SupervisedAction.objects.all().delete()
+    Light.objects.all().delete()
+    with CaptureQueriesContext(connection) as queries:
+        evaluate(2026, 5)
+    return len(queries)
+
+
+def test_consequences_are_written_in_bulk_with_their_change_records(world, evaluate):
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.audit.models import ChangeRecord
+    from apps.lights.models import LightAction
+    from apps.problems.models import SupervisedAction
+
+    rule = activate("sanya-2022-investment")
+    _red_projects(world, 2)
+    evaluate(2026, 5)  # the month's 约谈 meeting is made once
+    few = _consequence_queries(evaluate)
+    assert LightAction.objects.filter(rule=rule, step="red").count() == 2
+    _red_projects(world, 6)
+    many = _consequence_queries(evaluate)
+    assert many == few  # bulk: the statements do not grow with the projects
+    links = LightAction.objects.filter(rule=rule, year=2026, month=5).select_related("action")
+    assert links.count() == 8
+    for link in links:
+        record = ChangeRecord.objects.get(
+            content_type=ContentType.objects.get_for_model(SupervisedAction), object_id=link.action_id
+        )
+        assert record.after["cause"] == {"rule": "sanya-2022-investment", "version": 1, "step": "red"}
+        assert record.after["projects"] == [link.object_id] and record.project_id == link.object_id
+        assert list(link.action.projects.values_list("pk", flat=True)) == [link.object_id]
