@@ -195,6 +195,21 @@ def main():
         f"replay of {haikou.code} (memory: 2 months read): {queries} queries, {seconds:.2f} s, {len(replay.lit):,} lit"
     )
 
+    # Sanya's consequences back on: the month's first evaluation then writes a supervised
+    # action (with its project link, LightAction and change record) per lit project, in bulk.
+    from apps.lights.presets import SANYA_ACTIONS
+
+    services.rule_version_derive(actor=admin, rule=sanya, reason="压测：后续措施计时", actions=SANYA_ACTIONS)
+    clear_month()
+    seconds, queries, run = timed(lambda: services.lights_evaluate(year=args.year, month=args.month, trigger="bench"))
+    from apps.lights.models import LightAction
+
+    made = LightAction.objects.filter(year=args.year, month=args.month).count()
+    print(
+        f"first evaluation with Sanya's consequences on: {seconds:.2f} s wall ({cpu_words()}), {queries} queries, "
+        f"{made:,} supervised actions with change records"
+    )
+
 
 if __name__ == "__main__":
     main()
