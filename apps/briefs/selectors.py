@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 
 from apps.accounts.models import Role
 from apps.briefs.models import DepartmentCharge, SiteVisit
-from apps.bulletins.lights import row_light
+from apps.bulletins.lights import project_lights
 from apps.bulletins.snapshot import key_project_rows
 from apps.core.querysets import pk_in
 from apps.problems.models import ACTIVE_STATUSES, OPEN_ACTION_STATUSES, Meeting, Problem, SupervisedAction
@@ -114,11 +114,11 @@ def brief_get(*, user, person: Person, year: int | None = None, month: int | Non
     figures = [BriefFigure(key, report[key].label, report[key].value, report[key].unit, url(key)) for key in FIGURES]
     rows = key_project_rows(user=user, region=region, year=year, month=month, set_q=parse_project_set(project_set))
     end = period_end(year, month)
-    time_share = report["time_elapsed_share"].value
+    lit = project_lights(user=user, project_ids=[row["pk"] for row in rows], year=year, month=month)
     projects, lights = [], []
     completed_count = 0
     for row in rows:
-        light, lag = row_light(row, period_end=end, time_share=time_share)
+        light = lit.by_project.get(row["pk"])
         item = {
             "id": row["pk"],
             "name": row["name"],
@@ -127,17 +127,18 @@ def brief_get(*, user, person: Person, year: int | None = None, month: int | Non
             "planned": to_yi(row["planned"]),
             "completed": to_yi(row["completed"]),
             "rate": percent(row["completed"], row["planned"]),
-            "light": light,
-            "lag": lag,
+            "light": light.colour if light else "none",
+            "light_label": light.colour_label if light else "—",
+            "reason": light.reason if light else "",
             "department": row["lead_department__name"] or "",
             "owner": row["owner_unit__name"] or "",
         }
         projects.append(item)
-        if light in ("red", "yellow"):
+        if light is not None:
             lights.append(item)
         if row["actual_end_date"] and row["actual_end_date"] <= end:
             completed_count += 1
-    lights.sort(key=lambda item: (item["light"] != "red", -(item["lag"] or 0)))
+    lights.sort(key=lambda item: item["light"] != "red")  # red first, then largest plan first
     planned = sum((row["planned"] or Decimal(0) for row in rows), Decimal(0))
     done = sum((row["completed"] for row in rows), Decimal(0))
     totals = {"planned": to_yi(planned), "completed": to_yi(done), "rate": percent(done, planned)}

@@ -40,7 +40,6 @@ def brief_person(request, person_id: int):
             "brief": brief,
             "sentences": brief_render.summary_sentences(brief),
             "today": timezone.localdate(),
-            "light_words": brief_render.LIGHT_WORDS,
             # A PDF is offered only where LibreOffice can make one (else the link would be dead).
             "has_pdf": libreoffice_path() is not None,
         },

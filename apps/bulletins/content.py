@@ -355,13 +355,22 @@ def _starts_and_completions(content: BulletinContent, s: dict, whole: str) -> No
         content.para("计划开工项目均已按期开工。")
 
 
+def _light_reason(row: dict) -> str:
+    """The reason in words: the engine's (snapshot version 2), or the lag of the rule that
+    version 1 snapshots (published before the engine) were drafted with."""
+    if "reason" in row:
+        return row["reason"]
+    return f"完成年度计划的{row['rate']}%，落后时序进度{row['lag']}个百分点"
+
+
 def _lights(content: BulletinContent, s: dict) -> None:
     lights = s["lights"]
     red, yellow = lights["red"], lights["yellow"]
     content.heading("红黄灯项目")
     content.para(lights["rule"])
     if not red and not yellow:
-        content.para("本期无红灯、黄灯项目。")
+        if lights.get("evaluated", True):
+            content.para("本期无红灯、黄灯项目。")
         return
 
     def said(items):
@@ -376,9 +385,7 @@ def _lights(content: BulletinContent, s: dict) -> None:
                 )
                 if value
             )
-            parts.append(
-                f"{row['name']}（完成年度计划的{row['rate']}%，落后时序进度{row['lag']}个百分点{'，' + who if who else ''}）"
-            )
+            parts.append(f"{row['name']}（{_light_reason(row)}{'；' + who if who else ''}）")
         more = f"等{len(items)}个" if len(items) > NAMES_IN_TEXT else ""
         return "；".join(parts) + more
 
@@ -387,13 +394,13 @@ def _lights(content: BulletinContent, s: dict) -> None:
     rows = [
         [
             index,
-            light,
+            row.get("colour") or light,
             row["name"],
             row["region"],
             D(row["planned"]),
             D(row["completed"]),
             D(row["rate"]),
-            D(row["lag"]),
+            _light_reason(row),
             row["leader"] or "—",
             row["department"] or "—",
             row["owner"] or "—",
@@ -414,7 +421,7 @@ def _lights(content: BulletinContent, s: dict) -> None:
                 "年度计划（亿元）",
                 "累计完成（亿元）",
                 "完成比例（%）",
-                "落后（个百分点）",
+                "亮灯原因",
                 "包抓领导",
                 "牵头单位",
                 "建设单位",
