@@ -164,7 +164,7 @@ def brief_get(*, user, person: Person, year: int | None = None, month: int | Non
         .distinct()
         .order_by("deadline", "pk")[:LIST_ROWS]
     )
-    visits = SiteVisit.objects.filter(person=person).prefetch_related("projects")
+    visits = site_visit_queryset(user=user).filter(person=person).prefetch_related("projects")
     recent_visits = list(visits.filter(done=True, visited_on__gte=today - datetime.timedelta(days=90))[:3])
     due_visits = list(visits.filter(done=False, visited_on__gte=today).order_by("visited_on", "pk")[:3])
     departments = list(
@@ -195,4 +195,40 @@ def brief_get(*, user, person: Person, year: int | None = None, month: int | Non
         due_visits=due_visits,
         departments=[charge.department for charge in departments],
         as_of=f"截至{month}月底" if month != 12 else f"截至{year}年底",
+    )
+
+
+def site_visit_queryset(*, user, action: str = "view"):
+    """Site visits about at least one project the user may see; to change one (complete it,
+    add decisions) the user records visits (services.RECORDERS) and may see all its projects."""
+    from apps.projects.models import Project
+
+    from .services import RECORDERS
+
+    through = SiteVisit.projects.through.objects
+    visible = Project.objects.restrict(user, "view").values("pk")
+    queryset = SiteVisit.objects.filter(pk__in=through.filter(project_id__in=visible).values("sitevisit_id"))
+    if action == "view":
+        return queryset
+    if user.role not in RECORDERS or user.region_id is None:
+        return SiteVisit.objects.none()
+    return queryset.exclude(pk__in=through.exclude(project_id__in=visible).values("sitevisit_id"))
+
+
+def site_visit_get(*, user, pk: int) -> SiteVisit:
+    visit = site_visit_queryset(user=user).select_related("person", "meeting", "created_by").filter(pk=pk).first()
+    if visit is None:
+        raise Http404
+    return visit
+
+
+def site_visit_actions(*, user, visit: SiteVisit) -> list:
+    """The supervised actions decided on the visit that the user may see."""
+    if visit.meeting_id is None:
+        return []
+    return list(
+        SupervisedAction.objects.restrict(user, "view")
+        .filter(meeting_id=visit.meeting_id)
+        .select_related("owner", "owner_person")
+        .order_by("deadline", "pk")
     )
