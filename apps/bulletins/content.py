@@ -152,22 +152,17 @@ def bulletin_content(snapshot: dict, *, requirements: str) -> BulletinContent:
     )
     content = BulletinContent(title=title, addressee=addressee)
     content.para(f"为全面掌握重大项目建设进展，推动项目加快实施，现将{period['name']}{whole}重大项目推进情况通报如下：")
-
-    _overall(content, snapshot, whole)
-    _counties(content, snapshot)
-    _categories(content, snapshot)
-    _starts_and_completions(content, snapshot, whole)
-    _lights(content, snapshot)
-    _problems(content, snapshot)
-    _statistics(content, snapshot)
+    for section in SECTIONS:
+        section(content, snapshot)
     content.heading("下步要求")
     for line in (requirements or "").splitlines():
         content.para(line.strip())
     return content
 
 
-def _overall(content: BulletinContent, s: dict, whole: str) -> None:
+def _overall(content: BulletinContent, s: dict) -> None:
     period = s["period"]
+    whole, _units = region_words(s)
     content.heading("总体情况")
     key_count = fig(s, "key_projects_count")
     if not key_count:
@@ -314,7 +309,7 @@ def _categories(content: BulletinContent, s: dict) -> None:
     content.para("分类别看，" + "；".join(said) + "。")
 
 
-def _starts_and_completions(content: BulletinContent, s: dict, whole: str) -> None:
+def _starts_and_completions(content: BulletinContent, s: dict) -> None:
     period = s["period"]
     started = s["new_starts"]["started_in_period"]
     finished = s["completions"]["in_period"]
@@ -478,3 +473,11 @@ def _statistics(content: BulletinContent, s: dict) -> None:
             ],
         )
     )
+
+
+#: The bulletin's sections in order, each `section(content, snapshot)`: it adds its heading
+#: (numbered in order, so a section that says nothing leaves no gap), sentences and
+#: attachment tables, reading only the snapshot. A new section is one function added here
+#: (and, if it needs figures the snapshot lacks, a key added in snapshot.snapshot_take);
+#: 下步要求 always comes last.
+SECTIONS = (_overall, _counties, _categories, _starts_and_completions, _lights, _problems, _statistics)
