@@ -304,3 +304,32 @@ def test_a_half_month_bulletin_reads_the_latest_month_evaluated(town, engine_lig
     b = draft(town.admin, town.city, kind=BulletinKind.HALF_MONTH, month=7, half=1)
     assert b.snapshot["lights"]["evaluated"] == [2026, 6]
     assert "按2026年6月亮灯评价结果" in b.snapshot["lights"]["rule"]
+
+
+def test_every_attachment_figure_is_the_snapshot_s(town, engine_lights):
+    """The .docx read back: each row of the county and lights tables carries the snapshot's
+    figures, in the snapshot's order (nothing recomputed while rendering)."""
+    engine_lights(2026, 6)
+    b = draft(town.admin, town.city)
+    s = b.snapshot
+    tables = open_docx(services.bulletin_file(b, "docx")).tables
+    county_rows = [[c.text for c in row.cells] for row in tables[0].rows[1:-1]]
+    assert len(county_rows) == len(s["by_county"])
+    for cells, row in zip(county_rows, s["by_county"], strict=True):
+        assert cells[1:6] == [
+            row["name"],
+            str(row["key_projects"]),
+            row["annual_planned"],
+            row["completed_ytd"],
+            row.get("plan_completion_rate") or "—",
+        ]
+    lights = [[c.text for c in row.cells] for row in tables[2].rows[1:]]
+    listed = s["lights"]["red"] + s["lights"]["yellow"]
+    assert [cells[2] for cells in lights] == [row["name"] for row in listed]
+    for cells, row in zip(lights, listed, strict=True):
+        assert cells[1] == row["colour"] and cells[4:8] == [
+            row["planned"],
+            row["completed"],
+            row["rate"],
+            row["reason"],
+        ]
