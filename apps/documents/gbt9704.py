@@ -494,15 +494,16 @@ def _append_rows(table, rows: list[list], *, widths: list[str], size, total_row:
     """The data rows, written as XML and parsed once with plain lxml: python-docx's add_row
     and cell access walk the whole grid each time (minutes for a thousand projects), and its
     own parser looks up a class per element. Same markup as OfficialDocument._cell: single
-    spacing, no indent, numbers right-aligned."""
+    spacing, no indent, numbers right-aligned. The runs take their fonts (仿宋 and Times New
+    Roman, as _cell sets) from the Normal style instead of repeating them in every cell: a
+    third less XML to parse, save and compress for a thousand-row list."""
     half_points = round(size.pt * 2)
-    fonts = f'<w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" w:cs="{LATIN_FONT}" w:eastAsia="{BODY_FONT}"/>'
 
     def cell_start(width: str, align: str, bold: str) -> str:
         return (
             f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p><w:pPr>'
             f'<w:spacing w:line="240" w:lineRule="auto"/><w:ind w:firstLine="0"/><w:jc w:val="{align}"/></w:pPr>'
-            f'<w:r><w:rPr>{fonts}{bold}<w:sz w:val="{half_points}"/></w:rPr><w:t xml:space="preserve">'
+            f'<w:r><w:rPr>{bold}<w:sz w:val="{half_points}"/></w:rPr><w:t xml:space="preserve">'
         )
 
     starts = {
