@@ -77,6 +77,18 @@ def brief_file(request, person_id: int, fmt: str):
 # --- site visits (现场调度) ---------------------------------------------------------------
 
 
+def _call_service(request, form, message: str, call):
+    """Run a service write; its refusal goes onto the form's fields, success says `message`.
+    Returns what the service returned, or None when it refused."""
+    try:
+        result = call()
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return None
+    messages.success(request, message)
+    return result
+
+
 def _form_errors(form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
@@ -111,8 +123,11 @@ def visit_create(request):
     form = SiteVisitForm(request.POST or None, projects=projects, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            visit = services.site_visit_record(
+        visit = _call_service(
+            request,
+            form,
+            _("现场调度已记录。"),
+            lambda: services.site_visit_record(
                 actor=request.user,
                 person=data["person"],
                 visited_on=data["visited_on"],
@@ -121,11 +136,9 @@ def visit_create(request):
                 attendees=data["attendees"],
                 findings=data["findings"],
                 decisions=data["decisions"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("现场调度已记录。"))
+            ),
+        )
+        if visit is not None:
             return redirect("briefs:visit", pk=visit.pk)
     return render(request, "briefs/visit_form.html", {"form": form})
 
@@ -152,19 +165,20 @@ def visit_detail(request, pk: int):
             decision_form = VisitDecisionForm(request.POST, visit_projects=visit_projects)
             if decision_form.is_valid():
                 data = decision_form.cleaned_data
-                try:
-                    services.site_visit_decide(
+                action = _call_service(
+                    request,
+                    decision_form,
+                    _("议定事项已列入督办。"),
+                    lambda: services.site_visit_decide(
                         actor=user,
                         visit_id=visit.pk,
                         decision=data["decision"],
                         owner=data["owner"],
                         workdays=data["workdays"],
                         project_ids=data["projects"],
-                    )
-                except ValidationError as error:
-                    apply_service_errors(decision_form, error)
-                else:
-                    messages.success(request, _("议定事项已列入督办。"))
+                    ),
+                )
+                if action is not None:
                     return redirect("briefs:visit", pk=visit.pk)
         else:
             update_form = SiteVisitUpdateForm(request.POST)

@@ -13,20 +13,9 @@ from apps.briefs import render, selectors
 from apps.documents.readback import open_docx
 from apps.lights.models import Light
 from apps.problems.models import Problem, ProblemType
-from apps.statistics.tests.test_indicators import build_town
 from tests import factories as f
 
-TODAY = datetime.date(2026, 7, 5)
-
-
-@pytest.fixture(autouse=True)
-def today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
-
-
-@pytest.fixture
-def town(world):
-    return build_town(world)
+from .conftest import TODAY
 
 
 @pytest.fixture

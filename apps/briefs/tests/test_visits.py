@@ -11,21 +11,14 @@ from apps.audit.models import ChangeRecord
 from apps.briefs import services
 from apps.briefs.models import SiteVisit
 from apps.problems.models import MeetingKind, SupervisedAction
-from apps.statistics.tests.test_indicators import build_town
 from apps.workdays.services import workdays_add
 from tests import factories as f
 
-TODAY = datetime.date(2026, 7, 5)
-
-
-@pytest.fixture(autouse=True)
-def today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
-
 
 @pytest.fixture
-def town(world):
-    w = build_town(world)
+def town(town):
+    """The town of the brief's tests with a user of each county."""
+    w = town
     w.county_user = w.users[Role.COUNTY_USER]  # 甲区: K1, K2
     w.county_b_user = f.UserFactory(username="yixian", role=Role.COUNTY_USER, region=w.county_b)
     return w
