@@ -50,6 +50,16 @@ class SiteVisit(models.Model):
     problems = models.ManyToManyField(
         "problems.Problem", verbose_name=_("现场提出的问题"), blank=True, related_name="site_visits"
     )
+    # The meeting record (a 专题会议 chaired by the leader) that holds the decisions taken on
+    # site as supervised actions; made with the first decision.
+    meeting = models.OneToOneField(
+        "problems.Meeting",
+        verbose_name=_("督办会议记录"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="site_visit",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
     )

@@ -9,7 +9,6 @@ from apps.documents.pdf import docx_to_pdf
 
 from .selectors import Brief
 
-LIGHT_WORDS = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "none": "—"}
 BRIEF_SIZE = Pt(12)  # 小四: one page
 BRIEF_LINE = Pt(20)
 
@@ -92,13 +91,13 @@ def brief_docx(brief: Brief, *, day) -> bytes:
     para(f"红黄灯项目（{len(brief.lights)}个）", bold=True)
     if brief.lights:
         document.table(
-            ["项目", "灯色", "完成年度计划", "落后时序（个百分点）", "牵头/建设单位"],
+            ["项目", "灯色", "完成年度计划", "亮灯原因", "牵头/建设单位"],
             [
                 [
                     item["name"],
-                    LIGHT_WORDS[item["light"]],
-                    f"{item['rate']}%",
-                    item["lag"],
+                    item["light_label"],
+                    "—" if item["rate"] is None else f"{item['rate']}%",
+                    item["reason"],
                     item["department"] or item["owner"],
                 ]
                 for item in brief.lights[:5]

@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 
 from apps.accounts.models import Role
 from apps.briefs.models import DepartmentCharge, SiteVisit
-from apps.bulletins.lights import row_light
+from apps.bulletins.lights import project_lights
 from apps.bulletins.snapshot import key_project_rows
 from apps.core.querysets import pk_in
 from apps.problems.models import ACTIVE_STATUSES, OPEN_ACTION_STATUSES, Meeting, Problem, SupervisedAction
@@ -114,11 +114,11 @@ def brief_get(*, user, person: Person, year: int | None = None, month: int | Non
     figures = [BriefFigure(key, report[key].label, report[key].value, report[key].unit, url(key)) for key in FIGURES]
     rows = key_project_rows(user=user, region=region, year=year, month=month, set_q=parse_project_set(project_set))
     end = period_end(year, month)
-    time_share = report["time_elapsed_share"].value
+    lit = project_lights(user=user, project_ids=[row["pk"] for row in rows], year=year, month=month)
     projects, lights = [], []
     completed_count = 0
     for row in rows:
-        light, lag = row_light(row, period_end=end, time_share=time_share)
+        light = lit.by_project.get(row["pk"])
         item = {
             "id": row["pk"],
             "name": row["name"],
@@ -127,17 +127,18 @@ def brief_get(*, user, person: Person, year: int | None = None, month: int | Non
             "planned": to_yi(row["planned"]),
             "completed": to_yi(row["completed"]),
             "rate": percent(row["completed"], row["planned"]),
-            "light": light,
-            "lag": lag,
+            "light": light.colour if light else "none",
+            "light_label": light.colour_label if light else "—",
+            "reason": light.reason if light else "",
             "department": row["lead_department__name"] or "",
             "owner": row["owner_unit__name"] or "",
         }
         projects.append(item)
-        if light in ("red", "yellow"):
+        if light is not None:
             lights.append(item)
         if row["actual_end_date"] and row["actual_end_date"] <= end:
             completed_count += 1
-    lights.sort(key=lambda item: (item["light"] != "red", -(item["lag"] or 0)))
+    lights.sort(key=lambda item: item["light"] != "red")  # red first, then largest plan first
     planned = sum((row["planned"] or Decimal(0) for row in rows), Decimal(0))
     done = sum((row["completed"] for row in rows), Decimal(0))
     totals = {"planned": to_yi(planned), "completed": to_yi(done), "rate": percent(done, planned)}
@@ -163,7 +164,7 @@ def brief_get(*, user, person: Person, year: int | None = None, month: int | Non
         .distinct()
         .order_by("deadline", "pk")[:LIST_ROWS]
     )
-    visits = SiteVisit.objects.filter(person=person).prefetch_related("projects")
+    visits = site_visit_queryset(user=user).filter(person=person).prefetch_related("projects")
     recent_visits = list(visits.filter(done=True, visited_on__gte=today - datetime.timedelta(days=90))[:3])
     due_visits = list(visits.filter(done=False, visited_on__gte=today).order_by("visited_on", "pk")[:3])
     departments = list(
@@ -194,4 +195,40 @@ def brief_get(*, user, person: Person, year: int | None = None, month: int | Non
         due_visits=due_visits,
         departments=[charge.department for charge in departments],
         as_of=f"截至{month}月底" if month != 12 else f"截至{year}年底",
+    )
+
+
+def site_visit_queryset(*, user, action: str = "view"):
+    """Site visits about at least one project the user may see; to change one (complete it,
+    add decisions) the user records visits (services.RECORDERS) and may see all its projects."""
+    from apps.projects.models import Project
+
+    from .services import RECORDERS
+
+    through = SiteVisit.projects.through.objects
+    visible = Project.objects.restrict(user, "view").values("pk")
+    queryset = SiteVisit.objects.filter(pk__in=through.filter(project_id__in=visible).values("sitevisit_id"))
+    if action == "view":
+        return queryset
+    if user.role not in RECORDERS or user.region_id is None:
+        return SiteVisit.objects.none()
+    return queryset.exclude(pk__in=through.exclude(project_id__in=visible).values("sitevisit_id"))
+
+
+def site_visit_get(*, user, pk: int) -> SiteVisit:
+    visit = site_visit_queryset(user=user).select_related("person", "meeting", "created_by").filter(pk=pk).first()
+    if visit is None:
+        raise Http404
+    return visit
+
+
+def site_visit_actions(*, user, visit: SiteVisit) -> list:
+    """The supervised actions decided on the visit that the user may see."""
+    if visit.meeting_id is None:
+        return []
+    return list(
+        SupervisedAction.objects.restrict(user, "view")
+        .filter(meeting_id=visit.meeting_id)
+        .select_related("owner", "owner_person")
+        .order_by("deadline", "pk")
     )

@@ -152,22 +152,17 @@ def bulletin_content(snapshot: dict, *, requirements: str) -> BulletinContent:
     )
     content = BulletinContent(title=title, addressee=addressee)
     content.para(f"为全面掌握重大项目建设进展，推动项目加快实施，现将{period['name']}{whole}重大项目推进情况通报如下：")
-
-    _overall(content, snapshot, whole)
-    _counties(content, snapshot)
-    _categories(content, snapshot)
-    _starts_and_completions(content, snapshot, whole)
-    _lights(content, snapshot)
-    _problems(content, snapshot)
-    _statistics(content, snapshot)
+    for section in SECTIONS:
+        section(content, snapshot)
     content.heading("下步要求")
     for line in (requirements or "").splitlines():
         content.para(line.strip())
     return content
 
 
-def _overall(content: BulletinContent, s: dict, whole: str) -> None:
+def _overall(content: BulletinContent, s: dict) -> None:
     period = s["period"]
+    whole, _units = region_words(s)
     content.heading("总体情况")
     key_count = fig(s, "key_projects_count")
     if not key_count:
@@ -314,7 +309,7 @@ def _categories(content: BulletinContent, s: dict) -> None:
     content.para("分类别看，" + "；".join(said) + "。")
 
 
-def _starts_and_completions(content: BulletinContent, s: dict, whole: str) -> None:
+def _starts_and_completions(content: BulletinContent, s: dict) -> None:
     period = s["period"]
     started = s["new_starts"]["started_in_period"]
     finished = s["completions"]["in_period"]
@@ -355,13 +350,22 @@ def _starts_and_completions(content: BulletinContent, s: dict, whole: str) -> No
         content.para("计划开工项目均已按期开工。")
 
 
+def _light_reason(row: dict) -> str:
+    """The reason in words: the engine's (snapshot version 2), or the lag of the rule that
+    version 1 snapshots (published before the engine) were drafted with."""
+    if "reason" in row:
+        return row["reason"]
+    return f"完成年度计划的{row['rate']}%，落后时序进度{row['lag']}个百分点"
+
+
 def _lights(content: BulletinContent, s: dict) -> None:
     lights = s["lights"]
     red, yellow = lights["red"], lights["yellow"]
     content.heading("红黄灯项目")
     content.para(lights["rule"])
     if not red and not yellow:
-        content.para("本期无红灯、黄灯项目。")
+        if lights.get("evaluated", True):
+            content.para("本期无红灯、黄灯项目。")
         return
 
     def said(items):
@@ -376,9 +380,7 @@ def _lights(content: BulletinContent, s: dict) -> None:
                 )
                 if value
             )
-            parts.append(
-                f"{row['name']}（完成年度计划的{row['rate']}%，落后时序进度{row['lag']}个百分点{'，' + who if who else ''}）"
-            )
+            parts.append(f"{row['name']}（{_light_reason(row)}{'；' + who if who else ''}）")
         more = f"等{len(items)}个" if len(items) > NAMES_IN_TEXT else ""
         return "；".join(parts) + more
 
@@ -387,13 +389,13 @@ def _lights(content: BulletinContent, s: dict) -> None:
     rows = [
         [
             index,
-            light,
+            row.get("colour") or light,
             row["name"],
             row["region"],
             D(row["planned"]),
             D(row["completed"]),
             D(row["rate"]),
-            D(row["lag"]),
+            _light_reason(row),
             row["leader"] or "—",
             row["department"] or "—",
             row["owner"] or "—",
@@ -414,7 +416,7 @@ def _lights(content: BulletinContent, s: dict) -> None:
                 "年度计划（亿元）",
                 "累计完成（亿元）",
                 "完成比例（%）",
-                "落后（个百分点）",
+                "亮灯原因",
                 "包抓领导",
                 "牵头单位",
                 "建设单位",
@@ -471,3 +473,11 @@ def _statistics(content: BulletinContent, s: dict) -> None:
             ],
         )
     )
+
+
+#: The bulletin's sections in order, each `section(content, snapshot)`: it adds its heading
+#: (numbered in order, so a section that says nothing leaves no gap), sentences and
+#: attachment tables, reading only the snapshot. A new section is one function added here
+#: (and, if it needs figures the snapshot lacks, a key added in snapshot.snapshot_take);
+#: 下步要求 always comes last.
+SECTIONS = (_overall, _counties, _categories, _starts_and_completions, _lights, _problems, _statistics)

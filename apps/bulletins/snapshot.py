@@ -18,10 +18,11 @@ from apps.reporting.models import MONTH_COLUMNS, VERIFIED_MONTH_COLUMNS
 from apps.statistics.indicators import indicators_compute, percent, to_yi
 from apps.statistics.models import StatisticsSettings
 
-from .lights import row_light, rule_text
+from .lights import project_lights
 from .periods import Period
 
-SNAPSHOT_VERSION = 1
+# 2: red/yellow from the lights engine (colour and reason) instead of the lag rule (lag).
+SNAPSHOT_VERSION = 2
 #: Names listed in a sentence before "等N个"; the attachment tables list them all.
 LIST_LIMIT = 200
 ZERO = Decimal(0)
@@ -47,7 +48,6 @@ def snapshot_take(*, user, region: Region, period: Period, verified_only: bool =
         key: {"value": _json(item.value), "unit": item.unit, "label": item.label}
         for key, item in report.indicators.items()
     }
-    time_share = report["time_elapsed_share"].value
     subtree = Region.objects.filter(code__startswith=region.code_prefix).values("pk")
     projects = key_project_rows(
         user=user, region=region, year=period.year, month=period.month, verified_only=verified_only
@@ -66,7 +66,6 @@ def snapshot_take(*, user, region: Region, period: Period, verified_only: bool =
 
     year_start = datetime.date(period.year, 1, 1)
     started_in_period, ahead, completed_ytd, completed_in_period = [], [], 0, []
-    red, yellow = [], []
     for row in projects:
         started = row["actual_start_date"]
         planned_start = row["planned_start_date"]
@@ -82,18 +81,24 @@ def snapshot_take(*, user, region: Region, period: Period, verified_only: bool =
             completed_ytd += 1
             if ended >= period.start:
                 completed_in_period.append(item(row, date=ended))
-        light, lag = row_light(row, period_end=period.end, time_share=time_share)
-        if light in ("red", "yellow"):
-            entry = item(
-                row,
-                planned=to_yi(row["planned"]),
-                completed=to_yi(row["completed"]),
-                rate=percent(row["completed"], row["planned"]),
-                lag=lag,
+
+    lights = project_lights(
+        user=user, project_ids=[row["pk"] for row in projects], year=period.year, month=period.month
+    )
+    red, yellow = [], []
+    for row in projects:  # largest plan first
+        light = lights.by_project.get(row["pk"])
+        if light is not None:
+            (red if light.listed_as == "red" else yellow).append(
+                item(
+                    row,
+                    colour=light.colour_label,
+                    reason=light.reason,
+                    planned=to_yi(row["planned"]),
+                    completed=to_yi(row["completed"]),
+                    rate=percent(row["completed"], row["planned"]),
+                )
             )
-            (red if light == "red" else yellow).append(entry)
-    red.sort(key=lambda entry: -Decimal(entry["lag"]))
-    yellow.sort(key=lambda entry: -Decimal(entry["lag"]))
 
     not_started = [
         {
@@ -167,7 +172,12 @@ def snapshot_take(*, user, region: Region, period: Period, verified_only: bool =
         "new_starts": {"started_in_period": started_in_period, "ahead": ahead},
         "completions": {"count_ytd": completed_ytd, "in_period": completed_in_period},
         "not_started": not_started,
-        "lights": {"rule": rule_text(), "red": red, "yellow": yellow},
+        "lights": {
+            "rule": lights.rule_text(),
+            "evaluated": list(lights.evaluated) if lights.evaluated else None,
+            "red": red,
+            "yellow": yellow,
+        },
         "problems": problem_figures,
         "statistics": {
             "deadline_day": settings.statistics_deadline_day,

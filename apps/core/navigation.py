@@ -61,6 +61,7 @@ ENTRIES: list[NavEntry] = [
     NavEntry(pgettext_lazy("nav", "讲话数据"), "dashboard:speech", "dispatch", OFFICE_ROLES),
     NavEntry(pgettext_lazy("nav", "调度会"), "problems:meetings", "dispatch", OFFICE_ROLES),
     NavEntry(pgettext_lazy("nav", "督办事项"), "problems:actions", "dispatch", OFFICE_ROLES),
+    NavEntry(pgettext_lazy("nav", "现场调度"), "briefs:visits", "dispatch", OFFICE_ROLES),
     NavEntry(pgettext_lazy("nav", "项目库"), "projects:list", "projects"),
     NavEntry(pgettext_lazy("nav", "我包抓的项目"), "projects:mine", "projects", when=_leader_with_person),
     NavEntry(pgettext_lazy("nav", "我的月报"), "reporting:mine", "reports", REPORTERS),

@@ -45,11 +45,13 @@ MANUAL_TEXT = "（需人工填写）"
 @dataclass(frozen=True)
 class Variant:
     """Another wording of a sentence, used when the figure `slot` is negative ("negative")
-    or zero ("zero"); same slots in the same order, the figure shown without its sign."""
+    or zero ("zero"); same slots in the same order, the figure shown without its sign, less
+    the slots of `unsaid` (a zero gap is "持平", not "持平0.00亿元")."""
 
     slot: str
     when: str
     text: str
+    unsaid: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,8 @@ SPEECHES: tuple[Speech, ...] = (
                         "target_plan_gap",
                         "zero",
                         "按照省里的要求，我市{year}年固定资产投资目标为增长XX%，绝对数达到XXX亿元，"
-                        "经初步梳理，年度计划投资与目标持平XXX亿元。",
+                        "经初步梳理，年度计划投资与目标持平。",
+                        unsaid=("target_plan_gap",),
                     ),
                 ),
             ),
@@ -237,8 +240,9 @@ SPEECHES: tuple[Speech, ...] = (
                     Variant(
                         "period_gap",
                         "zero",
-                        "现在距离上半年投资报统只有不到一周的时间，根据初步摸排，固定资产投资与增长X%的预期目标持平X亿元，"
+                        "现在距离上半年投资报统只有不到一周的时间，根据初步摸排，固定资产投资与增长X%的预期目标持平，"
                         "任务依然繁重。",
+                        unsaid=("period_gap",),
                     ),
                 ),
             ),
@@ -360,15 +364,17 @@ def period_replacements(month: int) -> dict[str, str]:
     }
 
 
-def pick_text(sentence: Sentence, value_of) -> tuple[str, set[str]]:
-    """The sentence's text for the data, and the slots to show without their sign."""
+def pick_text(sentence: Sentence, value_of) -> tuple[str, set[str], tuple[str, ...]]:
+    """The sentence's text for the data, the slots to show without their sign, and the
+    slots of the sentence in the order the text says them."""
     for variant in sentence.variants:
         value = value_of(variant.slot)
         if value is None:
             continue
         if (variant.when == "negative" and value < 0) or (variant.when == "zero" and value == 0):
-            return variant.text, {variant.slot}
-    return sentence.text, set()
+            said = tuple(slot for slot in sentence.slots if slot not in variant.unsaid)
+            return variant.text, {variant.slot}, said
+    return sentence.text, set(), sentence.slots
 
 
 def adapt_parts(parts: list["Part"], replacements: dict[str, str]) -> list["Part"]:
@@ -451,9 +457,9 @@ def fill(
             used = {ref.partition("@")[0] for ref in (*sentence.slots, *sentence.hints)}
             if used & leave_out:
                 continue
-            wording, unsigned = pick_text(sentence, value_of)
+            wording, unsigned, said = pick_text(sentence, value_of)
             parts, position = [], 0
-            slots = iter(sentence.slots)
+            slots = iter(said)
             for match in SLOT.finditer(wording):
                 if match.start() > position:
                     parts.append(Part(text=wording[position : match.start()]))

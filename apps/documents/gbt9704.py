@@ -134,6 +134,28 @@ def _border(paragraph, edge: str, *, size_eighths: int, color: str = "000000") -
     borders.append(line)
 
 
+def _pin_to_foot(paragraph) -> None:
+    """Put the paragraph in a frame as wide as the text block whose lower edge is the text
+    block's (w:framePr anchored to the margins, aligned to the bottom): consecutive
+    paragraphs with the same frame properties make one frame, so the 版记 sits at the foot
+    of the page however long the text above it is. Body text does not run beside it."""
+    frame = OxmlElement("w:framePr")
+    for name, value in (
+        ("w", str(round(TEXT_WIDTH_MM * 1440 / 25.4))),
+        ("wrap", "notBeside"),
+        ("vAnchor", "margin"),
+        ("hAnchor", "margin"),
+        ("xAlign", "center"),
+        ("yAlign", "bottom"),
+    ):
+        frame.set(qn(f"w:{name}"), value)
+    p_pr = paragraph._p.get_or_add_pPr()
+    # Schema order: w:pStyle, w:keepNext, w:keepLines, w:pageBreakBefore, then w:framePr.
+    before = {qn(f"w:{tag}") for tag in ("pStyle", "keepNext", "keepLines", "pageBreakBefore")}
+    position = sum(1 for child in p_pr if child.tag in before)
+    p_pr.insert(position, frame)
+
+
 # 0.35 mm ≈ 1 pt = 8 eighths; 0.25 mm ≈ 0.7 pt ≈ 6 eighths.
 THICK_RULE, THIN_RULE = 8, 6
 
@@ -419,8 +441,9 @@ class OfficialDocument:
             self.table(headers, rows, total_row=options["total_row"])
 
     def colophon(self, *, printer: str, printed_on: datetime.date, copy_to: list[str] | None = None) -> None:
-        """版记 at the end: thick rule, 抄送 (4号 仿宋, 左右各空一字), thin rule, 印发机关 and
-        印发日期 on one line, thick rule."""
+        """版记 at the foot of the last page: thick rule, 抄送 (4号 仿宋, 左右各空一字), thin
+        rule, 印发机关 and 印发日期 on one line, thick rule; the last rule on the lower edge
+        of the text block."""
         self._colophon = (printer, printed_on, copy_to or [])
 
     def _write_colophon(self) -> None:
@@ -429,10 +452,10 @@ class OfficialDocument:
             return
         printer, printed_on, copy_to = colophon
         if self._attachments:
-            section = self.document.add_section(WD_SECTION.NEW_PAGE)
+            # After the attachments, on a page of its own: an even one, the back of the last
+            # sheet when printed on both sides (Word and LibreOffice add a blank page if needed).
+            section = self.document.add_section(WD_SECTION.EVEN_PAGE)
             self._setup_page(section)
-        else:
-            self._add("", indent=False)
         one_char = Pt(CHAR_PITCH_PT * 14 / 16)
         paragraphs = []
         if copy_to:
@@ -450,6 +473,8 @@ class OfficialDocument:
         if len(paragraphs) > 1:
             _border(paragraphs[0], "bottom", size_eighths=THIN_RULE)
         _border(paragraphs[-1], "bottom", size_eighths=THICK_RULE)
+        for paragraph in paragraphs:
+            _pin_to_foot(paragraph)
 
     def page_break(self) -> None:
         self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -469,15 +494,16 @@ def _append_rows(table, rows: list[list], *, widths: list[str], size, total_row:
     """The data rows, written as XML and parsed once with plain lxml: python-docx's add_row
     and cell access walk the whole grid each time (minutes for a thousand projects), and its
     own parser looks up a class per element. Same markup as OfficialDocument._cell: single
-    spacing, no indent, numbers right-aligned."""
+    spacing, no indent, numbers right-aligned. The runs take their fonts (仿宋 and Times New
+    Roman, as _cell sets) from the Normal style instead of repeating them in every cell: a
+    third less XML to parse, save and compress for a thousand-row list."""
     half_points = round(size.pt * 2)
-    fonts = f'<w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" w:cs="{LATIN_FONT}" w:eastAsia="{BODY_FONT}"/>'
 
     def cell_start(width: str, align: str, bold: str) -> str:
         return (
             f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p><w:pPr>'
             f'<w:spacing w:line="240" w:lineRule="auto"/><w:ind w:firstLine="0"/><w:jc w:val="{align}"/></w:pPr>'
-            f'<w:r><w:rPr>{fonts}{bold}<w:sz w:val="{half_points}"/></w:rPr><w:t xml:space="preserve">'
+            f'<w:r><w:rPr>{bold}<w:sz w:val="{half_points}"/></w:rPr><w:t xml:space="preserve">'
         )
 
     starts = {

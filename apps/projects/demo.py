@@ -234,6 +234,9 @@ def generate_demo(
         from apps.lights.demo import generate_lights_if_small
 
         summary.lights = generate_lights_if_small(projects=projects, today=today)
+        from apps.briefs.demo import generate_visits_if_small
+
+        generate_visits_if_small(projects=projects, today=today)
         from apps.bulletins.demo import generate_bulletins_if_small
 
         generate_bulletins_if_small(projects=projects, today=today, password=DEMO_PASSWORD)

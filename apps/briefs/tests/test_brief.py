@@ -11,24 +11,26 @@ from django.urls import reverse
 from apps.accounts.models import Role
 from apps.briefs import render, selectors
 from apps.documents.readback import open_docx
+from apps.lights.models import Light
 from apps.problems.models import Problem, ProblemType
-from apps.statistics.tests.test_indicators import build_town
 from tests import factories as f
 
-TODAY = datetime.date(2026, 7, 5)
-
-
-@pytest.fixture(autouse=True)
-def today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+from .conftest import TODAY
 
 
 @pytest.fixture
-def town(world):
-    return build_town(world)
+def lit(db):
+    """The engine's lights of June 2026 under the Yinchuan 2025 investment-lag rule."""
+    from apps.lights.models import LightRule, LightRuleVersion
+    from apps.lights.presets import install
+    from apps.lights.services import lights_evaluate
+
+    install(LightRule, LightRuleVersion)
+    LightRule.objects.filter(code="yinchuan-2025-investment").update(is_active=True)
+    lights_evaluate(year=2026, month=6)
 
 
-def test_brief_figures_of_the_leader_s_projects(town):
+def test_brief_figures_of_the_leader_s_projects(town, lit):
     leader_user = town.users[Role.CITY_LEADER]  # 王副市长
     brief = selectors.brief_get(user=leader_user, person=town.leader)
     assert (brief.year, brief.month) == (2026, 6)  # the last ended month
@@ -39,8 +41,11 @@ def test_brief_figures_of_the_leader_s_projects(town):
     # Every figure links to its projects: the dashboard's drill-down of the set person:<id>.
     url = brief.figure("key_projects_count").url
     assert f"set=person%3A{town.leader.pk}" in url and "indicator=key_projects_count" in url
-    # K1 25 %, K2 8 % of the plan against 50 %: both red (lag rule).
-    assert [(item["name"], item["light"]) for item in brief.lights] == [("甲区产业园", "red"), ("甲区快速路", "red")]
+    # The engine's lights for June (Yinchuan rule): K2 8 % of the plan against 50 % is red,
+    # K1 25 % yellow; red first, each with the engine's reason.
+    assert [(item["name"], item["light"]) for item in brief.lights] == [("甲区产业园", "red"), ("甲区快速路", "yellow")]
+    assert brief.lights[0]["reason"].startswith("银川2025·投资完成对比序时进度：")
+    assert brief.lights[0]["reason"].endswith(Light.objects.get(project=town.k2, year=2026, month=6).reason)
     assert brief.totals == {
         "planned": brief.figure("annual_planned_investment").value,
         "completed": brief.figure("completed_ytd").value,
@@ -54,7 +59,7 @@ def test_brief_figures_of_the_leader_s_projects(town):
     assert "计划新开工1个，已开工1个，新开工项目开工率100.0%" in sentences[1]
 
 
-def test_brief_problems_waiting_and_the_docx(town):
+def test_brief_problems_waiting_and_the_docx(town, lit):
     Problem.objects.create(
         project=town.k2,
         problem_type=ProblemType.LAND,
@@ -106,14 +111,14 @@ def test_brief_command(town, tmp_path):
     _ = f
 
 
-def test_my_projects_page_has_investment_completion_lights_and_totals(client, town):
+def test_my_projects_page_has_investment_completion_lights_and_totals(client, town, lit):
     client.force_login(town.users[Role.CITY_LEADER])
     html = client.get(reverse("projects:mine")).content.decode()
-    # K1 2.00 亿元 planned, 0.50 done (25.0 %); K2 1.00, 0.08 (8.0 %); both red at 1-6月.
+    # K1 2.00 亿元 planned, 0.50 done (25.0 %, yellow); K2 1.00, 0.08 (8.0 %, red): the engine's.
     assert "2026年计划（亿元）" in html and "1-6月完成（亿元）" in html
     assert '<td class="num">2.00</td><td class="num">0.50</td><td class="num">25.0</td>' in html
     assert '<td class="num">1.00</td><td class="num">0.08</td><td class="num">8.0</td>' in html
-    assert html.count('class="light light-red"') == 2
+    assert html.count('class="light light-red"') == 1 and html.count('class="light light-yellow"') == 1
     assert '<th class="num">3.00</th><th class="num">0.58</th><th class="num">19.3</th>' in html  # totals
     assert "data-print" in html and "onclick" not in html.split("<main")[-1]
 

@@ -17,6 +17,7 @@ from apps.bulletins import selectors, services
 from apps.bulletins.models import Bulletin, BulletinKind, BulletinStatus
 from apps.documents import charts
 from apps.documents.readback import open_docx, runs_of
+from apps.lights.models import Light
 from tests import factories as f
 
 TODAY = datetime.date(2026, 7, 5)
@@ -43,7 +44,8 @@ def text_of(data: bytes) -> str:
     return "\n".join(p.text for p in document.paragraphs)
 
 
-def test_snapshot_holds_the_figures_of_the_period(town):
+def test_snapshot_holds_the_figures_of_the_period(town, engine_lights):
+    engine_lights(2026, 6)
     b = draft(town.admin, town.city)
     s = b.snapshot
     assert s["period"] == {
@@ -64,10 +66,16 @@ def test_snapshot_holds_the_figures_of_the_period(town):
     assert s["figures"]["period_gap"]["value"] == "-5.75"
     assert [row["name"] for row in s["by_county"]] == ["甲区", "乙县"]
     assert [row["name"] for row in s["not_started"]] == ["乙县医院"]
-    # Lights (lag rule): K3 0 % (due May), K2 8 %, K1 25 % of the plan against 50 %: red;
-    # K4 is not due before September, so no light.
-    assert [row["name"] for row in s["lights"]["red"]] == ["乙县医院", "甲区产业园", "甲区快速路"]
-    assert s["lights"]["yellow"] == []
+    # Lights: the engine's for June (Yinchuan 2025 rule: red > 30 points behind, yellow >= 10).
+    # K2 8 %, K3 and K4 0 %, K1 25 % of the plan against 50 %: 42, 50, 50 points red (largest
+    # plan first), 25 yellow. The engine lights K4 too, which the old lag rule held back.
+    assert s["lights"]["evaluated"] == [2026, 6]
+    assert [row["name"] for row in s["lights"]["red"]] == ["甲区产业园", "乙县医院", "乙县物流园"]
+    assert [(row["name"], row["colour"]) for row in s["lights"]["yellow"]] == [("甲区快速路", "黄灯")]
+    engine = {light.project_id: light for light in Light.objects.filter(year=2026, month=6)}
+    for row in s["lights"]["red"] + s["lights"]["yellow"]:
+        assert row["reason"] == f"{engine[row['id']].rule.name}：{engine[row['id']].reason}"
+    assert "rule" in s["lights"] and "2026年6月亮灯评价" in s["lights"]["rule"]
     assert [row["name"] for row in s["statistics"]["items"]] == ["甲区产业园", "甲区仓储"]
     assert b.title == "关于2026年6月示范市重大项目推进情况的通报"
     assert b.status == BulletinStatus.DRAFT and b.number is None
@@ -109,7 +117,8 @@ def test_docx_in_gbt9704_with_the_snapshot_figures(town):
     assert [c.text for c in county.rows[-1].cells][1:6] == ["合计", "4", "4.00", "0.58", "14.5"]
 
 
-def test_xlsx_has_the_tables_in_the_official_layout(town):
+def test_xlsx_has_the_tables_in_the_official_layout(town, engine_lights):
+    engine_lights(2026, 6)
     b = draft(town.admin, town.city)
     book = CalamineWorkbook.from_filelike(io.BytesIO(services.bulletin_file(b, "xlsx")))
     assert book.sheet_names[:4] == [
@@ -193,7 +202,8 @@ def test_a_draft_file_is_the_same_each_time(town):
     assert services.bulletin_file(b, "docx") == services.bulletin_file(b, "docx")
 
 
-def test_a_county_user_s_bulletin_covers_only_its_county(town):
+def test_a_county_user_s_bulletin_covers_only_its_county(town, engine_lights):
+    engine_lights(2026, 6)
     county_user = town.users[Role.COUNTY_USER]  # 甲区
     b = draft(county_user, town.county_a)
     assert b.snapshot["figures"]["key_projects_count"]["value"] == 2  # K1, K2
@@ -261,3 +271,65 @@ def test_zero_lists_are_said_plainly(town):
     assert "本期无新提出问题；目前无待协调问题。" in text
     assert "2026年7月上半月无新开工项目。" in text
     assert "截至7月15日" in text
+
+
+def test_lights_come_from_the_engine_with_the_reason_in_words(town, engine_lights):
+    """Red/yellow are the engine's stored lights, not a rule of the bulletin's own: a project
+    the engine did not light is not listed whatever its lag, and the reason is the engine's."""
+    engine_lights(2026, 6)
+    # The engine's yellow on K1 is removed (as if a rule had not lit it): the bulletin follows.
+    Light.objects.filter(project=town.k1, year=2026, month=6).delete()
+    b = draft(town.admin, town.city)
+    listed = [row["name"] for row in b.snapshot["lights"]["red"] + b.snapshot["lights"]["yellow"]]
+    assert listed == ["甲区产业园", "乙县医院", "乙县物流园"]
+    text = text_of(services.bulletin_file(b, "docx"))
+    reason = Light.objects.get(project=town.k2, year=2026, month=6).reason
+    assert reason and f"甲区产业园（银川2025·投资完成对比序时进度：{reason}" in text
+    assert "按2026年6月亮灯评价结果（亮灯规则：银川2025·投资完成对比序时进度）" in text
+    table = open_docx(services.bulletin_file(b, "docx")).tables[2]
+    assert table.rows[0].cells[7].text == "亮灯原因"
+    assert table.rows[2].cells[7].text.endswith(Light.objects.get(project=town.k3, year=2026, month=6).reason)
+
+
+def test_no_lights_evaluated_says_so_and_lists_none(town):
+    b = draft(town.admin, town.city)
+    assert b.snapshot["lights"]["evaluated"] is None
+    assert b.snapshot["lights"]["red"] == [] and b.snapshot["lights"]["yellow"] == []
+    text = text_of(services.bulletin_file(b, "docx"))
+    assert "截至本期尚未进行亮灯评价，本期不列红黄灯项目。" in text and "本期无红灯、黄灯项目" not in text
+
+
+def test_a_half_month_bulletin_reads_the_latest_month_evaluated(town, engine_lights):
+    engine_lights(2026, 6)
+    b = draft(town.admin, town.city, kind=BulletinKind.HALF_MONTH, month=7, half=1)
+    assert b.snapshot["lights"]["evaluated"] == [2026, 6]
+    assert "按2026年6月亮灯评价结果" in b.snapshot["lights"]["rule"]
+
+
+def test_every_attachment_figure_is_the_snapshot_s(town, engine_lights):
+    """The .docx read back: each row of the county and lights tables carries the snapshot's
+    figures, in the snapshot's order (nothing recomputed while rendering)."""
+    engine_lights(2026, 6)
+    b = draft(town.admin, town.city)
+    s = b.snapshot
+    tables = open_docx(services.bulletin_file(b, "docx")).tables
+    county_rows = [[c.text for c in row.cells] for row in tables[0].rows[1:-1]]
+    assert len(county_rows) == len(s["by_county"])
+    for cells, row in zip(county_rows, s["by_county"], strict=True):
+        assert cells[1:6] == [
+            row["name"],
+            str(row["key_projects"]),
+            row["annual_planned"],
+            row["completed_ytd"],
+            row.get("plan_completion_rate") or "—",
+        ]
+    lights = [[c.text for c in row.cells] for row in tables[2].rows[1:]]
+    listed = s["lights"]["red"] + s["lights"]["yellow"]
+    assert [cells[2] for cells in lights] == [row["name"] for row in listed]
+    for cells, row in zip(lights, listed, strict=True):
+        assert cells[1] == row["colour"] and cells[4:8] == [
+            row["planned"],
+            row["completed"],
+            row["rate"],
+            row["reason"],
+        ]

@@ -31,7 +31,9 @@ def test_every_placeholder_has_one_binding():
         for sentence in speech.sentences:
             assert len(SLOT.findall(sentence.text)) == len(sentence.slots), sentence.text
             for variant in sentence.variants:
-                assert len(SLOT.findall(variant.text)) == len(sentence.slots), variant.text
+                said = [slot for slot in sentence.slots if slot not in variant.unsaid]
+                assert len(SLOT.findall(variant.text)) == len(said), variant.text
+                assert set(variant.unsaid) <= set(sentence.slots)
                 assert variant.slot in sentence.slots and variant.when in ("negative", "zero")
             assert sentence.slots or sentence.hints, sentence.text
 
@@ -117,8 +119,10 @@ def test_a_positive_gap_keeps_the_speech_words_without_多_after_an_exact_figure
 
 
 def test_a_zero_gap_is_said_plainly():
-    text = _text(_reports(period_gap=Decimal("0.00")))
-    assert "与增长1.0%的预期目标持平0.00亿元" in text and "还有0.00亿" not in text
+    text = _text(_reports(period_gap=Decimal("0.00"), target_plan_gap=Decimal("0.00")))
+    assert "固定资产投资与增长1.0%的预期目标持平，任务依然繁重。" in text
+    assert "经初步梳理，年度计划投资与目标持平。" in text
+    assert "0.00亿" not in text and "还有0.00" not in text
 
 
 def test_period_words_fit_the_month():

@@ -7,7 +7,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml.ns import qn
 from docx.shared import Length, Mm
 
@@ -195,3 +195,46 @@ def test_words():
     assert chinese_date(datetime.date(2026, 1, 5)) == "2026年1月5日"
     assert [chinese_number(n) for n in (1, 4, 10, 12, 20, 21)] == ["一", "四", "十", "十二", "二十", "二十一"]
     assert document_number("示范市发改通", 2026, 12) == "示范市发改通〔2026〕12号"
+
+
+def _frame(paragraph):
+    p_pr = paragraph._p.pPr
+    return None if p_pr is None else p_pr.find(qn("w:framePr"))
+
+
+def test_colophon_is_pinned_to_the_foot_of_its_page(docx_bytes):
+    """版记: a frame as wide as the text block whose lower edge is the text block's (the
+    last thick rule on the lower edge), on an even page after the attachments."""
+    document = open_docx(docx_bytes)
+    copy_to = find_paragraph(document, "抄送：")
+    printer = find_paragraph(document, "示范市发展和改革委员会办公室")
+    for paragraph in (copy_to, printer):
+        frame = _frame(paragraph)
+        assert frame is not None
+        attrs = {key.split("}")[1]: value for key, value in frame.attrib.items()}
+        assert attrs == {
+            "w": str(round(156 * 1440 / 25.4)),  # 156 mm in twentieths of a point
+            "wrap": "notBeside",
+            "vAnchor": "margin",
+            "hAnchor": "margin",
+            "xAlign": "center",
+            "yAlign": "bottom",
+        }
+        # framePr comes before the borders and indents (schema order Word validates).
+        tags = [child.tag.split("}")[1] for child in paragraph._p.pPr]
+        assert tags.index("framePr") < tags.index("pBdr")
+    assert document.paragraphs[-1]._p is printer._p  # nothing after the 版记
+    assert document.sections[-1].start_type == WD_SECTION.EVEN_PAGE
+    # Body paragraphs are not framed.
+    assert _frame(find_paragraph(document, "各县（市、区）发改局：")) is None
+
+
+def test_colophon_without_attachments_is_pinned_on_the_last_body_page():
+    doc = OfficialDocument(title="关于测试的通知", issuer="示范市发展和改革委员会", number="示发改〔2026〕1号")
+    doc.paragraph("正文。")
+    doc.colophon(printer="示范市发展和改革委员会办公室", printed_on=DAY)
+    document = open_docx(doc.to_bytes())
+    assert len(document.sections) == 1
+    printer = find_paragraph(document, "示范市发展和改革委员会办公室")
+    assert _frame(printer) is not None and document.paragraphs[-1]._p is printer._p
+    assert _frame(find_paragraph(document, "正文。")) is None

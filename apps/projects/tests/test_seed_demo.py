@@ -61,6 +61,9 @@ def wipe():
     from apps.reserve.models import ReserveProject
 
     wipe_lights()
+    from apps.briefs.demo import wipe_demo as wipe_visits
+
+    wipe_visits()
     ReserveProject.objects.all().delete()
     InvestmentLead.objects.all().delete()
     wipe_demo()
