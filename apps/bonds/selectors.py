@@ -120,16 +120,17 @@ class BatchPace:
         return self.allocation.bond_project.project
 
 
-def _with_pace_relations(queryset):
+def with_pace_relations(queryset):
     return queryset.select_related("issue", "bond_project__project__region").prefetch_related(
         "spendings",
         Prefetch("adjustments", queryset=UseAdjustment.objects.filter(status=AdjustmentStatus.APPROVED)),
     )
 
 
-def batch_pace(allocation: BondAllocation, *, year: int, month: int) -> BatchPace:
+def batch_pace(allocation: BondAllocation, *, year: int, month: int, table=None) -> BatchPace:
     """The batch's pace at the end of (year, month) and month by month before it, from
-    prefetched spendings and approved adjustments (no query)."""
+    prefetched spendings and approved adjustments (no query). `table`: milestones other
+    than the settings' (a light rule's, rules.window_milestones)."""
     spendings = {(s.year, s.month): s.cumulative for s in allocation.spendings.all()}
     adjustments = [(a.decided_on, a.amount) for a in allocation.adjustments.all()]
     issued = allocation.issue.issued_on
@@ -139,11 +140,13 @@ def batch_pace(allocation: BondAllocation, *, year: int, month: int) -> BatchPac
         cumulative = spendings.get((y, m), cumulative)
         end = month_end(y, m)
         base = allocation.amount - sum((amount for on, amount in adjustments if on and on <= end), Decimal(0))
-        result = rules.pace_status(spent=cumulative, base=base, months_elapsed=months_between(issued, y, m))
+        result = rules.pace_status(
+            spent=cumulative, base=base, months_elapsed=months_between(issued, y, m), table=table
+        )
         history.append(result.status)
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     if result is None:  # the month asked is before the issue
-        result = rules.pace_status(spent=Decimal(0), base=allocation.amount, months_elapsed=-1)
+        result = rules.pace_status(spent=Decimal(0), base=allocation.amount, months_elapsed=-1, table=table)
     return BatchPace(
         allocation=allocation,
         pace=result,
@@ -158,7 +161,7 @@ def paces(*, user, year: int, month: int, region: Region | None = None) -> list[
     queryset = allocation_queryset(user=user).filter(issue__issued_on__lte=month_end(year, month))
     if region is not None:
         queryset = queryset.filter(bond_project__project__region__code__startswith=region.code_prefix)
-    queryset = _with_pace_relations(queryset).order_by("issue__issued_on", "bond_project__project__name", "pk")
+    queryset = with_pace_relations(queryset).order_by("issue__issued_on", "bond_project__project__name", "pk")
     return [batch_pace(allocation, year=year, month=month) for allocation in queryset]
 
 

@@ -341,6 +341,13 @@ def issue_detail(request, pk: int):
 
 
 @login_required
+def allocation_detail(request, pk: int):
+    """A batch × project (the lights' subject) is shown on its issue's page."""
+    allocation = selectors.allocation_get(user=request.user, pk=pk)
+    return redirect(f"{reverse('bonds:issue', args=[allocation.issue_id])}#allocation-{allocation.pk}")
+
+
+@login_required
 @require_POST
 def allocation_add(request, pk: int):
     selectors.issue_get(user=request.user, pk=pk)
