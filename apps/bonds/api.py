@@ -40,6 +40,7 @@ from .schemas import (
     PoolIn,
     QuotaIn,
     QuotaOut,
+    RepaymentIn,
     RepaymentOut,
     ReviewIn,
     ReviewOut,
@@ -324,6 +325,7 @@ def adjustment_decide(request: HttpRequest, pk: int, payload: BondDecideIn):
 
 
 def _repayment_out(line) -> dict:
+    record = line.record
     return {
         "due": line.payment.due,
         "kind": line.payment.kind,
@@ -331,6 +333,10 @@ def _repayment_out(line) -> dict:
         "allocation": line.allocation.pk,
         "issue": str(line.allocation.issue),
         "project": line.project,
+        "status": line.status,
+        "paid_on": record.paid_on if record else None,
+        "paid_amount": record.amount if record else None,
+        "note": record.note if record else "",
     }
 
 
@@ -342,6 +348,19 @@ def repayment_list(request: HttpRequest, start: datetime.date | None = None, end
     if end < start or (end - start).days > 366 * 40:
         raise ValidationError({"end": _("结束日期应在开始日期之后，且不超过40年。")})
     return [_repayment_out(line) for line in selectors.repayments(user=request.auth, start=start, end=end)]
+
+
+@router.post("/repayments", response={200: RepaymentOut, **WRITE_ERRORS}, summary="录入还本付息实际支付（财政局）")
+def repayment_record(request: HttpRequest, payload: RepaymentIn):
+    selectors.allocation_get(user=request.auth, pk=payload.allocation)
+    data = payload.model_dump()
+    record = services.repayment_record(actor=request.auth, allocation_id=data.pop("allocation"), **data)
+    line = next(
+        line
+        for line in selectors.repayments(user=request.auth, start=record.due_date, end=record.due_date)
+        if line.allocation.pk == record.allocation_id and line.payment.kind == record.kind
+    )
+    return _repayment_out(line)
 
 
 @router.get("/repayments/reminders", response={200: list[RepaymentOut], 401: ErrorOut}, summary="即将到期的还本付息")

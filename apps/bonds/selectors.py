@@ -24,6 +24,7 @@ from .models import (
     BondIssue,
     BondProject,
     BondQuota,
+    BondRepayment,
     BondReview,
     UseAdjustment,
     months_between,
@@ -194,10 +195,24 @@ def pace_lists(*, user, year: int, month: int, region: Region | None = None) -> 
 class RepaymentLine:
     allocation: BondAllocation
     payment: rules.Payment
+    record: BondRepayment | None = None  # what was actually paid, when entered
 
     @property
     def project(self):
         return self.allocation.bond_project.project
+
+    @property
+    def status(self) -> str:
+        """paid (in full), short (less than due), overdue (due, nothing entered), upcoming."""
+        if self.record is not None:
+            return "paid" if self.record.amount >= self.payment.amount else "short"
+        return "overdue" if self.payment.due < timezone.localdate() else "upcoming"
+
+    @property
+    def status_label(self) -> str:
+        return {"paid": _("已支付"), "short": _("少付"), "overdue": _("到期未录入支付"), "upcoming": _("未到期")}[
+            self.status
+        ]
 
 
 def repayments(*, user, start: datetime.date, end: datetime.date, region: Region | None = None) -> list[RepaymentLine]:
@@ -218,8 +233,33 @@ def repayments(*, user, start: datetime.date, end: datetime.date, region: Region
         ):
             if start <= payment.due <= end:
                 lines.append(RepaymentLine(allocation, payment))
+    paid = {
+        (record.allocation_id, record.due_date, record.kind): record
+        for record in BondRepayment.objects.filter(
+            allocation_id__in={line.allocation.pk for line in lines}, due_date__gte=start, due_date__lte=end
+        )
+    }
+    for line in lines:
+        line.record = paid.get((line.allocation.pk, line.payment.due, line.payment.kind))
     lines.sort(key=lambda line: (line.payment.due, line.project.name, line.payment.kind))
     return lines
+
+
+@dataclass
+class RepaymentSummary:
+    scheduled_due: Decimal  # due up to today within the window
+    paid: Decimal
+    overdue: int  # lines due and not entered
+
+
+def repayment_summary(lines: list[RepaymentLine]) -> RepaymentSummary:
+    today = timezone.localdate()
+    due = [line for line in lines if line.payment.due <= today]
+    return RepaymentSummary(
+        scheduled_due=sum((line.payment.amount for line in due), Decimal(0)),
+        paid=sum((line.record.amount for line in due if line.record is not None), Decimal(0)),
+        overdue=sum(1 for line in due if line.status == "overdue"),
+    )
 
 
 def repayment_reminders(*, user, today: datetime.date | None = None) -> list[RepaymentLine]:

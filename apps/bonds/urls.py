@@ -27,4 +27,5 @@ urlpatterns = [
     path("adjustments/request/", views.adjustment_request, name="adjustment_request"),
     path("adjustments/<int:pk>/decide/", views.adjustment_decide, name="adjustment_decide"),
     path("repayments/", views.repayments, name="repayments"),
+    path("repayments/record/", views.repayment_record, name="repayment_record"),
 ]

@@ -34,6 +34,7 @@ from .forms import (
     IssueForm,
     PoolForm,
     QuotaForm,
+    RepaymentForm,
     ReviewForm,
     SpendingForm,
 )
@@ -459,10 +460,43 @@ def adjustment_decide(request, pk: int):
 
 @login_required
 def repayments(request):
+    """The schedule a year back and a year ahead, with what was actually paid; the finance
+    bureau enters payments on the lines due in its region."""
+    user = request.user
     today = timezone.localdate()
-    lines = selectors.repayments(user=request.user, start=today, end=today + datetime.timedelta(days=365))
-    reminder_end = today + datetime.timedelta(days=selectors.rules.reminder_days())
-    return render(request, "bonds/repayments.html", {"lines": lines, "today": today, "reminder_end": reminder_end})
+    year = datetime.timedelta(days=365)
+    lines = selectors.repayments(user=user, start=today - year, end=today + year)
+    office = finance_region(user)
+    for line in lines:
+        line.can_enter = (
+            office is not None and line.payment.due <= today and line.project.region.code.startswith(office.code_prefix)
+        )
+    context = {
+        "lines": lines,
+        "today": today,
+        "reminder_end": today + datetime.timedelta(days=selectors.rules.reminder_days()),
+        "summary": selectors.repayment_summary(lines),
+        "show_paid": True,
+    }
+    return render(request, "bonds/repayments.html", context)
+
+
+@login_required
+@require_POST
+def repayment_record(request):
+    form = RepaymentForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("bonds:repayments")
+    allocation = selectors.allocation_get(user=request.user, pk=form.cleaned_data["allocation"])
+    data = {key: form.cleaned_data[key] for key in ("due_date", "kind", "paid_on", "amount", "note")}
+    try:
+        services.repayment_record(actor=request.user, allocation_id=allocation.pk, **data)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, _("还本付息支付已保存。"))
+    return redirect("bonds:repayments")
 
 
 @login_required

@@ -44,3 +44,13 @@ def object_lights(*, subject: str, object_id: int, months: int = 12) -> list[Lig
         .select_related("rule", "version")
         .order_by("-year", "-month", "rule__code")
     )
+
+
+def switch_on_presets(presets) -> None:
+    """Install another app's presets (as its migration does: a flushed demo database has
+    none) and switch them on: the demo's lights of bond batches and leads."""
+    from .models import LightRule, LightRuleVersion
+    from .presets import install
+
+    install(LightRule, LightRuleVersion, presets)
+    LightRule.objects.filter(code__in=[preset["code"] for preset in presets]).update(is_active=True)
