@@ -160,6 +160,9 @@ def bulletin_content(snapshot: dict, *, requirements: str) -> BulletinContent:
     _lights(content, snapshot)
     _problems(content, snapshot)
     _statistics(content, snapshot)
+    from apps.attraction.bulletin import bulletin_section  # 招商引资和项目谋划储备
+
+    bulletin_section(content, snapshot)
     content.heading("下步要求")
     for line in (requirements or "").splitlines():
         content.para(line.strip())
