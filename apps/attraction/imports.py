@@ -24,18 +24,13 @@ from apps.core.querysets import text_in
 from apps.imports import layout as L
 from apps.imports.models import ImportKind
 from apps.imports.preparation import (
-    CHANGED,
     FIELD_LABELS,
-    NEW,
-    UNCHANGED,
     WHAT_DEPARTMENT,
     ImportRefused,
-    PlanWrite,
     Prepared,
     Reading,
     References,
     _data_rows,
-    _diff,
     _errors_from_validation,
     _lookup,
     _lookup_region,
@@ -44,6 +39,7 @@ from apps.imports.preparation import (
     resolve_layouts,
     snapshot_without_m2m,
 )
+from apps.imports.records import record_entries, record_write
 
 from .models import Category, InvestmentLead, LeadSource, LeadStage, LeadStageEvent
 from .services import LEAD_FIELDS, _validate_lead
@@ -294,18 +290,7 @@ def _lead_row(reader, *, actor, references, by_key, visible, seen, reading):
         renamed = ValidationError({COLUMN_OF.get(k, k): v for k, v in error.message_dict.items()})
         _errors_from_validation(reader, renamed)
         return None
-    after = snapshot_without_m2m(record)
-    if before is None:
-        outcome.status = NEW
-        outcome.changes = _diff({}, after, [*fields, "stage"])
-    else:
-        changed = [field for field in after if before.get(field) != after.get(field)]
-        if not changed:
-            outcome.status = UNCHANGED
-            return None
-        outcome.status = CHANGED
-        outcome.changes = _diff(before, after, changed)
-    return PlanWrite(outcome=outcome, record=record, record_before=before)
+    return record_write(outcome, record, before, [*fields, "stage"])
 
 
 def write_leads(*, actor, prepared: Prepared) -> None:
@@ -320,17 +305,9 @@ def write_leads(*, actor, prepared: Prepared) -> None:
     LeadStageEvent.objects.bulk_create(events)
     if updated:
         InvestmentLead.objects.bulk_update([write.record for write in updated], WRITTEN, batch_size=1000)
-    entries = [
-        (
-            ChangeAction.CREATE if write.record_before is None else ChangeAction.UPDATE,
-            write.record,
-            write.record_before,
-            snapshot_without_m2m(write.record),
-            write.record.project_id,
-        )
-        for write in prepared.writes
+    entries = record_entries(prepared.writes) + [
+        (ChangeAction.CREATE, event, None, snapshot_without_m2m(event), None) for event in events
     ]
-    entries += [(ChangeAction.CREATE, event, None, snapshot_without_m2m(event), None) for event in events]
     change_records_write_bulk(actor=actor, entries=entries)
 
 

@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
-from apps.core.api_helpers import invalid_filters
+from apps.core.api_helpers import Paging, filtered_page, page_of
 from apps.dashboard import selectors as dashboard_selectors
 from apps.funding import selectors as funding_selectors
-from apps.funding.api import Paging, page_of
 from apps.projects.schemas import ErrorOut
 from apps.regions.models import Region
 
@@ -97,9 +96,7 @@ def _detail(request, pk: int) -> dict:
 @router.get("/projects", response={200: BondProjectListOut, 400: ErrorOut, 401: ErrorOut}, summary="专项债券项目")
 def project_list(request: HttpRequest, filters: Query[BondFilterParams]):
     filterset = selectors.bond_project_filterset(user=request.auth, params=request.GET, request=request)
-    if not filterset.is_valid():
-        return invalid_filters(filterset)
-    return page_of(filterset.qs, filters)
+    return filtered_page(filterset, filters)
 
 
 @router.post("/projects", response={201: BondProjectDetailOut, **WRITE_ERRORS}, summary="填报专项债券项目")
@@ -170,9 +167,8 @@ def review_record(request: HttpRequest, payload: ReviewIn):
 def pool_list(request: HttpRequest, filters: Query[BondFilterParams]):
     """The submitted bond projects with their 发改 and 财政 library results."""
     filterset = selectors.bond_project_filterset(user=request.auth, params=request.GET, request=request)
-    if not filterset.is_valid():
-        return invalid_filters(filterset)
-    return page_of(filterset.qs.filter(round__gt=0), filters)
+    filterset.queryset = filterset.queryset.filter(round__gt=0)
+    return filtered_page(filterset, filters)
 
 
 @router.post("/pools", response={200: BondProjectOut, **WRITE_ERRORS}, summary="录入入库结果")
