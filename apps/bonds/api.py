@@ -282,11 +282,7 @@ def spending_record(request: HttpRequest, payload: SpendingIn):
         month=payload.month,
         cumulative=payload.cumulative,
     )
-    row = next(
-        row
-        for row in selectors.paces(user=request.auth, year=payload.year, month=payload.month)
-        if row.allocation.pk == allocation.pk
-    )
+    [row] = selectors.paces(user=request.auth, year=payload.year, month=payload.month, pk=allocation.pk)
     return _pace_out(row)
 
 

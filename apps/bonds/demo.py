@@ -199,11 +199,10 @@ def _repayments_paid(allocations, today: datetime.date, user) -> None:
     """The interest already due, paid on the day, except one batch paid short (with its
     reason) and one not yet entered (到期未录入支付)."""
     from apps.bonds.models import BondRepayment
-    from apps.bonds.services import schedule_of
 
     rows = []
     for position, allocation in enumerate(allocations):
-        for payment in schedule_of(allocation):
+        for payment in allocation.schedule():
             if payment.due > today or position == 3:
                 continue
             short = position == 2

@@ -362,6 +362,19 @@ class BondAllocation(models.Model):
     def __str__(self):
         return f"{self.issue} → {self.bond_project.project}"
 
+    def schedule(self):
+        """Interest and principal due on this batch's money (rules.repayment_schedule)."""
+        from .rules import repayment_schedule
+
+        issue = self.issue
+        return repayment_schedule(
+            amount=self.amount,
+            rate=issue.rate,
+            frequency=issue.interest_frequency,
+            value_date=issue.value_date,
+            maturity=issue.maturity_date,
+        )
+
 
 class AllocationChildQuerySet(RestrictedQuerySet):
     def scope_q(self, user, action):

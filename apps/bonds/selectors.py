@@ -157,9 +157,10 @@ def batch_pace(allocation: BondAllocation, *, year: int, month: int, table=None)
     )
 
 
-def paces(*, user, year: int, month: int, region: Region | None = None) -> list[BatchPace]:
-    """Every batch × project in scope issued by the end of (year, month)."""
-    queryset = allocation_queryset(user=user).filter(issue__issued_on__lte=month_end(year, month))
+def paces(*, user, year: int, month: int, region: Region | None = None, **only) -> list[BatchPace]:
+    """Every batch × project in scope issued by the end of (year, month); `only`: those of
+    one issue, bond project or allocation (issue_id=, bond_project_id=, pk=)."""
+    queryset = allocation_queryset(user=user).filter(issue__issued_on__lte=month_end(year, month), **only)
     if region is not None:
         queryset = queryset.filter(bond_project__project__region__code__startswith=region.code_prefix)
     queryset = with_pace_relations(queryset).order_by("issue__issued_on", "bond_project__project__name", "pk")
@@ -223,14 +224,7 @@ def repayments(*, user, start: datetime.date, end: datetime.date, region: Region
     queryset = queryset.filter(issue__maturity_date__gte=start, issue__value_date__lte=end)
     lines = []
     for allocation in queryset:
-        issue = allocation.issue
-        for payment in rules.repayment_schedule(
-            amount=allocation.amount,
-            rate=issue.rate,
-            frequency=issue.interest_frequency,
-            value_date=issue.value_date,
-            maturity=issue.maturity_date,
-        ):
+        for payment in allocation.schedule():
             if start <= payment.due <= end:
                 lines.append(RepaymentLine(allocation, payment))
     paid = {

@@ -618,29 +618,23 @@ def spending_record(*, actor, allocation_id: int, year: int, month: int, cumulat
                 "v": later.cumulative,
             }
     _raise(errors)
-    spending.save()
-    _record(
-        actor=actor,
-        action=ChangeAction.UPDATE if before else ChangeAction.CREATE,
-        instance=spending,
-        before=before,
-        project_id=allocation.bond_project.project_id,
-    )
-    return spending
+    return _saved(actor, spending, before, allocation)
 
 
 # --- 还本付息 --------------------------------------------------------------------------------
 
 
-def schedule_of(allocation: BondAllocation) -> list[rules.Payment]:
-    issue = allocation.issue
-    return rules.repayment_schedule(
-        amount=allocation.amount,
-        rate=issue.rate,
-        frequency=issue.interest_frequency,
-        value_date=issue.value_date,
-        maturity=issue.maturity_date,
+def _saved(actor, instance, before: dict | None, allocation: BondAllocation):
+    """A batch's row (spending, repayment) saved with its change record (created or updated)."""
+    instance.save()
+    _record(
+        actor=actor,
+        action=ChangeAction.UPDATE if before else ChangeAction.CREATE,
+        instance=instance,
+        before=before,
+        project_id=allocation.bond_project.project_id,
     )
+    return instance
 
 
 @transaction.atomic
@@ -660,7 +654,7 @@ def repayment_record(
     allocation = _lock_allocation(actor, allocation_id)
     _finance_office(actor, allocation.bond_project.project.region)
     errors: dict = {}
-    line = next((p for p in schedule_of(allocation) if p.due == due_date and p.kind == kind), None)
+    line = next((p for p in allocation.schedule() if p.due == due_date and p.kind == kind), None)
     if kind not in RepaymentKind.values:
         errors["kind"] = _("类型应为付息或还本。")
     elif line is None:
@@ -685,15 +679,7 @@ def repayment_record(
             "due": repayment.scheduled,
         }
     _raise(errors)
-    repayment.save()
-    _record(
-        actor=actor,
-        action=ChangeAction.UPDATE if before else ChangeAction.CREATE,
-        instance=repayment,
-        before=before,
-        project_id=allocation.bond_project.project_id,
-    )
-    return repayment
+    return _saved(actor, repayment, before, allocation)
 
 
 # --- 用途调整 --------------------------------------------------------------------------------

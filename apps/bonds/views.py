@@ -63,6 +63,21 @@ def _form_errors(request, form) -> None:
     messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
 
 
+def _step(request, form, call, *, success: str, back: str, refusals=(ValidationError,), **back_kwargs):
+    """A POST step of a page: the form checked, `call(cleaned_data)` (a service), its refusal
+    or `success` said as a message, then back to the page."""
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(back, **back_kwargs)
+    try:
+        call(form.cleaned_data)
+    except refusals as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, success)
+    return redirect(back, **back_kwargs)
+
+
 @login_required
 def overview(request):
     year, month = _period(request)
@@ -150,11 +165,7 @@ def project_detail(request, pk: int):
     can_change = selectors.bond_project_can(user=user, bond_project=bond_project)
     editable = bond_project.status != BondProjectStatus.SUBMITTED
     today = timezone.localdate()
-    allocations = [
-        row
-        for row in selectors.paces(user=user, year=today.year, month=today.month)
-        if row.allocation.bond_project_id == bond_project.pk
-    ]
+    allocations = selectors.paces(user=user, year=today.year, month=today.month, bond_project_id=bond_project.pk)
     office = finance_region(user)
     covers = office is not None and bond_project.project.region.code.startswith(office.code_prefix)
     may_change_project = funding_selectors.scoped_projects(user=user, action="change").filter(
@@ -235,34 +246,28 @@ def document_download(request, pk: int, document_id: int):
 @require_POST
 def review_record(request, pk: int):
     selectors.bond_project_get(user=request.user, pk=pk)
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("bonds:project", pk=pk)
-    try:
-        services.bond_review_record(actor=request.user, bond_project_id=pk, **form.cleaned_data)
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("审核结果已录入。"))
-    return redirect("bonds:project", pk=pk)
+    return _step(
+        request,
+        ReviewForm(request.POST),
+        lambda data: services.bond_review_record(actor=request.user, bond_project_id=pk, **data),
+        success=_("审核结果已录入。"),
+        back="bonds:project",
+        pk=pk,
+    )
 
 
 @login_required
 @require_POST
 def pool_record(request, pk: int):
     selectors.bond_project_get(user=request.user, pk=pk)
-    form = PoolForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("bonds:project", pk=pk)
-    try:
-        services.bond_pool_record(actor=request.user, bond_project_id=pk, **form.cleaned_data)
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("入库结果已录入。"))
-    return redirect("bonds:project", pk=pk)
+    return _step(
+        request,
+        PoolForm(request.POST),
+        lambda data: services.bond_pool_record(actor=request.user, bond_project_id=pk, **data),
+        success=_("入库结果已录入。"),
+        back="bonds:project",
+        pk=pk,
+    )
 
 
 # --- quotas, issues, spending ---------------------------------------------------------------------
@@ -318,9 +323,7 @@ def issue_detail(request, pk: int):
     user = request.user
     issue = selectors.issue_get(user=user, pk=pk)
     today = timezone.localdate()
-    rows = [
-        row for row in selectors.paces(user=user, year=today.year, month=today.month) if row.allocation.issue_id == pk
-    ]
+    rows = selectors.paces(user=user, year=today.year, month=today.month, issue_id=pk)
     can_enter = selectors.issue_queryset(user=user, action="change").filter(pk=pk).exists()
     candidates = (
         selectors.bond_project_queryset(user=user)
@@ -443,19 +446,16 @@ def adjustment_request(request):
 def adjustment_decide(request, pk: int):
     if not selectors.adjustment_queryset(user=request.user).filter(pk=pk).exists():
         raise Http404
-    form = DecideForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("bonds:adjustments")
-    try:
-        services.adjustment_decide(
-            actor=request.user, adjustment_id=pk, approve=form.cleaned_data["approve"], note=form.cleaned_data["note"]
-        )
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-    else:
-        messages.success(request, _("已审批。"))
-    return redirect("bonds:adjustments")
+    return _step(
+        request,
+        DecideForm(request.POST),
+        lambda data: services.adjustment_decide(
+            actor=request.user, adjustment_id=pk, approve=data["approve"], note=data["note"]
+        ),
+        success=_("已审批。"),
+        back="bonds:adjustments",
+        refusals=(ValidationError, PermissionDenied),
+    )
 
 
 @login_required
@@ -484,19 +484,18 @@ def repayments(request):
 @login_required
 @require_POST
 def repayment_record(request):
-    form = RepaymentForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("bonds:repayments")
-    allocation = selectors.allocation_get(user=request.user, pk=form.cleaned_data["allocation"])
-    data = {key: form.cleaned_data[key] for key in ("due_date", "kind", "paid_on", "amount", "note")}
-    try:
+    def record(data):
+        allocation = selectors.allocation_get(user=request.user, pk=data.pop("allocation"))
         services.repayment_record(actor=request.user, allocation_id=allocation.pk, **data)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-    else:
-        messages.success(request, _("还本付息支付已保存。"))
-    return redirect("bonds:repayments")
+
+    return _step(
+        request,
+        RepaymentForm(request.POST),
+        record,
+        success=_("还本付息支付已保存。"),
+        back="bonds:repayments",
+        refusals=(ValidationError, PermissionDenied),
+    )
 
 
 @login_required
