@@ -28,20 +28,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keyprojects.settings")
+
+from lights import QueryCounter  # noqa: E402 (bench/lights.py: the same counter)
 
 
 class Rollback(Exception):
     pass
-
-
-class QueryCounter:
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
 
 
 def measure(fn, runs: int) -> tuple[float, float, int]:
