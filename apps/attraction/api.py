@@ -7,9 +7,9 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
-from apps.core.api_helpers import invalid_filters, page_bounds, reference
+from apps.core.api_helpers import Paging, filtered_page, invalid_filters, page_of, reference
 from apps.core.money import decimal_str
 from apps.projects.schemas import ErrorOut
 from apps.regions.models import Organisation, Person, Region
@@ -46,11 +46,9 @@ READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-class LeadFilterParams(Schema):
+class LeadFilterParams(Paging):
     """Documents LeadFilterSet's parameters; the FilterSet reads and validates request.GET."""
 
-    limit: int = 50
-    offset: int = 0
     q: str | None = None
     region: int | None = None
     stage: list[str] | None = None
@@ -76,16 +74,7 @@ def lead_list(request: HttpRequest, filters: Query[LeadFilterParams]):
     """Filters: q, region (with sub-regions), stage, source, industry (GB/T 4754 division),
     leading, encouraged (1/0), figure (the leads behind a figure of /figures)."""
     filterset = selectors.lead_filterset(user=request.auth, params=request.GET, request=request)
-    if not filterset.is_valid():
-        return invalid_filters(filterset)
-    limit, offset = page_bounds(filters.limit, filters.offset)
-    queryset = filterset.qs
-    return {
-        "count": queryset.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": selectors.with_lateness(queryset[offset : offset + limit]),
-    }
+    return filtered_page(filterset, filters, selectors.with_lateness)
 
 
 @router.post("", response={201: LeadOut, **WRITE_ERRORS}, summary="登记招商线索")
@@ -151,9 +140,7 @@ def personal_data_reads(request: HttpRequest, limit: int = 50, offset: int = 0):
     """Who read which lead's investor contacts: the city administrator and auditors only (403 otherwise)."""
     if not selectors.can_audit_reads(user=request.auth):
         raise PermissionDenied(_("仅审计、审计管理员和市发改委管理员可查看个人信息读取记录。"))
-    limit, offset = page_bounds(limit, offset)
-    reads = selectors.personal_data_reads(user=request.auth)
-    return {"count": reads.count(), "limit": limit, "offset": offset, "items": list(reads[offset : offset + limit])}
+    return page_of(selectors.personal_data_reads(user=request.auth), Paging(limit=limit, offset=offset))
 
 
 @router.get("/{lead_id}", response={200: LeadOut, **READ_ERRORS}, summary="招商线索详情")

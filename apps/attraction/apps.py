@@ -12,3 +12,7 @@ class AttractionConfig(AppConfig):
 
         register(NavEntry(_("招商引资"), "attraction:list", "projects", OFFICE_ROLES))
         register(NavEntry(_("个人信息读取记录"), "attraction:reads", "admin", RECORD_KEEPERS))
+
+        from . import lights
+
+        lights.register()

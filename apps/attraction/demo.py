@@ -143,6 +143,11 @@ def generate_attraction(*, seed: int, today: datetime.date, password: str) -> At
     if found is None:
         return summary
     admin, city, counties = found
+    from apps.lights.objects import switch_on_presets
+
+    from .lights import PRESETS
+
+    switch_on_presets(PRESETS)  # evaluated with the other lights by apps/lights/demo
     bureau, _ = Organisation.objects.get_or_create(
         region=city,
         name=BUREAU_NAME,

@@ -624,3 +624,35 @@ def personal_data_reads(*, user):
 
 def can_audit_reads(*, user) -> bool:
     return PersonalDataRead.objects.scope_q(user, "view") is not None
+
+
+def speech_context(*, user, region, today: datetime.date | None = None) -> dict:
+    """The pipeline's figures for the speech page and the bulletin: key → (value, unit,
+    title, url to the leads behind it, label). None (暂无数据) while the user's scope and
+    region hold no lead."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    queryset = lead_queryset(user=user)
+    if region is not None:
+        queryset = queryset.filter(region__code__startswith=region.code_prefix)
+    figures = lead_figures(user=user, queryset=queryset, today=today)
+    recorded = bool(figures.total.value)
+    scope = _("招商线索，您权限范围内")
+
+    def entry(figure: "Figure", unit: str) -> tuple:
+        params = {"figure": figure.code, **({"region": region.pk} if region is not None else {})}
+        title = f"{figure.label}：{figure.basis}（{scope}）" if figure.basis else f"{figure.label}（{scope}）"
+        url = f"{reverse('attraction:list')}?{urlencode(params)}"
+        return (figure.value if recorded else None, unit, title, url, figure.label)
+
+    return {
+        "signed": entry(figures.signed, "个"),
+        "signed_amount": entry(figures.signed_amount, "万元"),
+        "landed_rate": entry(figures.landed_rate, "%"),
+        "start_rate": entry(figures.start_rate, "%"),
+        "funds_arrival_rate": entry(figures.funds_arrival_rate, "%"),
+        "started_no_investment": entry(figures.started_no_investment, "个"),
+        "late": entry(figures.late, "个"),
+        "exit_due": entry(figures.exit_due, "个"),
+    }

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.forms import saved_through_service
 from apps.problems.models import Meeting
 from apps.projects.forms import apply_service_errors
 
@@ -118,15 +119,16 @@ def lead_create(request):
     if user.role not in services.LEAD_REGISTRARS:
         raise PermissionDenied(_("您的角色不能登记招商线索。"))
     form = LeadForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: value for name, value in form.cleaned_data.items() if value is not None}
-        try:
-            lead = services.lead_register(actor=user, fields=fields)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("招商线索已登记。"))
-            return redirect("attraction:detail", pk=lead.pk)
+    lead = saved_through_service(
+        request,
+        form,
+        lambda: services.lead_register(
+            actor=user, fields={name: value for name, value in form.cleaned_data.items() if value is not None}
+        ),
+        success=_("招商线索已登记。"),
+    )
+    if lead is not None:
+        return redirect("attraction:detail", pk=lead.pk)
     return render(request, "attraction/lead_form.html", {"form": form, "lead": None})
 
 
@@ -134,14 +136,9 @@ def lead_create(request):
 def lead_edit(request, pk: int):
     lead = selectors.lead_get(user=request.user, pk=pk, action="change")
     form = LeadForm(request.POST or None, instance=lead, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.lead_update(actor=request.user, lead_id=lead.pk, fields=form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("attraction:detail", pk=lead.pk)
+    save = lambda: services.lead_update(actor=request.user, lead_id=lead.pk, fields=form.cleaned_data)  # noqa: E731
+    if saved_through_service(request, form, save, success=_("已保存。")) is not None:
+        return redirect("attraction:detail", pk=lead.pk)
     return render(request, "attraction/lead_form.html", {"form": form, "lead": lead})
 
 

@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
-from apps.core.api_helpers import invalid_filters
+from apps.core.api_helpers import Paging, filtered_page, page_of
 from apps.dashboard import selectors as dashboard_selectors
 from apps.funding import selectors as funding_selectors
-from apps.funding.api import Paging, page_of
 from apps.projects.schemas import ErrorOut
 from apps.regions.models import Region
 
@@ -40,6 +39,7 @@ from .schemas import (
     PoolIn,
     QuotaIn,
     QuotaOut,
+    RepaymentIn,
     RepaymentOut,
     ReviewIn,
     ReviewOut,
@@ -96,9 +96,7 @@ def _detail(request, pk: int) -> dict:
 @router.get("/projects", response={200: BondProjectListOut, 400: ErrorOut, 401: ErrorOut}, summary="专项债券项目")
 def project_list(request: HttpRequest, filters: Query[BondFilterParams]):
     filterset = selectors.bond_project_filterset(user=request.auth, params=request.GET, request=request)
-    if not filterset.is_valid():
-        return invalid_filters(filterset)
-    return page_of(filterset.qs, filters)
+    return filtered_page(filterset, filters)
 
 
 @router.post("/projects", response={201: BondProjectDetailOut, **WRITE_ERRORS}, summary="填报专项债券项目")
@@ -169,9 +167,8 @@ def review_record(request: HttpRequest, payload: ReviewIn):
 def pool_list(request: HttpRequest, filters: Query[BondFilterParams]):
     """The submitted bond projects with their 发改 and 财政 library results."""
     filterset = selectors.bond_project_filterset(user=request.auth, params=request.GET, request=request)
-    if not filterset.is_valid():
-        return invalid_filters(filterset)
-    return page_of(filterset.qs.filter(round__gt=0), filters)
+    filterset.queryset = filterset.queryset.filter(round__gt=0)
+    return filtered_page(filterset, filters)
 
 
 @router.post("/pools", response={200: BondProjectOut, **WRITE_ERRORS}, summary="录入入库结果")
@@ -285,11 +282,7 @@ def spending_record(request: HttpRequest, payload: SpendingIn):
         month=payload.month,
         cumulative=payload.cumulative,
     )
-    row = next(
-        row
-        for row in selectors.paces(user=request.auth, year=payload.year, month=payload.month)
-        if row.allocation.pk == allocation.pk
-    )
+    [row] = selectors.paces(user=request.auth, year=payload.year, month=payload.month, pk=allocation.pk)
     return _pace_out(row)
 
 
@@ -324,6 +317,7 @@ def adjustment_decide(request: HttpRequest, pk: int, payload: BondDecideIn):
 
 
 def _repayment_out(line) -> dict:
+    record = line.record
     return {
         "due": line.payment.due,
         "kind": line.payment.kind,
@@ -331,6 +325,10 @@ def _repayment_out(line) -> dict:
         "allocation": line.allocation.pk,
         "issue": str(line.allocation.issue),
         "project": line.project,
+        "status": line.status,
+        "paid_on": record.paid_on if record else None,
+        "paid_amount": record.amount if record else None,
+        "note": record.note if record else "",
     }
 
 
@@ -342,6 +340,19 @@ def repayment_list(request: HttpRequest, start: datetime.date | None = None, end
     if end < start or (end - start).days > 366 * 40:
         raise ValidationError({"end": _("结束日期应在开始日期之后，且不超过40年。")})
     return [_repayment_out(line) for line in selectors.repayments(user=request.auth, start=start, end=end)]
+
+
+@router.post("/repayments", response={200: RepaymentOut, **WRITE_ERRORS}, summary="录入还本付息实际支付（财政局）")
+def repayment_record(request: HttpRequest, payload: RepaymentIn):
+    selectors.allocation_get(user=request.auth, pk=payload.allocation)
+    data = payload.model_dump()
+    record = services.repayment_record(actor=request.auth, allocation_id=data.pop("allocation"), **data)
+    line = next(
+        line
+        for line in selectors.repayments(user=request.auth, start=record.due_date, end=record.due_date)
+        if line.allocation.pk == record.allocation_id and line.payment.kind == record.kind
+    )
+    return _repayment_out(line)
 
 
 @router.get("/repayments/reminders", response={200: list[RepaymentOut], 401: ErrorOut}, summary="即将到期的还本付息")

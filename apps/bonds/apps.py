@@ -10,4 +10,7 @@ class BondsConfig(AppConfig):
 
         from apps.core.navigation import NavEntry, register
 
+        from . import lights
+
         register(NavEntry(gettext_lazy("专项债券"), "bonds:index", "projects"))
+        lights.register()

@@ -13,6 +13,7 @@ from .models import (
     DocumentKind,
     PoolResult,
     QuotaKind,
+    RepaymentKind,
     ReviewLevel,
     ReviewResult,
     ReviewSide,
@@ -109,6 +110,15 @@ class SpendingForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     month = forms.IntegerField(label=_("月份"), min_value=1, max_value=12)
     cumulative = forms.DecimalField(label=_("月末累计支出（万元）"), min_value=0, max_digits=16, decimal_places=4)
+
+
+class RepaymentForm(forms.Form):
+    allocation = forms.IntegerField(widget=forms.HiddenInput)
+    due_date = forms.DateField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(choices=RepaymentKind.choices, widget=forms.HiddenInput)
+    paid_on = forms.DateField(label=_("实际支付日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(label=_("实际支付（万元）"), min_value=0, max_digits=16, decimal_places=4)
+    note = forms.CharField(label=_("说明"), max_length=300, required=False)
 
 
 class AdjustmentForm(forms.Form):

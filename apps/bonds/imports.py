@@ -16,7 +16,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.audit.models import ChangeAction
 from apps.audit.services import change_records_write_bulk
 from apps.core.querysets import pk_in
 from apps.funding.models import funding_scope_q
@@ -24,22 +23,18 @@ from apps.funding.services import field_errors
 from apps.imports import layout as L
 from apps.imports.models import ImportKind
 from apps.imports.preparation import (
-    CHANGED,
     FIELD_LABELS,
-    NEW,
-    UNCHANGED,
     ImportRefused,
-    PlanWrite,
     Prepared,
     Reading,
     _data_rows,
-    _diff,
     _prepare_rows,
     _projects_by_code_and_name,
     find_layouts,
     resolve_layouts,
     snapshot_without_m2m,
 )
+from apps.imports.records import record_entries, record_write
 from apps.projects.models import Project
 
 from .models import BondField, BondKind, BondProject, NegativeCategory
@@ -241,18 +236,7 @@ def _bond_row(reader, *, default_year, by_code, by_name, existing, seen):
         reader.error(COLUMN_OF.get(name, name), f"{label}：{message}")
     if outcome.errors:
         return None
-    after = snapshot_without_m2m(record)
-    if before is None:
-        outcome.status = NEW
-        outcome.changes = _diff({}, after, [*fields, "year"])
-    else:
-        changed = [name for name in after if before.get(name) != after.get(name)]
-        if not changed:
-            outcome.status = UNCHANGED
-            return None
-        outcome.status = CHANGED
-        outcome.changes = _diff(before, after, changed)
-    return PlanWrite(outcome=outcome, record=record, record_before=before)
+    return record_write(outcome, record, before, [*fields, "year"])
 
 
 def write_bonds(*, actor, prepared: Prepared) -> None:
@@ -263,16 +247,4 @@ def write_bonds(*, actor, prepared: Prepared) -> None:
         record.version += 1
     if updated:
         BondProject.objects.bulk_update(updated, [*BOND_FIELDS, "version"], batch_size=1000)
-    change_records_write_bulk(
-        actor=actor,
-        entries=(
-            (
-                ChangeAction.CREATE if write.record_before is None else ChangeAction.UPDATE,
-                write.record,
-                write.record_before,
-                snapshot_without_m2m(write.record),
-                write.record.project_id,
-            )
-            for write in prepared.writes
-        ),
-    )
+    change_records_write_bulk(actor=actor, entries=record_entries(prepared.writes))

@@ -362,6 +362,19 @@ class BondAllocation(models.Model):
     def __str__(self):
         return f"{self.issue} → {self.bond_project.project}"
 
+    def schedule(self):
+        """Interest and principal due on this batch's money (rules.repayment_schedule)."""
+        from .rules import repayment_schedule
+
+        issue = self.issue
+        return repayment_schedule(
+            amount=self.amount,
+            rate=issue.rate,
+            frequency=issue.interest_frequency,
+            value_date=issue.value_date,
+            maturity=issue.maturity_date,
+        )
+
 
 class AllocationChildQuerySet(RestrictedQuerySet):
     def scope_q(self, user, action):
@@ -436,6 +449,42 @@ class UseAdjustment(models.Model):
 
     def __str__(self):
         return f"{self.allocation} → {self.to_bond_project}（{self.amount}）"
+
+
+class RepaymentKind(models.TextChoices):
+    INTEREST = "interest", _("付息")
+    PRINCIPAL = "principal", _("还本")
+
+
+class BondRepayment(models.Model):
+    """还本付息 actually paid against one line of the schedule (rules.repayment_schedule):
+    entered by the finance bureau of the project's region; a correction updates the row
+    (the change record keeps what it said before)."""
+
+    allocation = models.ForeignKey(
+        BondAllocation, verbose_name=_("债券资金下达"), on_delete=models.PROTECT, related_name="repayments"
+    )
+    due_date = models.DateField(_("应付日期"))
+    kind = models.CharField(_("类型"), max_length=10, choices=RepaymentKind.choices)
+    scheduled = MoneyField(_("应付金额（万元）"), validators=[MONEY_NON_NEGATIVE])
+    paid_on = models.DateField(_("实际支付日期"))
+    amount = MoneyField(_("实际支付金额（万元）"), validators=[MONEY_NON_NEGATIVE])
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(_("录入时间"), auto_now=True)
+
+    objects = AllocationChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("还本付息记录")
+        verbose_name_plural = _("还本付息记录")
+        ordering = ["due_date", "allocation", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["allocation", "due_date", "kind"], name="bond_repayment_one_per_line")
+        ]
+
+    def __str__(self):
+        return f"{self.allocation} {self.due_date} {self.get_kind_display()}"
 
 
 def months_between(start: datetime.date, year: int, month: int) -> int:

@@ -192,11 +192,17 @@ def milestones() -> tuple[tuple[int, Decimal], ...]:
     return tuple(sorted((int(months), Decimal(str(share))) for months, share in raw))
 
 
-def required_pace(months_elapsed: int) -> Decimal | None:
+def window_milestones(window_months: int) -> tuple[tuple[int, Decimal], ...]:
+    """A use window (Tianjin 2022: each batch used within 6 months, counted from the month
+    after the issue) as monthly milestones of an even pace: k/window of the money by month k."""
+    return tuple((k, two_places(Decimal(k) * HUNDRED / window_months)) for k in range(1, window_months + 1))
+
+
+def required_pace(months_elapsed: int, table=None) -> Decimal | None:
     """The share (%) that must be spent `months_elapsed` whole months after the issue
-    month; None before the first milestone."""
+    month (by the settings' milestones, or `table`); None before the first milestone."""
     required = None
-    for months, share in milestones():
+    for months, share in table or milestones():
         if months_elapsed >= months:
             required = share
     return required
@@ -222,10 +228,11 @@ class PaceStatus:
         return {PACE_OK: _("达标"), PACE_FAILING: _("不达标"), PACE_NOT_DUE: _("未到考核节点")}[self.status]
 
 
-def pace_status(*, spent: Decimal, base: Decimal, months_elapsed: int) -> PaceStatus:
-    """项目支出进度 = 本批累计支出 ÷ 下达至项目的本批金额, against the milestone reached."""
+def pace_status(*, spent: Decimal, base: Decimal, months_elapsed: int, table=None) -> PaceStatus:
+    """项目支出进度 = 本批累计支出 ÷ 下达至项目的本批金额, against the milestone reached
+    (the settings' milestones, or `table`: ((months, share %), …) ascending)."""
     ratio = two_places(spent * HUNDRED / base) if base else None
-    required = required_pace(months_elapsed)
+    required = required_pace(months_elapsed, table)
     if required is None:
         status = PACE_NOT_DUE
     elif not base or spent * HUNDRED >= required * base:

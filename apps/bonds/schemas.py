@@ -296,6 +296,19 @@ class RepaymentOut(Schema):
     allocation: int
     issue: str
     project: ProjectRef
+    status: str = Field(..., description="paid 已支付 / short 少付 / overdue 到期未录入支付 / upcoming 未到期")
+    paid_on: datetime.date | None = None
+    paid_amount: Money | None = None
+    note: str = ""
+
+
+class RepaymentIn(_Input):
+    allocation: int
+    due_date: datetime.date
+    kind: str = Field(..., description="interest 付息 / principal 还本")
+    paid_on: datetime.date
+    amount: MoneyIn
+    note: str = Field("", max_length=300)
 
 
 class BondFigureOut(Schema):

@@ -24,6 +24,7 @@ from .models import (
     BondIssue,
     BondProject,
     BondQuota,
+    BondRepayment,
     BondReview,
     UseAdjustment,
     months_between,
@@ -120,16 +121,17 @@ class BatchPace:
         return self.allocation.bond_project.project
 
 
-def _with_pace_relations(queryset):
+def with_pace_relations(queryset):
     return queryset.select_related("issue", "bond_project__project__region").prefetch_related(
         "spendings",
         Prefetch("adjustments", queryset=UseAdjustment.objects.filter(status=AdjustmentStatus.APPROVED)),
     )
 
 
-def batch_pace(allocation: BondAllocation, *, year: int, month: int) -> BatchPace:
+def batch_pace(allocation: BondAllocation, *, year: int, month: int, table=None) -> BatchPace:
     """The batch's pace at the end of (year, month) and month by month before it, from
-    prefetched spendings and approved adjustments (no query)."""
+    prefetched spendings and approved adjustments (no query). `table`: milestones other
+    than the settings' (a light rule's, rules.window_milestones)."""
     spendings = {(s.year, s.month): s.cumulative for s in allocation.spendings.all()}
     adjustments = [(a.decided_on, a.amount) for a in allocation.adjustments.all()]
     issued = allocation.issue.issued_on
@@ -139,11 +141,13 @@ def batch_pace(allocation: BondAllocation, *, year: int, month: int) -> BatchPac
         cumulative = spendings.get((y, m), cumulative)
         end = month_end(y, m)
         base = allocation.amount - sum((amount for on, amount in adjustments if on and on <= end), Decimal(0))
-        result = rules.pace_status(spent=cumulative, base=base, months_elapsed=months_between(issued, y, m))
+        result = rules.pace_status(
+            spent=cumulative, base=base, months_elapsed=months_between(issued, y, m), table=table
+        )
         history.append(result.status)
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     if result is None:  # the month asked is before the issue
-        result = rules.pace_status(spent=Decimal(0), base=allocation.amount, months_elapsed=-1)
+        result = rules.pace_status(spent=Decimal(0), base=allocation.amount, months_elapsed=-1, table=table)
     return BatchPace(
         allocation=allocation,
         pace=result,
@@ -153,12 +157,13 @@ def batch_pace(allocation: BondAllocation, *, year: int, month: int) -> BatchPac
     )
 
 
-def paces(*, user, year: int, month: int, region: Region | None = None) -> list[BatchPace]:
-    """Every batch × project in scope issued by the end of (year, month)."""
-    queryset = allocation_queryset(user=user).filter(issue__issued_on__lte=month_end(year, month))
+def paces(*, user, year: int, month: int, region: Region | None = None, **only) -> list[BatchPace]:
+    """Every batch × project in scope issued by the end of (year, month); `only`: those of
+    one issue, bond project or allocation (issue_id=, bond_project_id=, pk=)."""
+    queryset = allocation_queryset(user=user).filter(issue__issued_on__lte=month_end(year, month), **only)
     if region is not None:
         queryset = queryset.filter(bond_project__project__region__code__startswith=region.code_prefix)
-    queryset = _with_pace_relations(queryset).order_by("issue__issued_on", "bond_project__project__name", "pk")
+    queryset = with_pace_relations(queryset).order_by("issue__issued_on", "bond_project__project__name", "pk")
     return [batch_pace(allocation, year=year, month=month) for allocation in queryset]
 
 
@@ -191,10 +196,24 @@ def pace_lists(*, user, year: int, month: int, region: Region | None = None) -> 
 class RepaymentLine:
     allocation: BondAllocation
     payment: rules.Payment
+    record: BondRepayment | None = None  # what was actually paid, when entered
 
     @property
     def project(self):
         return self.allocation.bond_project.project
+
+    @property
+    def status(self) -> str:
+        """paid (in full), short (less than due), overdue (due, nothing entered), upcoming."""
+        if self.record is not None:
+            return "paid" if self.record.amount >= self.payment.amount else "short"
+        return "overdue" if self.payment.due < timezone.localdate() else "upcoming"
+
+    @property
+    def status_label(self) -> str:
+        return {"paid": _("已支付"), "short": _("少付"), "overdue": _("到期未录入支付"), "upcoming": _("未到期")}[
+            self.status
+        ]
 
 
 def repayments(*, user, start: datetime.date, end: datetime.date, region: Region | None = None) -> list[RepaymentLine]:
@@ -205,18 +224,36 @@ def repayments(*, user, start: datetime.date, end: datetime.date, region: Region
     queryset = queryset.filter(issue__maturity_date__gte=start, issue__value_date__lte=end)
     lines = []
     for allocation in queryset:
-        issue = allocation.issue
-        for payment in rules.repayment_schedule(
-            amount=allocation.amount,
-            rate=issue.rate,
-            frequency=issue.interest_frequency,
-            value_date=issue.value_date,
-            maturity=issue.maturity_date,
-        ):
+        for payment in allocation.schedule():
             if start <= payment.due <= end:
                 lines.append(RepaymentLine(allocation, payment))
+    paid = {
+        (record.allocation_id, record.due_date, record.kind): record
+        for record in BondRepayment.objects.filter(
+            allocation_id__in={line.allocation.pk for line in lines}, due_date__gte=start, due_date__lte=end
+        )
+    }
+    for line in lines:
+        line.record = paid.get((line.allocation.pk, line.payment.due, line.payment.kind))
     lines.sort(key=lambda line: (line.payment.due, line.project.name, line.payment.kind))
     return lines
+
+
+@dataclass
+class RepaymentSummary:
+    scheduled_due: Decimal  # due up to today within the window
+    paid: Decimal
+    overdue: int  # lines due and not entered
+
+
+def repayment_summary(lines: list[RepaymentLine]) -> RepaymentSummary:
+    today = timezone.localdate()
+    due = [line for line in lines if line.payment.due <= today]
+    return RepaymentSummary(
+        scheduled_due=sum((line.payment.amount for line in due), Decimal(0)),
+        paid=sum((line.record.amount for line in due if line.record is not None), Decimal(0)),
+        overdue=sum(1 for line in due if line.status == "overdue"),
+    )
 
 
 def repayment_reminders(*, user, today: datetime.date | None = None) -> list[RepaymentLine]:

@@ -48,10 +48,12 @@ from .models import (
     BondProject,
     BondProjectStatus,
     BondQuota,
+    BondRepayment,
     BondReview,
     BondSpending,
     DocumentKind,
     PoolResult,
+    RepaymentKind,
     ReviewLevel,
     ReviewResult,
     ReviewSide,
@@ -616,15 +618,68 @@ def spending_record(*, actor, allocation_id: int, year: int, month: int, cumulat
                 "v": later.cumulative,
             }
     _raise(errors)
-    spending.save()
+    return _saved(actor, spending, before, allocation)
+
+
+# --- 还本付息 --------------------------------------------------------------------------------
+
+
+def _saved(actor, instance, before: dict | None, allocation: BondAllocation):
+    """A batch's row (spending, repayment) saved with its change record (created or updated)."""
+    instance.save()
     _record(
         actor=actor,
         action=ChangeAction.UPDATE if before else ChangeAction.CREATE,
-        instance=spending,
+        instance=instance,
         before=before,
         project_id=allocation.bond_project.project_id,
     )
-    return spending
+    return instance
+
+
+@transaction.atomic
+def repayment_record(
+    *,
+    actor,
+    allocation_id: int,
+    due_date: datetime.date,
+    kind: str,
+    paid_on: datetime.date,
+    amount: Decimal,
+    note: str = "",
+) -> BondRepayment:
+    """还本付息 actually paid for one line of a batch's schedule (the finance bureau of the
+    project's region). A payment differing from the schedule needs its reason in `note`; a
+    second entry for the same line corrects the first (both kept in the change records)."""
+    allocation = _lock_allocation(actor, allocation_id)
+    _finance_office(actor, allocation.bond_project.project.region)
+    errors: dict = {}
+    line = next((p for p in allocation.schedule() if p.due == due_date and p.kind == kind), None)
+    if kind not in RepaymentKind.values:
+        errors["kind"] = _("类型应为付息或还本。")
+    elif line is None:
+        errors["due_date"] = _("%(date)s 不是本批债券的应付日期（按发行条件计算的还本付息计划）。") % {
+            "date": due_date.isoformat() if due_date else "—"
+        }
+    elif line.due > _today():
+        errors["due_date"] = _("尚未到期，不能录入实际支付。")
+    _not_future(paid_on, "paid_on", errors)
+    note = (note or "").strip()
+    _raise(errors)
+    repayment = BondRepayment.objects.select_for_update().filter(allocation=allocation, due_date=due_date, kind=kind)
+    repayment = repayment.first()
+    before = snapshot(repayment) if repayment else None
+    repayment = repayment or BondRepayment(allocation=allocation, due_date=due_date, kind=kind)
+    repayment.scheduled = line.amount
+    repayment.paid_on, repayment.amount, repayment.note, repayment.entered_by = paid_on, amount, note, actor
+    errors = field_errors(repayment)
+    if not errors and repayment.amount != repayment.scheduled and not note:
+        errors["note"] = _("实际支付 %(paid)s 万元与应付 %(due)s 万元不一致，请说明原因。") % {
+            "paid": repayment.amount,
+            "due": repayment.scheduled,
+        }
+    _raise(errors)
+    return _saved(actor, repayment, before, allocation)
 
 
 # --- 用途调整 --------------------------------------------------------------------------------

@@ -20,10 +20,12 @@ urlpatterns = [
     path("issues/", views.issue_list, name="issues"),
     path("issues/<int:pk>/", views.issue_detail, name="issue"),
     path("issues/<int:pk>/allocations/", views.allocation_add, name="allocation_add"),
+    path("allocations/<int:pk>/", views.allocation_detail, name="allocation"),
     path("spending/", views.spending, name="spending"),
     path("spending/record/", views.spending_record, name="spending_record"),
     path("adjustments/", views.adjustment_list, name="adjustments"),
     path("adjustments/request/", views.adjustment_request, name="adjustment_request"),
     path("adjustments/<int:pk>/decide/", views.adjustment_decide, name="adjustment_decide"),
     path("repayments/", views.repayments, name="repayments"),
+    path("repayments/record/", views.repayment_record, name="repayment_record"),
 ]

@@ -34,6 +34,7 @@ from .forms import (
     IssueForm,
     PoolForm,
     QuotaForm,
+    RepaymentForm,
     ReviewForm,
     SpendingForm,
 )
@@ -60,6 +61,21 @@ def _errors(request, error: ValidationError) -> None:
 
 def _form_errors(request, form) -> None:
     messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+
+
+def _step(request, form, call, *, success: str, back: str, refusals=(ValidationError,), **back_kwargs):
+    """A POST step of a page: the form checked, `call(cleaned_data)` (a service), its refusal
+    or `success` said as a message, then back to the page."""
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(back, **back_kwargs)
+    try:
+        call(form.cleaned_data)
+    except refusals as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, success)
+    return redirect(back, **back_kwargs)
 
 
 @login_required
@@ -149,11 +165,7 @@ def project_detail(request, pk: int):
     can_change = selectors.bond_project_can(user=user, bond_project=bond_project)
     editable = bond_project.status != BondProjectStatus.SUBMITTED
     today = timezone.localdate()
-    allocations = [
-        row
-        for row in selectors.paces(user=user, year=today.year, month=today.month)
-        if row.allocation.bond_project_id == bond_project.pk
-    ]
+    allocations = selectors.paces(user=user, year=today.year, month=today.month, bond_project_id=bond_project.pk)
     office = finance_region(user)
     covers = office is not None and bond_project.project.region.code.startswith(office.code_prefix)
     may_change_project = funding_selectors.scoped_projects(user=user, action="change").filter(
@@ -234,34 +246,28 @@ def document_download(request, pk: int, document_id: int):
 @require_POST
 def review_record(request, pk: int):
     selectors.bond_project_get(user=request.user, pk=pk)
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("bonds:project", pk=pk)
-    try:
-        services.bond_review_record(actor=request.user, bond_project_id=pk, **form.cleaned_data)
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("审核结果已录入。"))
-    return redirect("bonds:project", pk=pk)
+    return _step(
+        request,
+        ReviewForm(request.POST),
+        lambda data: services.bond_review_record(actor=request.user, bond_project_id=pk, **data),
+        success=_("审核结果已录入。"),
+        back="bonds:project",
+        pk=pk,
+    )
 
 
 @login_required
 @require_POST
 def pool_record(request, pk: int):
     selectors.bond_project_get(user=request.user, pk=pk)
-    form = PoolForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("bonds:project", pk=pk)
-    try:
-        services.bond_pool_record(actor=request.user, bond_project_id=pk, **form.cleaned_data)
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("入库结果已录入。"))
-    return redirect("bonds:project", pk=pk)
+    return _step(
+        request,
+        PoolForm(request.POST),
+        lambda data: services.bond_pool_record(actor=request.user, bond_project_id=pk, **data),
+        success=_("入库结果已录入。"),
+        back="bonds:project",
+        pk=pk,
+    )
 
 
 # --- quotas, issues, spending ---------------------------------------------------------------------
@@ -317,9 +323,7 @@ def issue_detail(request, pk: int):
     user = request.user
     issue = selectors.issue_get(user=user, pk=pk)
     today = timezone.localdate()
-    rows = [
-        row for row in selectors.paces(user=user, year=today.year, month=today.month) if row.allocation.issue_id == pk
-    ]
+    rows = selectors.paces(user=user, year=today.year, month=today.month, issue_id=pk)
     can_enter = selectors.issue_queryset(user=user, action="change").filter(pk=pk).exists()
     candidates = (
         selectors.bond_project_queryset(user=user)
@@ -338,6 +342,13 @@ def issue_detail(request, pk: int):
         "spending_month": today.month,
     }
     return render(request, "bonds/issue.html", context)
+
+
+@login_required
+def allocation_detail(request, pk: int):
+    """A batch × project (the lights' subject) is shown on its issue's page."""
+    allocation = selectors.allocation_get(user=request.user, pk=pk)
+    return redirect(f"{reverse('bonds:issue', args=[allocation.issue_id])}#allocation-{allocation.pk}")
 
 
 @login_required
@@ -435,27 +446,56 @@ def adjustment_request(request):
 def adjustment_decide(request, pk: int):
     if not selectors.adjustment_queryset(user=request.user).filter(pk=pk).exists():
         raise Http404
-    form = DecideForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("bonds:adjustments")
-    try:
-        services.adjustment_decide(
-            actor=request.user, adjustment_id=pk, approve=form.cleaned_data["approve"], note=form.cleaned_data["note"]
-        )
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-    else:
-        messages.success(request, _("已审批。"))
-    return redirect("bonds:adjustments")
+    return _step(
+        request,
+        DecideForm(request.POST),
+        lambda data: services.adjustment_decide(
+            actor=request.user, adjustment_id=pk, approve=data["approve"], note=data["note"]
+        ),
+        success=_("已审批。"),
+        back="bonds:adjustments",
+        refusals=(ValidationError, PermissionDenied),
+    )
 
 
 @login_required
 def repayments(request):
+    """The schedule a year back and a year ahead, with what was actually paid; the finance
+    bureau enters payments on the lines due in its region."""
+    user = request.user
     today = timezone.localdate()
-    lines = selectors.repayments(user=request.user, start=today, end=today + datetime.timedelta(days=365))
-    reminder_end = today + datetime.timedelta(days=selectors.rules.reminder_days())
-    return render(request, "bonds/repayments.html", {"lines": lines, "today": today, "reminder_end": reminder_end})
+    year = datetime.timedelta(days=365)
+    lines = selectors.repayments(user=user, start=today - year, end=today + year)
+    office = finance_region(user)
+    for line in lines:
+        line.can_enter = (
+            office is not None and line.payment.due <= today and line.project.region.code.startswith(office.code_prefix)
+        )
+    context = {
+        "lines": lines,
+        "today": today,
+        "reminder_end": today + datetime.timedelta(days=selectors.rules.reminder_days()),
+        "summary": selectors.repayment_summary(lines),
+        "show_paid": True,
+    }
+    return render(request, "bonds/repayments.html", context)
+
+
+@login_required
+@require_POST
+def repayment_record(request):
+    def record(data):
+        allocation = selectors.allocation_get(user=request.user, pk=data.pop("allocation"))
+        services.repayment_record(actor=request.user, allocation_id=allocation.pk, **data)
+
+    return _step(
+        request,
+        RepaymentForm(request.POST),
+        record,
+        success=_("还本付息支付已保存。"),
+        back="bonds:repayments",
+        refusals=(ValidationError, PermissionDenied),
+    )
 
 
 @login_required

@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from apps.attraction.bulletin import bulletin_section as attraction_and_reserve
 from apps.documents.gbt9704 import chinese_number
 from apps.regions.models import RegionLevel
 
@@ -480,4 +481,13 @@ def _statistics(content: BulletinContent, s: dict) -> None:
 #: attachment tables, reading only the snapshot. A new section is one function added here
 #: (and, if it needs figures the snapshot lacks, a key added in snapshot.snapshot_take);
 #: 下步要求 always comes last.
-SECTIONS = (_overall, _counties, _categories, _starts_and_completions, _lights, _problems, _statistics)
+SECTIONS = (
+    _overall,
+    _counties,
+    _categories,
+    _starts_and_completions,
+    _lights,
+    _problems,
+    _statistics,
+    attraction_and_reserve,  # 招商引资和项目谋划储备 (apps/attraction/bulletin.py)
+)

@@ -9,6 +9,7 @@ from django.db.models import F, FilteredRelation, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from apps.attraction import bulletin as attraction_bulletin
 from apps.core.money import decimal_str
 from apps.core.querysets import pk_in
 from apps.problems.models import ACTIVE_STATUSES, Escalation, Problem
@@ -193,6 +194,8 @@ def snapshot_take(*, user, region: Region, period: Period, verified_only: bool =
                 for row in candidates
             ],
         },
+        # 招商引资和项目谋划储备 (apps/attraction/bulletin.py)
+        "attraction": attraction_bulletin.bulletin_snapshot(user=user, region=region, period=period),
     }
 
 

@@ -1,7 +1,7 @@
 """Small pieces the API routers share."""
 
 from django.utils.translation import gettext as _
-from ninja import Status
+from ninja import Schema, Status
 
 MAX_LIMIT = 500
 # Far beyond any list we hold, far below the 64-bit integers the databases accept.
@@ -27,6 +27,30 @@ def page_bounds(limit: int, offset: int, max_limit: int = MAX_LIMIT) -> tuple[in
 
         raise ValidationError({"offset": [_("偏移量不能大于 %(max)s。") % {"max": MAX_OFFSET}]})
     return min(max(limit, 1), max_limit), max(offset, 0)
+
+
+class Paging(Schema):
+    limit: int = 50
+    offset: int = 0
+
+
+def page_of(queryset, paging: Paging, items=list) -> dict:
+    """One page of a list answer (count, limit, offset, items); `items` turns the page's
+    slice into its rows (e.g. with what each row reads loaded)."""
+    limit, offset = page_bounds(paging.limit, paging.offset)
+    return {
+        "count": queryset.count(),
+        "limit": limit,
+        "offset": offset,
+        "items": items(queryset[offset : offset + limit]),
+    }
+
+
+def filtered_page(filterset, paging: Paging, items=list):
+    """A FilterSet's page of rows, or 400 with its errors per parameter."""
+    if not filterset.is_valid():
+        return invalid_filters(filterset)
+    return page_of(filterset.qs, paging, items)
 
 
 def reference(model, pk: int | None, field: str, **where):

@@ -10,7 +10,9 @@ what fills each one:
 * ``"ctx:<name>"``: a fact of the request (region, year, month, number of sub-regions,
   statistics threshold): no project is behind it, so it is not linked;
 * ``"bonds:<figure>"``: a special-bond figure of apps/bonds (applied, passed, ...), linked to
-  the bond projects behind it;
+  the bond projects behind it; likewise ``"leads:<figure>"`` (招商引资, apps/attraction) and
+  ``"reserve:<figure>"`` (谋划储备, apps/reserve), linked to the leads or reserve projects
+  behind them; these may be hints too;
 * ``"rule:<name>"``: a date the city recorded as a light rule (the 集中开工 deadline,
   apps/lights.selectors.speech_context), shown as "（需人工填写）" while none is recorded;
 * ``"manual:<what>"``: a figure KeyProjects cannot know (tonnages): shown as
@@ -39,6 +41,9 @@ from apps.statistics.indicators import IndicatorReport
 from .formatting import format_value, no_data_text
 
 SLOT = re.compile(r"X+|\{year\}")
+# Slot and hint prefixes filled from another app's figures: context[source][figure] =
+# (value, unit, title, url[, label]).
+SOURCES = ("bonds", "leads", "reserve")
 MANUAL_TEXT = "（需人工填写）"
 
 
@@ -73,9 +78,13 @@ class Speech:
 
 S1_OPENING = "（开场）"
 S1_ONE = "一、梳理当前工作，准确把握推进项目建设关键点和突破口"
+S1_TWO = "二、提高重视，主动作为，切实抓好我市项目工作"
+S1_THREE = "三、科学研判，切实增强抓项目工作的责任感和紧迫感"
 S1_FOUR = "四、坚持大抓项目，全力以赴推动项目建设工作"
+S1_FOUR_1 = "（一）要研究政策精准策划项目"
 # A sub-section of 四、: a level-2 heading under it, not a second "四、".
 S1_FOUR_3 = "（三）要全力推进新开工项目建设"
+S1_FIVE = "五、完善举措，确保项目快速推进"
 S2_ONE = "第一,坚定信心，以时不我待的冲劲狠抓项目"
 S2_TWO = "第二,认清形势，以自我加压的拼劲攻坚克难"
 S2_THREE = "第三,凝聚合力，以一抓到底的韧劲狠抓落实"
@@ -141,12 +150,35 @@ SPEECHES: tuple[Speech, ...] = (
                 "此外，今年我们计划争取的XXX个一般专项债项目中，省发改委初步审核通过的入库项目不到XXX个，"
                 "其中大部分是基础设施类项目，其他项目谋划不足，特别是没几个成熟的产业项目。",
                 ("bonds:applied", "bonds:passed"),
+                ("reserve:industry_share", "reserve:infrastructure_share", "reserve:industry_ready"),
+            ),
+            Sentence(
+                S1_TWO,
+                "希望大家在项目工作上更加主动作为，要通过主动作为抓项目增强信心，把争取的投资项目及时落地，"
+                "财政资金及时支付、高效使用，增强国家部委、省直部门对我们的信心，加大对我们的倾斜支持力度。",
+                (),
+                ("leads:signed", "leads:landed_rate", "leads:funds_arrival_rate", "bonds:spent_share"),
+            ),
+            Sentence(
+                S1_THREE,
+                "今年，我每个部门安排半天时间，听取项目谋划、工作进展和下步打算，市政府领导一一点评，发现一批有价值的项目。"
+                "各县市区做得还不够，要进一步增强抓项目的主动性，主动策划储备项目，加大实施示范性项目和产业招商力度，"
+                "主动到对口部门汇报，到要素保障部门协调，服务和推动项目。",
+                (),
+                ("reserve:count", "reserve:investment", "reserve:conversion_to_plan", "leads:signed"),
             ),
             Sentence(
                 S1_FOUR,
                 "按照省政府的要求，今年我市固定资产投资的目标为增长XX%，绝对数要达到XXX亿元。",
                 ("fai_target_growth", "fai_target_amount"),
                 ("period_target", "fai_ytd", "period_gap"),
+            ),
+            Sentence(
+                S1_FOUR_1,
+                "每一类产业都有行业龙头企业，我们要抢先一步，瞄准鼓励类产业，聚焦行业龙头企业，深入研究，"
+                "谋划实施一批高质量项目，努力培育形成产业发展集群，进一步提高产业投资在全市投资中的比重。",
+                (),
+                ("reserve:industry_share", "reserve:industry_ready", "share_industry"),
             ),
             Sentence(
                 S1_FOUR_3,
@@ -157,6 +189,20 @@ SPEECHES: tuple[Speech, ...] = (
                     "manual:拟引进汽车轻量化用铝项目年产能（万吨）",
                     "manual:拟引进铝合金扁铸锭项目年产能（万吨）",
                     "manual:铝水就地加工转化量（万吨）",
+                ),
+            ),
+            Sentence(
+                S1_FIVE,
+                "要力戒项目建设中的形式主义、官僚主义，千万不能搞花架子，只开工不落地。"
+                "在建项目要加快建设，拟开工项目要抓紧开工，已签约项目要跟踪督办，尽快落地。",
+                (),
+                (
+                    "leads:signed",
+                    "leads:landed_rate",
+                    "leads:start_rate",
+                    "leads:started_no_investment",
+                    "leads:late",
+                    "leads:exit_due",
                 ),
             ),
         ),
@@ -265,7 +311,7 @@ def indicator_refs() -> set[tuple[str, str | None]]:
     for speech in SPEECHES:
         for sentence in speech.sentences:
             for slot in (*sentence.slots, *sentence.hints):
-                if slot.startswith(("ctx:", "manual:", "bonds:", "rule:")):
+                if slot.startswith(("ctx:", "manual:", "rule:")) or slot.partition(":")[0] in SOURCES:
                     continue
                 key, _sep, project_set = slot.partition("@")
                 refs.add((key, project_set or None))
@@ -431,14 +477,20 @@ def fill(
             unit=indicator.unit,
         )
 
+    def source_part(ref: str) -> Part:
+        # No figures given (a caller without the app): no data, never a guess.
+        source, _sep, key = ref.partition(":")
+        value, unit, title, url, *label = context.get(source, {}).get(key, (None, "", "", ""))
+        text = None if value is None else format_context(value, unit)
+        label = label[0] if label else title.partition("：")[0]
+        kind = "value" if text else "none"
+        return Part(text=text or no_data_text(), kind=kind, url=url, title=title, label=label, unit=unit)
+
     def slot_part(slot: str, unsigned: set[str]) -> Part:
         if slot.startswith("manual:"):
             return Part(text=MANUAL_TEXT, kind="manual", title=slot.removeprefix("manual:"))
-        if slot.startswith("bonds:"):
-            # No bond figures given (a caller without apps/bonds): no data, never a guess.
-            value, unit, title, url = context.get("bonds", {}).get(slot.removeprefix("bonds:"), (None, "", "", ""))
-            text = None if value is None else format_context(value, unit)
-            return Part(text=text or no_data_text(), kind="value" if text else "none", url=url, title=title, unit=unit)
+        if slot.partition(":")[0] in SOURCES:
+            return source_part(slot)
         if slot.startswith("rule:"):
             value, _unit, title = context.get(slot.removeprefix("rule:"), (None, "", ""))
             if value is None:
@@ -467,7 +519,10 @@ def fill(
                 position = match.end()
             if position < len(wording):
                 parts.append(Part(text=wording[position:]))
-            hints = [indicator_part(hint) for hint in sentence.hints]
+            hints = [
+                source_part(hint) if hint.partition(":")[0] in SOURCES else indicator_part(hint)
+                for hint in sentence.hints
+            ]
             sentences.append(
                 FilledSentence(section=sentence.section, parts=adapt_parts(parts, replacements), hints=hints)
             )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from apps.attraction import selectors as lead_selectors
 from apps.bonds import selectors as bond_selectors
 from apps.core.money import percent_of
 from apps.exports import services as export_services
@@ -26,6 +27,7 @@ from apps.lights import selectors as lights_selectors
 from apps.ops.figures_cache import cached_payload
 from apps.ops.routers import replica_reads
 from apps.projects.selectors import project_totals
+from apps.reserve import selectors as reserve_selectors
 from apps.statistics import selectors as statistics_selectors
 from apps.statistics.indicators import IndicatorReport
 
@@ -420,6 +422,8 @@ def _filled_speeches(request, query: DashboardQuery):
         "bonds": bond_selectors.speech_context(
             user=request.user, region=query.region, year=query.year, month=query.month
         ),
+        "leads": lead_selectors.speech_context(user=request.user, region=query.region),
+        "reserve": reserve_selectors.speech_context(user=request.user, region=query.region, year=query.year),
         **lights_selectors.speech_context(region=query.region, year=query.year),
     }
 

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
-from apps.core.api_helpers import invalid_filters, page_bounds
+from apps.core.api_helpers import Paging, filtered_page, invalid_filters, page_of
 from apps.projects.schemas import ErrorOut
 from apps.regions.models import Organisation
 
@@ -36,11 +36,6 @@ WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 LIST_ERRORS = {400: ErrorOut, 401: ErrorOut}
 
 
-class Paging(Schema):
-    limit: int = 50
-    offset: int = 0
-
-
 class ListParams(Paging):
     """Documents the FilterSets' parameters; the FilterSet reads and validates request.GET."""
 
@@ -48,17 +43,6 @@ class ListParams(Paging):
     region: int | None = None
     project: int | None = None
     year: int | None = None
-
-
-def page_of(queryset, paging: Paging) -> dict:
-    """One page of a list answer (count, limit, offset, items); shared by the bond endpoints."""
-    limit, offset = page_bounds(paging.limit, paging.offset)
-    return {
-        "count": queryset.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": list(queryset[offset : offset + limit]),
-    }
 
 
 def _department(pk: int | None):
@@ -77,9 +61,7 @@ def _department(pk: int | None):
 def source_list(request: HttpRequest, filters: Query[ListParams]):
     """Filters: q, region (with sub-regions), project, year, is_ppp, reits_candidate, has_gap (1/0)."""
     filterset = selectors.record_filterset(user=request.auth, params=request.GET, request=request)
-    if not filterset.is_valid():
-        return invalid_filters(filterset)
-    return page_of(filterset.qs, filters)
+    return filtered_page(filterset, filters)
 
 
 @router.post("/sources", response={200: FundingRecordOut, **WRITE_ERRORS}, summary="填报或替换资金来源")
@@ -113,9 +95,8 @@ def arrival_list(request: HttpRequest, filters: Query[ListParams]):
     filterset = selectors.record_filterset(user=request.auth, params=request.GET, request=request)
     if not filterset.is_valid():
         return invalid_filters(filterset)
-    page = page_of(selectors.with_record_figures(filterset.qs), filters)
-    page["items"] = [selectors.arrival_row(record) for record in page["items"]]
-    return page
+    rows = selectors.with_record_figures(filterset.qs)
+    return page_of(rows, filters, lambda page: [selectors.arrival_row(record) for record in page])
 
 
 # --- disbursements ---------------------------------------------------------------------
@@ -124,9 +105,7 @@ def arrival_list(request: HttpRequest, filters: Query[ListParams]):
 @router.get("/disbursements", response={200: DisbursementListOut, **LIST_ERRORS}, summary="财政资金拨付记录")
 def disbursement_list(request: HttpRequest, filters: Query[ListParams], source: str | None = None):
     filterset = selectors.disbursement_filterset(user=request.auth, params=request.GET, request=request)
-    if not filterset.is_valid():
-        return invalid_filters(filterset)
-    return page_of(filterset.qs, filters)
+    return filtered_page(filterset, filters)
 
 
 @router.post("/disbursements", response={201: DisbursementOut, **WRITE_ERRORS}, summary="录入拨付/支付（财政局）")
@@ -177,9 +156,7 @@ def application_list(
     responsible_department: int | None = None,
 ):
     filterset = selectors.application_filterset(user=request.auth, params=request.GET, request=request)
-    if not filterset.is_valid():
-        return invalid_filters(filterset)
-    return page_of(filterset.qs, filters)
+    return filtered_page(filterset, filters)
 
 
 @router.get("/applications/figures", response={200: ApplicationFiguresOut, 401: ErrorOut}, summary="争取到位与同比")

@@ -10,6 +10,7 @@ class ImportKind(models.TextChoices):
     PLAN = "plan", _("项目计划表")
     PROGRESS = "progress", _("月度进展表")
     BONDS = "bonds", _("专项债券项目表")
+    LEADS = "leads", _("招商线索清单")
 
 
 class BatchStatus(models.TextChoices):

@@ -1451,7 +1451,18 @@ def _prepare_bonds(workbook: Workbook, **kwargs) -> Prepared:
     return prepare_bonds(workbook, **kwargs)
 
 
-PREPARERS = {ImportKind.PLAN: prepare_plan, ImportKind.PROGRESS: prepare_progress, ImportKind.BONDS: _prepare_bonds}
+def _prepare_leads(workbook: Workbook, **kwargs) -> Prepared:
+    from apps.attraction.imports import prepare_leads
+
+    return prepare_leads(workbook, **kwargs)
+
+
+PREPARERS = {
+    ImportKind.PLAN: prepare_plan,
+    ImportKind.PROGRESS: prepare_progress,
+    ImportKind.BONDS: _prepare_bonds,
+    ImportKind.LEADS: _prepare_leads,
+}
 
 
 def prepare_import(

@@ -30,4 +30,8 @@ def import_kinds_for(*, user: User) -> list[str]:
         kinds.append("plan")
     if user.role in REPORTER_ROLES:
         kinds.extend(("progress", "bonds"))
+    from apps.attraction.services import LEAD_REGISTRARS
+
+    if user.role in LEAD_REGISTRARS:
+        kinds.append("leads")  # 招商线索清单 (apps/attraction/imports.py)
     return kinds

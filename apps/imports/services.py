@@ -197,6 +197,10 @@ def _commit(*, actor: User, batch_id: int, progress: Progress, confirm: bool) ->
         from apps.bonds.imports import write_bonds
 
         write_bonds(actor=actor, prepared=prepared)
+    elif prepared.kind == ImportKind.LEADS:
+        from apps.attraction.imports import write_leads
+
+        write_leads(actor=actor, prepared=prepared)
     else:
         _write_reports(actor=actor, prepared=prepared)
     batch.status = BatchStatus.COMMITTED
@@ -315,9 +319,15 @@ UNDO_MODELS = {"project": Project, "annualplan": AnnualPlan, "monthlyreport": Mo
 
 
 def _undo_models() -> dict:
+    from apps.attraction.models import InvestmentLead, LeadStageEvent
     from apps.bonds.models import BondProject
 
-    return {**UNDO_MODELS, "bondproject": BondProject}
+    return {
+        **UNDO_MODELS,
+        "bondproject": BondProject,
+        "leadstageevent": LeadStageEvent,
+        "investmentlead": InvestmentLead,
+    }
 
 
 @transaction.atomic
@@ -330,6 +340,12 @@ def import_batch_undo(*, actor: User, batch_id: int) -> ImportBatch:
     records = list(
         ChangeRecord.objects.filter(request_id=batch.request_id).select_related("content_type").order_by("id")
     )
+    if batch.kind == ImportKind.LEADS:
+        from apps.attraction.imports import undo_blocker
+
+        blocker = undo_blocker(records)
+        if blocker:
+            raise ValidationError({"__all__": blocker})
     if records:
         # Every record about a project carries its project_id: anything written later about
         # these projects (a report, a milestone, an edit) means the batch is no longer the last word.
@@ -370,15 +386,16 @@ def _revert(*, actor: User, records: list[ChangeRecord]) -> None:
     for record in records:
         by_model[record.content_type.model].append(record)
     models = _undo_models()
-    for key in ("bondproject", "monthlyreport", "annualplan", "project"):
+    for key in ("bondproject", "leadstageevent", "investmentlead", "monthlyreport", "annualplan", "project"):
         if not by_model[key]:
             continue
         model = models[key]
         queryset = model.objects.filter(pk_in({record.object_id for record in by_model[key]}))
         # What a snapshot and an object's name read, fetched with it.
-        queryset = (
-            queryset.prefetch_related("partner_units") if model is Project else queryset.select_related("project")
-        )
+        if model is Project:
+            queryset = queryset.prefetch_related("partner_units")
+        else:  # what an object's name reads (a lead's stage event names its lead)
+            queryset = queryset.select_related(*(f.name for f in model._meta.fields if f.name in ("project", "lead")))
         current = {instance.pk: instance for instance in queryset}
         deleted, restored, partners = [], [], {}
         fields: set[str] = set()

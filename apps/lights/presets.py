@@ -114,10 +114,11 @@ PRESETS = [
 DEFINITION_KEYS = ("measure", "params", "scope", "levels", "memory", "actions", "source_title", "source_url")
 
 
-def install(LightRule, LightRuleVersion) -> int:
-    """Create the presets missing from the database (models passed in: the migration's)."""
+def install(LightRule, LightRuleVersion, presets=None) -> int:
+    """Create the presets missing from the database (models passed in: the migration's);
+    `presets`: another app's (apps/bonds/lights.py), else these."""
     created = 0
-    for preset in PRESETS:
+    for preset in PRESETS if presets is None else presets:
         if LightRule.objects.filter(code=preset["code"]).exists():
             continue
         rule = LightRule.objects.create(

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
-from apps.core.api_helpers import invalid_filters, page_bounds, reference
+from apps.core.api_helpers import Paging, filtered_page, reference
 from apps.core.money import decimal_str
 from apps.projects.schemas import ErrorOut
 from apps.regions.models import Organisation, Region
@@ -32,9 +32,7 @@ READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-class ReserveFilterParams(Schema):
-    limit: int = 50
-    offset: int = 0
+class ReserveFilterParams(Paging):
     q: str | None = None
     region: int | None = None
     status: list[str] | None = None
@@ -60,16 +58,7 @@ def _item(request, pk: int):
 @router.get("", response={200: ReserveListOut, 400: ErrorOut, 401: ErrorOut}, summary="谋划储备项目列表")
 def reserve_list(request: HttpRequest, filters: Query[ReserveFilterParams]):
     filterset = selectors.reserve_filterset(user=request.auth, params=request.GET, request=request)
-    if not filterset.is_valid():
-        return invalid_filters(filterset)
-    limit, offset = page_bounds(filters.limit, filters.offset)
-    queryset = filterset.qs
-    return {
-        "count": queryset.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": list(queryset[offset : offset + limit]),
-    }
+    return filtered_page(filterset, filters)
 
 
 @router.post("", response={201: ReserveOut, **WRITE_ERRORS}, summary="登记谋划项目")

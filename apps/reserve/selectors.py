@@ -74,14 +74,17 @@ class ReserveFigures:
     conversion_to_plan: Decimal | None
     conversion_to_start: Decimal | None
     industry_short: bool
+    industry_ready: int = 0  # 成熟的产业项目: industry projects in the reserve ready to apply
 
 
-def reserve_figures(*, user, year: int) -> ReserveFigures:
+def reserve_figures(*, user, year: int, region=None) -> ReserveFigures:
     """The reserve's figures over the user's scope. The reserve = admitted, not promoted.
     Shares are by count; the plan is the registry's projects with an annual plan for `year`
     (in the user's project scope). Conversion: of everything ever admitted (admitted,
     withdrawn or promoted), the share promoted into a plan, and of those the share started."""
     scoped = reserve_queryset(user=user)
+    if region is not None:  # a region's figures (the speech, the bulletin): its subtree
+        scoped = scoped.filter(region__code__startswith=region.code_prefix)
     reserve = scoped.filter(status__in=IN_RESERVE)
 
     def groups(field, enum, order=None):
@@ -109,6 +112,8 @@ def reserve_figures(*, user, year: int) -> ReserveFigures:
     total = reserve.aggregate(n=Count("pk"), total=Sum("estimated_investment"))
     categories = {row["category"]: row["n"] for row in reserve.values("category").annotate(n=Count("pk")).order_by()}
     plan = Project.objects.restrict(user).filter(annual_plans__year=year).distinct()
+    if region is not None:
+        plan = plan.filter(region__code__startswith=region.code_prefix)
     plan_categories = {
         row["category"]: row["n"] for row in plan.values("category").annotate(n=Count("pk", distinct=True)).order_by()
     }
@@ -140,7 +145,58 @@ def reserve_figures(*, user, year: int) -> ReserveFigures:
         conversion_to_start=_share(started, promoted_n),
         # 产业项目谋划不足: fewer industry than infrastructure projects in the reserve.
         industry_short=bool(total["n"]) and (industry_reserve or 0) < (infrastructure_reserve or 0),
+        industry_ready=reserve.filter(category=Category.INDUSTRY, maturity=Maturity.READY).count(),
     )
+
+
+def speech_context(*, user, region, year: int) -> dict:
+    """The reserve's figures for the speech page and the bulletin: key → (value, unit, title,
+    url to the reserve projects behind it). None (暂无数据) while the user's scope and region
+    hold no reserve project."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    figures = reserve_figures(user=user, year=year, region=region)
+    recorded = bool(figures.count)
+    base = {"status": ReviewStatus.ADMITTED, **({"region": region.pk} if region is not None else {})}
+    scope = _("谋划储备库，您权限范围内")
+
+    def entry(value, unit, label, definition, **filters):
+        url = f"{reverse('reserve:list')}?{urlencode({**base, **filters})}"
+        return (value if recorded else None, unit, f"{label}：{definition}（{scope}）", url, label)
+
+    return {
+        "count": entry(figures.count, "个", _("储备项目"), _("已入库、尚未转入年度计划的谋划项目")),
+        "investment": entry(figures.investment, "万元", _("储备项目估算投资"), _("上述项目估算投资合计")),
+        "industry_share": entry(
+            figures.industry_share_reserve,
+            "%",
+            _("储备库产业项目占比"),
+            _("产业项目个数 ÷ 储备项目个数"),
+            category="industry",
+        ),
+        "infrastructure_share": entry(
+            figures.infrastructure_share_reserve,
+            "%",
+            _("储备库基础设施项目占比"),
+            _("基础设施项目个数 ÷ 储备项目个数"),
+            category="infrastructure",
+        ),
+        "industry_ready": entry(
+            figures.industry_ready,
+            "个",
+            _("成熟的产业储备项目"),
+            _("成熟度为“具备申报条件”的产业类储备项目"),
+            category="industry",
+            maturity=Maturity.READY,
+        ),
+        "conversion_to_plan": entry(
+            figures.conversion_to_plan,
+            "%",
+            _("储备转化率"),
+            _("转入年度计划的项目 ÷ 曾入库的项目（含已退库、已转入）"),
+        ),
+    }
 
 
 def department_review(*, user, department) -> dict:

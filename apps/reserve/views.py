@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.forms import saved_through_service
 from apps.problems.models import Meeting, MeetingKind
 from apps.projects.forms import apply_service_errors
 from apps.regions.models import Organisation, OrganisationKind
@@ -52,15 +53,17 @@ def reserve_create(request):
     if user.role not in services.PROPOSERS:
         raise PermissionDenied(_("您的角色不能登记谋划项目。"))
     form = ReserveForm(request.POST or None, user=user, initial={"proposed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if not (k == "proposer" and v is None)}
-        try:
-            item = services.reserve_propose(actor=user, fields=fields)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("谋划项目已登记，待初审。"))
-            return redirect("reserve:detail", pk=item.pk)
+    item = saved_through_service(
+        request,
+        form,
+        lambda: services.reserve_propose(
+            actor=user,
+            fields={k: v for k, v in form.cleaned_data.items() if not (k == "proposer" and v is None)},
+        ),
+        success=_("谋划项目已登记，待初审。"),
+    )
+    if item is not None:
+        return redirect("reserve:detail", pk=item.pk)
     return render(request, "reserve/form.html", {"form": form, "item": None})
 
 
@@ -68,14 +71,9 @@ def reserve_create(request):
 def reserve_edit(request, pk: int):
     item = selectors.reserve_get(user=request.user, pk=pk, action="change")
     form = ReserveForm(request.POST or None, instance=item, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.reserve_update(actor=request.user, pk=item.pk, fields=form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("reserve:detail", pk=item.pk)
+    save = lambda: services.reserve_update(actor=request.user, pk=item.pk, fields=form.cleaned_data)  # noqa: E731
+    if saved_through_service(request, form, save, success=_("已保存。")) is not None:
+        return redirect("reserve:detail", pk=item.pk)
     return render(request, "reserve/form.html", {"form": form, "item": item})
 
 

@@ -49,8 +49,12 @@ def test_batches_are_their_uploaders(client, people, admin, county_user):
 
 
 def test_roles_without_imports_get_403_and_anonymous_the_login(client, people):
-    client.force_login(people.users[Role.DEPARTMENT_USER])
+    client.force_login(people.users[Role.CITY_LEADER])
     assert upload(client, xlsx([PLAN_HEADER, row()])).status_code == 403
+    # A department (an attraction bureau) imports lead lists only: a plan is not offered.
+    client.force_login(people.users[Role.DEPARTMENT_USER])
+    upload(client, xlsx([PLAN_HEADER, row()]))
+    assert not ImportBatch.objects.exists()
     client.logout()
     assert client.get(reverse("imports:list")).status_code == 302
 
