@@ -293,9 +293,11 @@ PASSWORD_HASHERS = [
 KP_PASSWORD_MAX_AGE_DAYS = _env_int("KP_PASSWORD_MAX_AGE_DAYS", 90)  # 0: never expires
 KP_PASSWORD_HISTORY = _env_int("KP_PASSWORD_HISTORY", 5)
 
-# Login failures (django-axes): the account is locked, and the client throttled, after
-# KP_LOGIN_FAILURE_LIMIT failures for KP_LOGIN_LOCKOUT_MINUTES. Failures during a lockout do
-# not extend it, so an attacker cannot keep a user out beyond the cool-off; the security
+# Login failures (django-axes): the account is locked after KP_LOGIN_FAILURE_LIMIT failures
+# for KP_LOGIN_LOCKOUT_MINUTES; the client address only after KP_LOGIN_CLIENT_FAILURE_LIMIT
+# (default 50, password spraying), so a whole office behind one NAT address is not locked out
+# by a few people's (or an attacker's) mistyped passwords. Failures during a lockout do not
+# extend it, so an attacker cannot keep a user out beyond the cool-off; the security
 # administrator can unlock at once.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -305,6 +307,8 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = _env_int("KP_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=_env_int("KP_LOGIN_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+KP_LOCKOUT_LIMITS = [AXES_FAILURE_LIMIT, _env_int("KP_LOGIN_CLIENT_FAILURE_LIMIT", 50)]  # per parameter above
+AXES_HANDLER = "apps.accounts.lockout.TieredLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "apps.core.middleware.client_ip"

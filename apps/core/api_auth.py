@@ -18,17 +18,22 @@ from apps.accounts.models import APIToken
 class BearerTokenAuth(HttpBearer):
     """`Authorization: Bearer <raw token>`; see APIToken.issue.
 
-    Wrong tokens count as login failures of the client (django-axes): after the same number
-    of failures as for passwords the client is refused (429) for the same cool-off."""
+    Wrong tokens count as login failures (django-axes) of this client's token attempts: after
+    as many failures as lock an account the client is refused tokens (429) for the same
+    cool-off; its address counts towards the higher client limit like password failures."""
 
     def authenticate(self, request: HttpRequest, token: str):
         if not token:
             return None
         from axes.handlers.proxy import AxesProxyHandler
 
+        from apps.accounts.lockout import token_username
+
         AxesProxyHandler.update_request(request)
-        # No username to check before the token is known: the client's address decides.
-        if not AxesProxyHandler.is_allowed(request, {"username": None}):
+        # Wrong tokens count against this client's token attempts (and its address), not
+        # against the password logins of others behind the same address.
+        credentials = {"username": token_username(request)}
+        if not AxesProxyHandler.is_allowed(request, credentials):
             raise HttpError(429, _("API 令牌认证失败次数过多，请稍后再试。"))
         api_token = APIToken.objects.authenticate(token)
         if api_token is None:
@@ -36,7 +41,6 @@ class BearerTokenAuth(HttpBearer):
             from apps.audit.services import security_event_write
 
             security_event_write(kind=SecurityEventKind.TOKEN_FAILED, detail={"prefix": token[:8]})
-            credentials = {"username": f"token:{token[:8]}"}
             AxesProxyHandler.user_login_failed(sender=BearerTokenAuth, credentials=credentials, request=request)
             if getattr(request, "axes_locked_out", False):
                 raise HttpError(429, _("API 令牌认证失败次数过多，请稍后再试。"))

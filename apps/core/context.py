@@ -58,3 +58,25 @@ def actor_context(user):
 
 def current_actor():
     return _actor.get()
+
+
+_scope_misses: contextvars.ContextVar[list | None] = contextvars.ContextVar("kp_scope_misses", default=None)
+
+
+@contextmanager
+def scope_miss_context():
+    """Collects this request's scoped single-object fetches that found nothing (see
+    RestrictedQuerySet); the request middleware judges them if the answer is a 404."""
+    misses: list = []
+    token = _scope_misses.set(misses)
+    try:
+        yield misses
+    finally:
+        _scope_misses.reset(token)
+
+
+def note_scope_miss(miss) -> None:
+    misses = _scope_misses.get()
+    # A few per request are enough to judge a 404; a loop of misses must not grow memory.
+    if misses is not None and len(misses) < 5:
+        misses.append(miss)

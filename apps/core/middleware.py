@@ -1,11 +1,14 @@
 import ipaddress
+import logging
 import re
 import uuid
 from functools import lru_cache
 
 from django.conf import settings
 
-from .context import request_context
+from .context import request_context, scope_miss_context
+
+logger = logging.getLogger(__name__)
 
 _SAFE_CORRELATION_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -55,7 +58,46 @@ class RequestContextMiddleware:
         request_id = uuid.uuid4().hex
         request.request_id = request_id
         request.client_ip = client_ip(request)
-        with request_context(request_id=request_id, client_ip=request.client_ip, correlation_id=correlation_id):
+        with (
+            request_context(request_id=request_id, client_ip=request.client_ip, correlation_id=correlation_id),
+            scope_miss_context() as misses,
+        ):
             response = self.get_response(request)
+            if response.status_code == 404 and misses:
+                record_access_denied(request, misses)
         response["X-Request-ID"] = request_id
         return response
+
+
+def record_access_denied(request, misses) -> None:
+    """A 404 stays a 404 (nothing tells the client the object exists), but when the object
+    the scoped fetch missed does exist outside the user's scope, that is an access-denied
+    security event (user, path, object type and id; the event carries the request and
+    correlation ids). A 404 for an id that exists nowhere is an ordinary miss: not logged.
+    One event per request at most; never allowed to turn the 404 into a 5xx."""
+    from django.db import transaction
+
+    from apps.audit.models import SecurityEventKind
+    from apps.audit.services import security_event_write
+
+    # The last miss is the fetch that ended in the 404 (an earlier one may have been a first
+    # try that a fallback then satisfied).
+    miss = misses[-1]
+    try:
+        with transaction.atomic():  # a savepoint: a failed probe leaves the connection usable
+            exists = miss.exists_unscoped()
+        if exists:
+            security_event_write(
+                kind=SecurityEventKind.ACCESS_DENIED,
+                user=miss.user,
+                detail={
+                    "path": request.path[:200],
+                    "method": request.method,
+                    "status": 404,
+                    "object_type": miss.model._meta.label_lower,
+                    "object_id": str(miss.object_id)[:40],
+                    "action": miss.action,
+                },
+            )
+    except Exception:  # the audit probe must never change the answer
+        logger.exception("access-denied probe failed for %s", request.path[:200])

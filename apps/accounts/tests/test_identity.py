@@ -90,6 +90,40 @@ def test_wrong_api_tokens_lock_the_client_out(client, world):
     assert _events(SecurityEventKind.TOKEN_FAILED).count() >= 5
 
 
+@pytest.mark.django_db
+def test_an_office_behind_one_nat_address_is_not_locked_out_by_others_failures(client, world, settings):
+    # Five colleagues (or an attacker) mistype behind the office's one address: each account
+    # has one failure, the address five; a sixth colleague still logs in from there.
+    office = "203.0.113.10"
+    for n in range(5):
+        _user(username=f"clerk{n}", region=world.county_a)
+        assert _login(client, f"clerk{n}", "wrong-Pass1", ip=office).status_code == 200
+    _user(username="wang", region=world.county_a)
+    assert _login(client, "wang", STRONG, ip=office).status_code == 302
+    # Wrong API tokens from the office lock that office's token attempts only.
+    client.logout()
+    for _i in range(5):
+        client.get("/api/v1/projects", HTTP_AUTHORIZATION="Bearer nope-nope", REMOTE_ADDR=office)
+    assert client.get("/api/v1/projects", HTTP_AUTHORIZATION="Bearer x", REMOTE_ADDR=office).status_code == 429
+    assert _login(client, "wang", STRONG, ip=office).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_client_address_is_throttled_at_its_own_higher_limit(client, world, settings):
+    assert settings.KP_LOCKOUT_LIMITS == [settings.AXES_FAILURE_LIMIT, 50]  # the documented defaults
+    settings.KP_LOCKOUT_LIMITS = [5, 12]
+    spray = "198.51.100.7"
+    for n in range(11):  # password spraying: one try per account, each under its own limit
+        _user(username=f"u{n}", region=world.county_a)
+        assert _login(client, f"u{n}", "wrong-Pass1", ip=spray).status_code == 200
+    _user(username="u11", region=world.county_a)
+    assert _login(client, "u11", "wrong-Pass1", ip=spray).status_code == 429  # the 12th locks the address
+    refused = _login(client, "u0", STRONG, ip=spray)
+    assert refused.status_code == 429 and "_auth_user_id" not in client.session
+    # The accounts themselves are not locked: from another address the right password works.
+    assert _login(client, "u0", STRONG, ip="198.51.100.8").status_code == 302
+
+
 # --- second factor -------------------------------------------------------------
 
 

@@ -375,6 +375,8 @@ def test_annual_plan_create_update_delete(county, world):
     assert plan["planned_investment"] == "3000.5" and plan["project_version"] == 2
     assert county.get(url).json() == [{k: plan[k] for k in ("id", "year", "planned_investment", "goal")}]
 
+    missing = county.patch(f"{url}/{plan['id']}", {"planned_investment": 3500}, content_type=JSON)
+    assert missing.status_code == 422 and "version" in missing.json()["errors"]  # the version is required
     changed = county.patch(f"{url}/{plan['id']}", {"planned_investment": 3500, "version": 2}, content_type=JSON)
     assert changed.status_code == 200
     assert changed.json()["planned_investment"] == "3500" and changed.json()["project_version"] == 3
