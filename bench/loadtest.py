@@ -328,8 +328,8 @@ REPORT_LINK = re.compile(r'action="/reports/(\d+)/verify/"|href="/reports/(\d+)/
 
 
 class Recorder:
-    def __init__(self, deadline: float, max_requests: int):
-        self.deadline, self.max_requests = deadline, max_requests
+    def __init__(self, deadline: float, max_requests: int, think: float = 0.0):
+        self.deadline, self.max_requests, self.think = deadline, max_requests, think
         self.latencies = defaultdict(list)
         self.errors = defaultdict(int)
         self.error_examples = []
@@ -350,6 +350,8 @@ class Recorder:
             self.error_examples.append(f"{kind} {url}: {type(exc).__name__}")
             return None
         self.latencies[kind].append(time.perf_counter() - started)
+        if self.think:  # a person reading the page before the next click (--think)
+            await asyncio.sleep(random.uniform(0.5, 1.5) * self.think)
         if response.status_code not in expect:
             self.errors[kind] += 1
             reason = " ".join(re.findall(r'class="errorlist[^"]*"[^>]*>\s*<li>([^<]+)', response.text)[:2])
@@ -576,6 +578,9 @@ def main():
     parser.add_argument("--duration", type=float, default=90, help="seconds of the month-end phase (at most)")
     parser.add_argument("--requests", type=int, default=30000, help="requests of the month-end phase (at most)")
     parser.add_argument("--baseline-duration", type=float, default=20)
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="seconds a month-end user waits after each answer (0: closed loop)"
+    )
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument("--web-threads", type=int, default=1)
     parser.add_argument("--rebuild", action="store_true")
@@ -626,7 +631,7 @@ def main():
         base_rows = table(base, base_seconds)
         print_table(f"baseline ({clients} clients)", base_rows, base_seconds, base.count)
 
-        load = Recorder(time.monotonic() + args.duration, args.requests)
+        load = Recorder(time.monotonic() + args.duration, args.requests, args.think)
         started = time.monotonic()
         asyncio.run(month_end(prepared, load, 20261201, args.reporters))
         seconds = time.monotonic() - started
