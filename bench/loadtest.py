@@ -69,6 +69,9 @@ def env(db: str = DB, **extra) -> dict:
         "STATIC_ROOT": str(VAR / "static"),
         "LOG_LEVEL": "WARNING",
         "GUNICORN_ACCESS_LOG": "",
+        # A plain-HTTP rig on loopback: no HTTPS redirect or secure-only cookies, one factor.
+        "KP_HTTPS": "0",
+        "KP_REQUIRE_2FA": "0",
     }
     values.update({key: str(value) for key, value in extra.items()})
     return values
@@ -141,7 +144,8 @@ def internal_prepare(reporters: int, counties: int, leaders: int) -> dict:
 
     period = ReportingPeriod.objects.filter(status=PeriodStatus.OPEN).order_by("-year", "-month").first()
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    backend = settings.AUTHENTICATION_BACKENDS[0]
+    # the backend a password login records (axes' backend, listed first, only guards logins)
+    backend = "django.contrib.auth.backends.ModelBackend"
 
     def session_for(user) -> str:
         session = store()
@@ -229,9 +233,10 @@ def internal_check(outcome_path: str) -> dict:
     request_ids = [rid for _, rid in submitted.values()] + [rid for rid in outcome["verified"]]
     per_request = defaultdict(list)
     for rid, action, object_id, after in (
-        ChangeRecord.objects.filter(request_id__in=request_ids)
+        # The client's X-Request-ID is kept as the correlation id (the server numbers requests).
+        ChangeRecord.objects.filter(correlation_id__in=request_ids)
         .order_by("id")
-        .values_list("request_id", "action", "object_id", "after")
+        .values_list("correlation_id", "action", "object_id", "after")
     ):
         per_request[rid].append((action, object_id, (after or {}).get("status")))
     bad_records = []
@@ -251,7 +256,9 @@ def internal_check(outcome_path: str) -> dict:
         records = per_request.get(rid, [])
         if len(records) != 1 or records[0][2] != ReportStatus.VERIFIED:
             bad_records.append((rid, records))
-    stray = ChangeRecord.objects.filter(request_id__startswith="load-").exclude(request_id__in=request_ids).count()
+    stray = (
+        ChangeRecord.objects.filter(correlation_id__startswith="load-").exclude(correlation_id__in=request_ids).count()
+    )
     return {
         "reports_in_period": reports.count(),
         "submitted_by_load": len(submitted),

@@ -13,36 +13,27 @@ from apps.projects.models import Project
 from apps.reporting.models import MonthlyReport
 
 
-class _Refresh:
-    """One after-commit re-evaluation of the objects of one subject that the transaction
-    touched: a fill-and-submit saves its report twice, a batch verification many reports,
-    and each object is evaluated once."""
-
-    def __init__(self, subject: str):
-        self.subject = subject
-        self.object_ids: set[int] = set()
-
-    def __call__(self):
-        from .services import lights_refresh
-
-        lights_refresh(subject=self.subject, object_ids=sorted(self.object_ids))
-
-
 def refresh_later(subject: str, object_id: int | None) -> None:
-    """Re-evaluate the object after the commit (a rolled-back change moves nothing)."""
+    """Re-evaluate the object after the commit (a rolled-back change moves nothing).
+
+    The objects wait in a set per subject on the connection; the first callback to run after
+    the commit evaluates them all, the later ones find the set empty. So a fill-and-submit
+    (two saves of one report) or a batch verification evaluates each project once. An object
+    left in the set by a rolled-back change is evaluated with the next commit's: harmless, an
+    evaluation only records what the data say."""
     if object_id is None:
         return
     connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        # A callback of this transaction still pending. Sharing it is safe: it was registered
-        # in savepoints since released (never rolled back alone now) or still open, which
-        # enclose this change too (rolling one back drops the callback and the change alike).
-        for _savepoints, callback, _robust in connection.run_on_commit:
-            if isinstance(callback, _Refresh) and callback.subject == subject:
-                callback.object_ids.add(object_id)
-                return
-    refresh = _Refresh(subject)
-    refresh.object_ids.add(object_id)
+    pending = connection.__dict__.setdefault("_lights_pending", {})
+    pending.setdefault(subject, set()).add(object_id)
+
+    def refresh():
+        from .services import lights_refresh
+
+        object_ids = pending.pop(subject, None)
+        if object_ids:
+            lights_refresh(subject=subject, object_ids=sorted(object_ids))
+
     transaction.on_commit(refresh)
 
 
