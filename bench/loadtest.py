@@ -69,6 +69,9 @@ def env(db: str = DB, **extra) -> dict:
         "STATIC_ROOT": str(VAR / "static"),
         "LOG_LEVEL": "WARNING",
         "GUNICORN_ACCESS_LOG": "",
+        # A plain-HTTP rig on loopback: no HTTPS redirect or secure-only cookies, one factor.
+        "KP_HTTPS": "0",
+        "KP_REQUIRE_2FA": "0",
     }
     values.update({key: str(value) for key, value in extra.items()})
     return values
@@ -141,7 +144,8 @@ def internal_prepare(reporters: int, counties: int, leaders: int) -> dict:
 
     period = ReportingPeriod.objects.filter(status=PeriodStatus.OPEN).order_by("-year", "-month").first()
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    backend = settings.AUTHENTICATION_BACKENDS[0]
+    # the backend a password login records (axes' backend, listed first, only guards logins)
+    backend = "django.contrib.auth.backends.ModelBackend"
 
     def session_for(user) -> str:
         session = store()
@@ -229,9 +233,10 @@ def internal_check(outcome_path: str) -> dict:
     request_ids = [rid for _, rid in submitted.values()] + [rid for rid in outcome["verified"]]
     per_request = defaultdict(list)
     for rid, action, object_id, after in (
-        ChangeRecord.objects.filter(request_id__in=request_ids)
+        # The client's X-Request-ID is kept as the correlation id (the server numbers requests).
+        ChangeRecord.objects.filter(correlation_id__in=request_ids)
         .order_by("id")
-        .values_list("request_id", "action", "object_id", "after")
+        .values_list("correlation_id", "action", "object_id", "after")
     ):
         per_request[rid].append((action, object_id, (after or {}).get("status")))
     bad_records = []
@@ -251,7 +256,9 @@ def internal_check(outcome_path: str) -> dict:
         records = per_request.get(rid, [])
         if len(records) != 1 or records[0][2] != ReportStatus.VERIFIED:
             bad_records.append((rid, records))
-    stray = ChangeRecord.objects.filter(request_id__startswith="load-").exclude(request_id__in=request_ids).count()
+    stray = (
+        ChangeRecord.objects.filter(correlation_id__startswith="load-").exclude(correlation_id__in=request_ids).count()
+    )
     return {
         "reports_in_period": reports.count(),
         "submitted_by_load": len(submitted),
@@ -328,8 +335,8 @@ REPORT_LINK = re.compile(r'action="/reports/(\d+)/verify/"|href="/reports/(\d+)/
 
 
 class Recorder:
-    def __init__(self, deadline: float, max_requests: int):
-        self.deadline, self.max_requests = deadline, max_requests
+    def __init__(self, deadline: float, max_requests: int, think: float = 0.0):
+        self.deadline, self.max_requests, self.think = deadline, max_requests, think
         self.latencies = defaultdict(list)
         self.errors = defaultdict(int)
         self.error_examples = []
@@ -350,6 +357,8 @@ class Recorder:
             self.error_examples.append(f"{kind} {url}: {type(exc).__name__}")
             return None
         self.latencies[kind].append(time.perf_counter() - started)
+        if self.think:  # a person reading the page before the next click (--think)
+            await asyncio.sleep(random.uniform(0.5, 1.5) * self.think)
         if response.status_code not in expect:
             self.errors[kind] += 1
             reason = " ".join(re.findall(r'class="errorlist[^"]*"[^>]*>\s*<li>([^<]+)', response.text)[:2])
@@ -576,6 +585,9 @@ def main():
     parser.add_argument("--duration", type=float, default=90, help="seconds of the month-end phase (at most)")
     parser.add_argument("--requests", type=int, default=30000, help="requests of the month-end phase (at most)")
     parser.add_argument("--baseline-duration", type=float, default=20)
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="seconds a month-end user waits after each answer (0: closed loop)"
+    )
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument("--web-threads", type=int, default=1)
     parser.add_argument("--rebuild", action="store_true")
@@ -626,7 +638,7 @@ def main():
         base_rows = table(base, base_seconds)
         print_table(f"baseline ({clients} clients)", base_rows, base_seconds, base.count)
 
-        load = Recorder(time.monotonic() + args.duration, args.requests)
+        load = Recorder(time.monotonic() + args.duration, args.requests, args.think)
         started = time.monotonic()
         asyncio.run(month_end(prepared, load, 20261201, args.reporters))
         seconds = time.monotonic() - started

@@ -258,12 +258,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     # issue 15: the lights of the latest month whose reporting period is closed (apps/lights/tasks.py)
     "lights-evaluate": {"task": "lights.evaluate_closed_month", "schedule": crontab(minute=30, hour=1)},
+    # monthly reports partitioned by year (PostgreSQL): next year's partition well before January
+    "report-partitions": {"task": "ops.report_partitions_ensure", "schedule": crontab(minute=15, hour=1)},
     "heartbeat": {"task": "ops.heartbeat", "schedule": float(os.environ.get("BEAT_HEARTBEAT_SECONDS", 30))},
 }
 # Jobs that fail on the database try again: up to JOB_MAX_RETRIES more times, waiting
 # JOB_RETRY_DELAY seconds, doubled each time (at most a minute).
 JOB_MAX_RETRIES = int(os.environ.get("JOB_MAX_RETRIES", 3))
 JOB_RETRY_DELAY = int(os.environ.get("JOB_RETRY_DELAY", 5))
+# Exports of more rows than this run as a Celery job (progress page, file kept for its user).
+EXPORT_ASYNC_ROWS = int(os.environ.get("EXPORT_ASYNC_ROWS", 5000))
 # /healthz: a worker counts as alive when its heartbeat is younger than this (seconds).
 WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE", 120))
 # bench/loadtest.py's baseline endpoint (a bare view with one indexed read).

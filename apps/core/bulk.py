@@ -115,6 +115,50 @@ def bulk_insert(model: type[models.Model], instances: list, *, batch_size: int =
     return instances
 
 
+def bulk_copy(model: type[models.Model], instances: list) -> list:
+    """`bulk_insert` through PostgreSQL's COPY, for very large loads (the national demo's
+    million projects): the keys are drawn from the table's sequence in one statement and set
+    on the instances first, then every row streams in one COPY. Elsewhere `bulk_insert`."""
+    if not instances:
+        return instances
+    database = router.db_for_write(model)
+    connection = connections[database]
+    opts = model._meta
+    fields = opts.concrete_fields
+    if connection.vendor != "postgresql" or any(
+        hasattr(field, "get_placeholder") or field.generated for field in fields
+    ):
+        return bulk_insert(model, instances)
+    quote = connection.ops.quote_name
+    readers = [
+        (field.attname, field.pre_save if type(field).pre_save is not Field.pre_save else None, field.get_db_prep_save)
+        for field in fields
+    ]
+    with connection.cursor() as cursor:
+        if opts.pk.db_returning or isinstance(opts.pk, models.AutoField | models.BigAutoField):
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [opts.db_table, opts.pk.column, len(instances)],
+            )
+            for instance, (pk,) in zip(instances, cursor.fetchall(), strict=True):
+                instance.pk = pk
+        columns = ", ".join(quote(field.column) for field in fields)
+        # Table and columns from the model's metadata, quoted; the rows go through COPY's own protocol.
+        with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
+            for instance in instances:
+                values = instance.__dict__
+                copy.write_row(
+                    [
+                        prep(pre_save(instance, True) if pre_save else values[attname], connection)
+                        for attname, pre_save, prep in readers
+                    ]
+                )
+    for instance in instances:
+        instance._state.adding = False
+        instance._state.db = database
+    return instances
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Run bulk work without the cyclic garbage collector.

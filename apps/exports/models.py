@@ -78,3 +78,49 @@ class ExportRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("export records are append-only")
+
+
+class ExportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("正在生成")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class ExportJobQuerySet(RestrictedQuerySet):
+    def scope_q(self, user, action):
+        # The file holds the starter's scope of data: only the starter sees or downloads it.
+        return Q(user_id=user.pk)
+
+
+class ExportJob(models.Model):
+    """A large export made by a Celery job (above settings.EXPORT_ASYNC_ROWS rows). The file
+    is kept in the database, as import uploads are, so that any web process can serve what any
+    worker made; its ExportRecord is written when the file is made, as for a direct download."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("导出人"), on_delete=models.CASCADE)
+    kind = models.CharField(_("类型"), max_length=20, choices=ExportKind.choices)
+    params = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    rows_expected = models.PositiveIntegerField(_("预计行数"), default=0)
+    status = models.CharField(_("状态"), max_length=10, choices=ExportJobStatus.choices, default=ExportJobStatus.QUEUED)
+    message = models.TextField(_("说明"), blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
+    client_ip = models.GenericIPAddressField(_("客户端 IP"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    record = models.ForeignKey(
+        ExportRecord, verbose_name=_("导出记录"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    file_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    content = models.BinaryField(_("文件内容"), null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"

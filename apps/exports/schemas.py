@@ -3,6 +3,7 @@
 import datetime
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Schema
 
@@ -30,3 +31,39 @@ class ExportRecordOut(Schema):
 class ExportRecordListOut(Schema):
     count: int
     items: list[ExportRecordOut]
+
+
+class ExportJobOut(Schema):
+    """A large export made in the background: poll `status_url` until `status` is done
+    (then fetch `file_url`) or failed (`message` says why, in Chinese)."""
+
+    id: int
+    kind: ExportKind
+    status: str
+    status_display: str
+    rows_expected: int
+    rows_done: int
+    message: str
+    file_name: str
+    status_url: str
+    file_url: str | None
+
+    @staticmethod
+    def resolve_status_display(job) -> str:
+        return str(job.get_status_display())
+
+    @staticmethod
+    def resolve_rows_done(job) -> int:
+        from .jobs import progress_get
+
+        return progress_get(job)["done"]
+
+    @staticmethod
+    def resolve_status_url(job) -> str:
+        return reverse("api:export_job", kwargs={"job_id": job.pk})
+
+    @staticmethod
+    def resolve_file_url(job) -> str | None:
+        if job.status != "done":
+            return None
+        return reverse("api:export_job_file", kwargs={"job_id": job.pk})

@@ -1,6 +1,8 @@
-"""Import endpoints (/api/v1/imports): upload and preview, commit, undo. The preview runs
-within the request here (an API client waits for its answer); errors become JSON in
-keyprojects/api.py."""
+"""Import endpoints (/api/v1/imports): upload and preview, commit, undo. By default the
+preview and the commit run within the request (the client waits for the answer);
+`background=true` queues them as the pages do (a Celery job, apps/imports/runner.py) and
+answers 202 at once: poll GET /imports/{id} (`status`, `progress`, `working`, `message`).
+Errors become JSON in keyprojects/api.py."""
 
 from typing import Literal
 
@@ -10,9 +12,11 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from apps.core.api_helpers import page_bounds
+from apps.core.middleware import client_ip
 from apps.projects.schemas import ErrorOut
 
-from . import selectors, services
+from . import runner, selectors, services
+from .models import BatchStatus
 from .preparation import parse_column_choices
 from .reading import FileRefused, check_size
 from .schemas import BatchDetailOut, BatchOut
@@ -37,6 +41,7 @@ class ImportParams(Schema):
     columns: str | None = Field(None, description="列选择，如“总投资=J；2026年计划投资=M”")
     hidden_rows: Literal["skip", "include"] = Field("skip", description="隐藏行：skip 不导入（默认）/ include 一并导入")
     blanks: Literal["keep", "clear"] = Field("keep", description="空白单元格：keep 不修改（默认）/ clear 清空")
+    background: bool = Field(False, description="后台处理：true 时立即返回 202，轮询批次查看进度")
 
 
 @router.get("", response=list[BatchOut], summary="导入批次列表")
@@ -47,7 +52,7 @@ def batch_list(request, limit: int = 50, offset: int = 0):
 
 @router.post(
     "",
-    response={201: BatchDetailOut, 413: ErrorOut, **WRITE_ERRORS},
+    response={201: BatchDetailOut, 202: BatchDetailOut, 413: ErrorOut, **WRITE_ERRORS},
     summary="上传文件并预览（不写入业务数据）",
     url_name="imports_upload",
 )
@@ -69,8 +74,14 @@ def batch_create(request, params: Form[ImportParams], file: UploadedFile = OPTIO
         kind=params.kind,
         file_name=file.name or "upload",
         content=file.read(),
-        parameters={**params.model_dump(exclude={"kind"}), "columns": parse_column_choices(params.columns or "")},
+        parameters={
+            **params.model_dump(exclude={"kind", "background"}),
+            "columns": parse_column_choices(params.columns or ""),
+        },
     ).pk
+    if params.background:
+        runner.run(batch_id, "preview", actor=request.auth, client_ip=client_ip(request))
+        return Status(202, selectors.import_batch_get(user=request.auth, batch_id=batch_id))
     return Status(201, services.import_batch_preview(batch_id=batch_id))
 
 
@@ -80,12 +91,24 @@ def batch_detail(request, batch_id: int):
 
 
 @router.post(
-    "/{batch_id}/commit", response={200: BatchDetailOut, **WRITE_ERRORS}, summary="确认导入（全部写入或全部不写）"
+    "/{batch_id}/commit",
+    response={200: BatchDetailOut, 202: BatchDetailOut, **WRITE_ERRORS},
+    summary="确认导入（全部写入或全部不写）",
 )
-def batch_commit(request, batch_id: int, confirm: bool = False):
-    """`confirm=true` confirms the values the preview asked to check (an implausible amount)."""
-    selectors.import_batch_get(user=request.auth, batch_id=batch_id)
-    return services.import_batch_commit(actor=request.auth, batch_id=batch_id, confirm=confirm)
+def batch_commit(request, batch_id: int, confirm: bool = False, background: bool = False):
+    """`confirm=true` confirms the values the preview asked to check (an implausible amount);
+    `background=true` queues the commit and answers 202 (poll GET /imports/{id})."""
+    batch = selectors.import_batch_get(user=request.auth, batch_id=batch_id)
+    if not background:
+        return services.import_batch_commit(actor=request.auth, batch_id=batch_id, confirm=confirm)
+    if batch.status != BatchStatus.PREVIEWED:  # refused now, not later in the job
+        raise ValidationError(
+            _("只有待确认的批次可以导入（当前状态：%(status)s）。") % {"status": batch.get_status_display()}
+        )
+    if confirm:  # travels with the batch to the job, as the page's box does
+        services.import_batch_confirm(actor=request.auth, batch_id=batch_id)
+    runner.run(batch_id, "commit", actor=request.auth, client_ip=client_ip(request))
+    return Status(202, selectors.import_batch_get(user=request.auth, batch_id=batch_id))
 
 
 @router.post("/{batch_id}/undo", response={200: BatchOut, **WRITE_ERRORS}, summary="撤销已导入的批次")

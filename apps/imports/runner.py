@@ -45,6 +45,11 @@ def progress_get(batch_id: int) -> dict | None:
     return progress
 
 
+def working(batch: ImportBatch) -> bool:
+    """Whether a preview or commit of the batch is still queued or running."""
+    return batch.status == BatchStatus.PENDING or progress_get(batch.pk) is not None
+
+
 def progress_queued(batch_id: int, phase: str) -> None:
     cache.set(
         _key(batch_id), {"phase": phase, "done": 0, "total": 0, "queued": True, "since": time.time()}, PROGRESS_SECONDS

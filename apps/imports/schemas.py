@@ -40,10 +40,26 @@ class BatchOut(Schema):
     warnings: list[str]
     reading: dict
     message: str
+    # Background work (a queued or running preview/commit): {"phase", "done", "total",
+    # "queued", "stalled"}; None when nothing runs. `working` is true until it ends.
+    progress: dict | None
+    working: bool
 
     @staticmethod
     def resolve_user(batch) -> str:
         return batch.user.display_name
+
+    @staticmethod
+    def resolve_progress(batch) -> dict | None:
+        from .runner import progress_get
+
+        return progress_get(batch.pk)
+
+    @staticmethod
+    def resolve_working(batch) -> bool:
+        from .runner import working
+
+        return working(batch)
 
 
 class BatchDetailOut(BatchOut):

@@ -67,8 +67,7 @@ def batch_detail(request, pk: int):
     )
 
 
-def _working(batch) -> bool:
-    return batch.status == BatchStatus.PENDING or runner.progress_get(batch.pk) is not None
+_working = runner.working
 
 
 @login_required

@@ -14,14 +14,25 @@ from apps.reporting.models import MonthlyReport
 
 
 def refresh_later(subject: str, object_id: int | None) -> None:
-    """Queue the object's re-evaluation after the commit (a rolled-back change moves nothing)."""
+    """Queue the object's re-evaluation after the commit (a rolled-back change moves nothing).
+
+    The objects wait in a set per subject on the connection; the first callback to run after
+    the commit queues them all as one job, the later ones find the set empty. So a
+    fill-and-submit (two saves of one report) or a batch verification evaluates each project
+    once. An object left in the set by a rolled-back change is evaluated with the next commit's:
+    harmless, an evaluation only records what the data say."""
     if object_id is None:
         return
+    connection = transaction.get_connection()
+    pending = connection.__dict__.setdefault("_lights_pending", {})
+    pending.setdefault(subject, set()).add(object_id)
 
     def queue():
         from .tasks import refresh
 
-        refresh.delay(subject, [object_id])
+        object_ids = pending.pop(subject, None)
+        if object_ids:
+            refresh.delay(subject, sorted(object_ids))
 
     transaction.on_commit(queue)
 

@@ -60,3 +60,15 @@ def remind_unreported() -> dict:
     with command_context("remind_unreported"):
         sent, unreported = services.reminder_send_unreported_all(period=period)
     return {"period": str(period), "sent": sent, "unreported": unreported}
+
+
+@shared_task(name="ops.report_partitions_ensure", **RETRY)
+def report_partitions_ensure() -> list[int]:
+    """This year's and next year's monthly-report partitions (PostgreSQL; nothing on SQLite).
+    Idempotent: a year that has its partition is skipped."""
+    from apps.reporting import partitions
+
+    created = partitions.year_partitions_ensure()
+    if created:
+        logger.info("report partitions created: %s", created)
+    return created

@@ -15,7 +15,11 @@ Decisions where the rules are silent:
 - Rejecting a revision, like returning a report, needs a reason.
 """
 
+import contextlib
+import contextvars
 import datetime
+import functools
+import json
 from collections import Counter
 from decimal import Decimal
 from typing import TypedDict
@@ -93,16 +97,38 @@ def completed_investment_refresh(*, project_ids=None, year: int | None = None) -
     report they change; bulk writers (imports, the demo) call it once for all they wrote.
 
     One DELETE and one INSERT ... SELECT grouped in the database, so refreshing every
-    project of a province-scale set takes seconds, not a row per Python object.
+    project of a province-scale set takes seconds, not a row per Python object. The two
+    statements are compiled once per process and shape (projects given or not, year given or
+    not): building the grouped query through the ORM cost more than running it (bench/README.md
+    "Month-end load test").
     """
+    statements = _refresh_statements(project_ids is not None, year is not None)
+    with connection.cursor() as cursor:
+        for sql, params, ids_at, year_at in statements:
+            params = list(params)
+            if ids_at is not None:
+                ids = [int(pk) for pk in project_ids]
+                # one bound parameter (apps.core.querysets.pk_in): an array, or JSON on SQLite
+                params[ids_at] = json.dumps(ids) if isinstance(params[ids_at], str) else ids
+            if year_at is not None:
+                params[year_at] = year
+            cursor.execute(sql, params)
+
+
+#: Stand-ins compiled into the cached statements, then replaced by position (no other
+#: parameter of these statements can take these values).
+_IDS_MARK, _YEAR_MARK = [-(2**62) + 7], 32_761
+
+
+@functools.cache
+def _refresh_statements(by_projects: bool, by_year: bool) -> tuple:
     reports = MonthlyReport.objects.filter(status__in=COUNTED_REPORT_STATUSES).order_by()
     totals = CompletedInvestmentYear.objects.all()
-    if project_ids is not None:
-        in_projects = Q(project__in=Project.objects.filter(pk_in(project_ids)).values("pk"))
+    if by_projects:
+        in_projects = Q(project__in=Project.objects.filter(pk_in(_IDS_MARK)).values("pk"))
         reports, totals = reports.filter(in_projects), totals.filter(in_projects)
-    if year is not None:
-        reports, totals = reports.filter(year=year), totals.filter(year=year)
-    totals.delete()
+    if by_year:
+        reports, totals = reports.filter(year=_YEAR_MARK), totals.filter(year=_YEAR_MARK)
     verified = Q(status=ReportStatus.VERIFIED)
     grouped = (
         reports.annotate(month_bit=month_bit())
@@ -123,14 +149,54 @@ def completed_investment_refresh(*, project_ids=None, year: int | None = None) -
         )
         .values_list("project_id", "year", *COMPLETED_COLUMNS)
     )
-    select_sql, params = grouped.query.sql_with_params()
     quote = connection.ops.quote_name
     columns = ", ".join(
         quote(CompletedInvestmentYear._meta.get_field(name).column) for name in ("project", "year", *COMPLETED_COLUMNS)
     )
-    with connection.cursor() as cursor:
-        # Django has no INSERT ... SELECT; the SELECT is the ORM's, in the column order above.
-        cursor.execute(f"INSERT INTO {quote(CompletedInvestmentYear._meta.db_table)} ({columns}) {select_sql}", params)
+    delete_sql, delete_params = _delete_sql(totals)
+    select_sql, select_params = grouped.query.sql_with_params()
+    # Django has no INSERT ... SELECT; the SELECT is the ORM's, in the column order above.
+    insert_sql = f"INSERT INTO {quote(CompletedInvestmentYear._meta.db_table)} ({columns}) {select_sql}"
+    return tuple(
+        (sql, tuple(params), _position(params, _IDS_MARK, json.dumps(_IDS_MARK)), _position(params, _YEAR_MARK))
+        for sql, params in ((delete_sql, delete_params), (insert_sql, select_params))
+    )
+
+
+def _delete_sql(queryset) -> tuple[str, tuple]:
+    from django.db.models.sql.subqueries import DeleteQuery
+
+    query = queryset.query.chain(DeleteQuery)
+    return query.get_compiler(connection=connection).as_sql()
+
+
+def _position(params, *marks) -> int | None:
+    found = [at for at, value in enumerate(params) if any(value == mark for mark in marks)]
+    if len(found) > 1:  # pragma: no cover - a stand-in value that a statement also uses
+        raise RuntimeError("completed_investment_refresh: ambiguous statement parameters")
+    return found[0] if found else None
+
+
+#: (project id, year) pairs whose totals wait for the end of `completed_investment_deferred`.
+_deferred: contextvars.ContextVar[set | None] = contextvars.ContextVar("completed_investment_deferred", default=None)
+
+
+@contextlib.contextmanager
+def completed_investment_deferred():
+    """Within it, saved reports refresh their project's totals once, at the end, instead of
+    at each save (a fill-and-submit saves the report twice). Use inside the transaction that
+    saves them, so the totals still change with the reports or not at all."""
+    if _deferred.get() is not None:  # already deferred by an outer call
+        yield
+        return
+    pending: set = set()
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    for year in sorted({year for _pk, year in pending}):
+        completed_investment_refresh(project_ids=sorted(pk for pk, y in pending if y == year), year=year)
 
 
 def report_saved(*, instance: MonthlyReport, raw: bool = False, **kwargs) -> None:
@@ -140,6 +206,10 @@ def report_saved(*, instance: MonthlyReport, raw: bool = False, **kwargs) -> Non
     there is to follow; bulk writes (bulk_create, update(), COPY) call
     completed_investment_refresh themselves."""
     if raw:  # loaddata: the fixture brings its own rows
+        return
+    pending = _deferred.get()
+    if pending is not None:
+        pending.add((instance.project_id, instance.year))
         return
     completed_investment_refresh(project_ids=[instance.project_id], year=instance.year)
 
@@ -336,13 +406,14 @@ def report_fill(
     Posting the same submitted content again writes nothing."""
     existing = MonthlyReport.objects.restrict(actor, "change").filter(project_id=project_id, year=year, month=month)
     report = existing.first()
-    if report is None:
-        report = report_create(actor=actor, project_id=project_id, year=year, month=month, fields=fields)
-    else:
-        version = report.version if expected_version is None else expected_version
-        report = report_update(actor=actor, report_id=report.pk, expected_version=version, fields=fields)
-    if submit:
-        report = report_submit(actor=actor, report_id=report.pk)
+    with completed_investment_deferred():  # saved and submitted: the totals refreshed once
+        if report is None:
+            report = report_create(actor=actor, project_id=project_id, year=year, month=month, fields=fields)
+        else:
+            version = report.version if expected_version is None else expected_version
+            report = report_update(actor=actor, report_id=report.pk, expected_version=version, fields=fields)
+        if submit:
+            report = report_submit(actor=actor, report_id=report.pk)
     return report
 
 
@@ -393,12 +464,13 @@ def report_verify_many(*, actor: User, report_ids) -> tuple[list[MonthlyReport],
     no longer be verified (returned meanwhile, not the actor's) is listed with the reason and
     does not stop the others. Returns (verified, [(report id, reason)])."""
     verified, refused = [], []
-    for report_id in dict.fromkeys(int(pk) for pk in report_ids):
-        try:
-            with transaction.atomic():
-                verified.append(report_verify(actor=actor, report_id=report_id))
-        except (ValidationError, PermissionDenied) as error:
-            refused.append((report_id, " ".join(getattr(error, "messages", [str(error)]))))
+    with completed_investment_deferred():  # one refresh for the selection, not one per report
+        for report_id in dict.fromkeys(int(pk) for pk in report_ids):
+            try:
+                with transaction.atomic():
+                    verified.append(report_verify(actor=actor, report_id=report_id))
+            except (ValidationError, PermissionDenied) as error:
+                refused.append((report_id, " ".join(getattr(error, "messages", [str(error)]))))
     return verified, refused
 
 

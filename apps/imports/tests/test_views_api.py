@@ -162,3 +162,35 @@ def _named(content, name="plan.xlsx"):
     file = io.BytesIO(content)
     file.name = name
     return file
+
+
+def test_api_background_preview_and_commit_are_queued_and_polled(client, people, admin, settings):
+    """background=true: 202 at once, then the batch's status and progress by polling; the
+    job itself is held back first (no worker yet), then run (eagerly, as Celery does
+    without Redis)."""
+    from unittest import mock
+
+    from apps.imports import tasks
+
+    settings.IMPORTS_RUN_INLINE = False
+    _token, raw = APIToken.issue(user=admin, name="import")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    file = io.BytesIO(xlsx([PLAN_HEADER, row()]))
+    file.name = "plan.xlsx"
+    with mock.patch.object(tasks.run_batch, "delay") as queued:
+        response = client.post("/api/v1/imports", {"kind": "plan", "file": file, "background": "true"}, **headers)
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["status"] == "pending" and body["working"] is True and body["progress"]["queued"] is True
+    assert queued.call_args.args[:2] == (body["id"], "preview")
+    assert client.post(f"/api/v1/imports/{body['id']}/commit?background=true", **headers).status_code == 422
+
+    tasks.run_batch.delay(*queued.call_args.args)  # the worker picks it up
+    polled = client.get(f"/api/v1/imports/{body['id']}", **headers).json()
+    assert (polled["status"], polled["working"], polled["rows_new"]) == ("previewed", False, 1)
+
+    committed = client.post(f"/api/v1/imports/{body['id']}/commit?background=true", **headers)
+    assert committed.status_code == 202
+    polled = client.get(f"/api/v1/imports/{body['id']}", **headers).json()
+    assert polled["status"] == "committed" and polled["working"] is False
+    assert Project.objects.filter(project_code=CODE).exists()

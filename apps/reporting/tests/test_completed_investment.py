@@ -7,6 +7,7 @@ months 0."""
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -128,3 +129,34 @@ def test_every_month_column_is_the_month_of_its_name(world, status):
     row = CompletedInvestmentYear.objects.get(project=world.p_a, year=2026)
     assert [getattr(row, column) for column in MONTH_COLUMNS] == [D(month * 100) for month in range(1, 13)]
     assert row.first_month == 1
+
+
+def test_a_fill_and_submit_refreshes_the_totals_once_and_rightly(world, period, owner):
+    """The form saves the report, then submits it: two saves, one refresh of the totals (at
+    the end, in the same transaction), which counts the submitted amount."""
+    from .test_workflow import FIELDS
+
+    with CaptureQueriesContext(connection) as queries:
+        services.report_fill(
+            actor=owner, project_id=world.p_a.pk, year=YEAR, month=MONTH, fields=dict(FIELDS), submit=True
+        )
+    table = CompletedInvestmentYear._meta.db_table
+    inserts = [q for q in queries.captured_queries if q["sql"].startswith(f'INSERT INTO "{table}"')]
+    assert len(inserts) == 1
+    assert totals(world.p_a) == {YEAR: (MONTH, {MONTH: FIELDS["completed_investment"]})}
+
+
+def test_a_failed_fill_leaves_the_totals_as_they_were(world, period, owner):
+    from .test_workflow import FIELDS
+
+    make_report(world.p_a, year=YEAR, month=MONTH - 1, amount="5", status=ReportStatus.SUBMITTED)
+    with pytest.raises(ValidationError):
+        services.report_fill(
+            actor=owner,
+            project_id=world.p_a.pk,
+            year=YEAR,
+            month=MONTH,
+            fields={**FIELDS, "completed_investment": D("-1")},
+            submit=True,
+        )
+    assert totals(world.p_a) == {YEAR: (MONTH - 1, {MONTH - 1: D("5")})}
