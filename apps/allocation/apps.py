@@ -8,10 +8,8 @@ class AllocationConfig(AppConfig):
     def ready(self):
         from django.utils.translation import pgettext_lazy
 
-        from apps.core.navigation import ADMIN, NavEntry, register
+        from apps.accounts.models import Role
+        from apps.core.navigation import NavEntry, register
 
-        register(
-            NavEntry(
-                pgettext_lazy("nav", "资金挂钩分配"), "allocation:list", "dispatch", ADMIN | {"city_leader", "auditor"}
-            )
-        )
+        roles = frozenset({Role.CITY_ADMIN, Role.CITY_LEADER, Role.AUDITOR})
+        register(NavEntry(pgettext_lazy("nav", "资金挂钩分配"), "allocation:list", "dispatch", roles))

@@ -64,7 +64,12 @@ class Plan(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审定人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审定人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     approved_at = models.DateTimeField(_("审定时间"), null=True, blank=True)
 

@@ -4,6 +4,7 @@ Every step has its change record in the same transaction."""
 
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -30,12 +31,16 @@ def _check_admin(actor, region: Region) -> None:
         raise PermissionDenied(_("该分配方案不在您的管理范围内。"))
 
 
+# The largest amount a MoneyField holds (万元).
+MONEY_LIMIT = Decimal(10) ** (settings.MONEY_MAX_DIGITS - settings.MONEY_DECIMAL_PLACES)
+
+
 def _decimal(value, field: str, message: str) -> Decimal:
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         raise ValidationError({field: message}) from None
-    if not number.is_finite():
+    if not number.is_finite() or abs(number) >= MONEY_LIMIT:
         raise ValidationError({field: message})
     return number
 
@@ -218,3 +223,14 @@ def plan_approve(*, actor, plan: Plan) -> Plan:
     plan.save()
     change_record_write(actor=actor, action=ChangeAction.UPDATE, instance=plan, before=before, after=snapshot(plan))
     return plan
+
+
+def plan_export(*, actor, plan_id: int, params):
+    """The final table as .xlsx through the shared export machinery (an ExportRecord)."""
+    from apps.exports.services import list_export
+
+    from . import selectors
+
+    plan = selectors.plan_get(user=actor, pk=plan_id)
+    rows = selectors.export_rows(selectors.plan_shares(user=actor, plan=plan), plan)
+    return list_export(actor=actor, title=plan.title, columns=selectors.export_columns(plan), rows=rows, params=params)

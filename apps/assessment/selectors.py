@@ -14,6 +14,13 @@ def scheme_queryset(*, user, action: str = "view"):
     return Scheme.objects.restrict(user, action).select_related("region")
 
 
+def scheme_scope_exists(*, user) -> bool:
+    """Whether the user has an assessment scope at all (an empty one shows an empty page)."""
+    from .models import scheme_scope_q
+
+    return user.is_authenticated and scheme_scope_q(user, "view") is not None
+
+
 def scheme_get(*, user, pk: int, action: str = "view") -> Scheme:
     return get_object_or_404(scheme_queryset(user=user, action=action), pk=pk)
 

@@ -2,7 +2,6 @@
 adjustments with reasons, four-eyes approval, frozen once approved, change records, scoping
 and the .xlsx export."""
 
-import datetime
 import io
 from decimal import Decimal as D
 
@@ -14,27 +13,11 @@ from python_calamine import CalamineWorkbook
 from apps.accounts.models import Role
 from apps.allocation import selectors, services
 from apps.allocation.models import Plan, Share, Status
-from apps.assessment import services as assessment
 from apps.audit.models import ChangeRecord
 from apps.exports.services import list_export
 from tests import factories as f
 
-YEAR = datetime.date.today().year - 1
-
-
-@pytest.fixture
-def run(world):
-    """A published Q3: A has two 1亿元 starts in August, B none → A 99.00 (1st), B 75.00 (2nd)."""
-    admin = world.users[Role.CITY_ADMIN]
-    scheme = assessment.scheme_create(actor=admin, region=world.city, year=YEAR, name="考核")
-    assessment.indicator_set(actor=admin, scheme=scheme, key="yi_new_starts", weight="100", method="efficacy")
-    for county in (world.county_a, world.county_b):
-        assessment.quarter_input_set(actor=admin, scheme=scheme, quarter=3, region=county, review_score="90")
-    for day in (1, 2):
-        f.ProjectFactory(
-            region=world.county_a, total_investment=D(20000), actual_start_date=datetime.date(YEAR, 8, day)
-        )
-    return assessment.run_publish(actor=admin, run=assessment.run_compute(actor=admin, scheme=scheme, quarter=3))
+from .conftest import YEAR
 
 
 def plan(world, run, **kwargs) -> Plan:

@@ -13,25 +13,8 @@ from apps.accounts.models import Role
 from apps.assessment import selectors, services
 from apps.assessment.models import Result, Run, RunStatus, Scheme
 from apps.audit.models import ChangeRecord
-from tests import factories as f
 
-YEAR = datetime.date.today().year - 1  # its third quarter has ended whatever today is
-
-
-def started(region, day: int, amount: str = "20000"):
-    return f.ProjectFactory(
-        region=region, total_investment=D(amount), actual_start_date=datetime.date(YEAR, 8, day), stage="construction"
-    )
-
-
-@pytest.fixture
-def scheme(world):
-    admin = world.users[Role.CITY_ADMIN]
-    scheme = services.scheme_create(actor=admin, region=world.city, year=YEAR, name=f"{YEAR}年重大项目季度考核")
-    services.indicator_set(actor=admin, scheme=scheme, key="yi_new_starts", weight="100", method="efficacy")
-    for county, review in ((world.county_a, "90"), (world.county_b, "70")):
-        services.quarter_input_set(actor=admin, scheme=scheme, quarter=3, region=county, review_score=review)
-    return scheme
+from .conftest import YEAR, started
 
 
 def compute(world, scheme, **kwargs) -> Run:
