@@ -33,7 +33,7 @@ def bond_pace(*, user, plan, counties) -> dict:
 
 def reserve_investment(*, user, plan, counties) -> dict:
     groups = reserve_figures(user=user, year=plan.year).by_region
-    found = {int(group.key): Decimal(group.investment) for group in groups}
+    found = {int(group.key): Decimal(group.investment).quantize(Decimal("0.01")) for group in groups}
     return {c.pk: found.get(c.pk) for c in counties}
 
 

@@ -81,7 +81,17 @@ def _clean_tiers(tiers) -> list[dict]:
 
 
 @transaction.atomic
-def plan_create(
+def plan_create(*, actor, **fields) -> Plan:
+    """Create a plan and compute its shares (each explained), with the equal split beside."""
+    plan = plan_build(actor=actor, **fields)
+    change_record_write(actor=actor, action=ChangeAction.CREATE, instance=plan, before=None, after=snapshot(plan))
+    change_records_write_bulk(
+        actor=actor, entries=((ChangeAction.CREATE, row, None, snapshot(row), None) for row in plan.shares.all())
+    )
+    return plan
+
+
+def plan_build(
     *,
     actor,
     region: Region,
@@ -94,7 +104,8 @@ def plan_create(
     tiers=None,
     assessment_run_id: int | None = None,
 ) -> Plan:
-    """Create a plan and compute its shares (each explained), with the equal split beside."""
+    """Validate, compute and store a plan with its shares (no change record: plan_create's
+    core, and the demo seed's initial load)."""
     _check_admin(actor, region)
     if region.level != RegionLevel.CITY:
         raise ValidationError({"region": _("资金分配按市测算，请选择市级区划。")})
@@ -153,7 +164,7 @@ def plan_create(
     plan.full_clean()
     plan.save()
     equal = equal_split(ids, amount)
-    rows = Share.objects.bulk_create(
+    Share.objects.bulk_create(
         [
             Share(
                 plan=plan,
@@ -166,10 +177,6 @@ def plan_create(
             )
             for pk in ids
         ]
-    )
-    change_record_write(actor=actor, action=ChangeAction.CREATE, instance=plan, before=None, after=snapshot(plan))
-    change_records_write_bulk(
-        actor=actor, entries=((ChangeAction.CREATE, row, None, snapshot(row), None) for row in rows)
     )
     return plan
 

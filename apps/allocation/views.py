@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.assessment.selectors import run_queryset
-from apps.assessment.views import show_refusal
+from apps.assessment.views import attempt, show_refusal
 from apps.exports.views import file_response
 
 from . import selectors, services
@@ -98,16 +98,16 @@ def share_adjust(request, pk: int, share_id: int):
     share = selectors.share_get(user=request.user, pk=share_id)
     if share.plan_id != pk:
         raise Http404
-    try:
-        services.share_adjust(
+    attempt(
+        request,
+        lambda: services.share_adjust(
             actor=request.user,
             share=share,
             adjustment=request.POST.get("adjustment", ""),
             reason=request.POST.get("reason", ""),
-        )
-        messages.success(request, _("已调整。"))
-    except (ValidationError, PermissionDenied) as error:
-        show_refusal(request, error)
+        ),
+        _("已调整。"),
+    )
     return redirect("allocation:detail", pk=pk)
 
 
@@ -115,11 +115,7 @@ def share_adjust(request, pk: int, share_id: int):
 @require_POST
 def plan_approve(request, pk: int):
     plan = selectors.plan_get(user=request.user, pk=pk)
-    try:
-        services.plan_approve(actor=request.user, plan=plan)
-        messages.success(request, _("已审定，方案已冻结。"))
-    except (ValidationError, PermissionDenied) as error:
-        show_refusal(request, error)
+    attempt(request, lambda: services.plan_approve(actor=request.user, plan=plan), _("已审定，方案已冻结。"))
     return redirect("allocation:detail", pk=pk)
 
 

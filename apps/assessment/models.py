@@ -6,6 +6,8 @@ it gave (results with their traces). Publishing a run freezes it: later data cor
 touch it, and a re-run is a new version with a reason that supersedes it when published.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -55,8 +57,8 @@ class Scheme(models.Model):
     region = models.ForeignKey("regions.Region", verbose_name=_("考核区划"), on_delete=models.PROTECT)
     year = models.PositiveIntegerField(_("年度"))
     name = models.CharField(_("方案名称"), max_length=100)
-    month_share = models.DecimalField(_("每月得分权重"), max_digits=4, decimal_places=2, default="0.30")
-    review_share = models.DecimalField(_("季度现场评议权重"), max_digits=4, decimal_places=2, default="0.10")
+    month_share = models.DecimalField(_("每月得分权重"), max_digits=4, decimal_places=2, default=Decimal("0.30"))
+    review_share = models.DecimalField(_("季度现场评议权重"), max_digits=4, decimal_places=2, default=Decimal("0.10"))
     list_size = models.PositiveSmallIntegerField(_("红黑榜名次数"), default=3)
     flag_bottom = models.PositiveSmallIntegerField(_("后N位警示"), default=10)
     flag_months = models.PositiveSmallIntegerField(_("连续月数"), default=2)

@@ -220,6 +220,15 @@ def run_compute(*, actor, scheme: Scheme, quarter: int, reason: str = "", today:
         draft.delete()
     version = (runs.aggregate(n=Max("version"))["n"] or 0) + 1
 
+    run = build_run(actor=actor, scheme=scheme, quarter=quarter, counties=counties, version=version, reason=reason)
+    change_record_write(actor=actor, action=ChangeAction.CREATE, instance=run, before=None, after=_run_summary(run))
+    return run
+
+
+def build_run(*, actor, scheme: Scheme, quarter: int, counties: list, version: int, reason: str = "") -> Run:
+    """Read, score and store a quarter (no checks, no change record: run_compute's core, and
+    the demo seed's initial load)."""
+    specs = _specs(scheme)
     ids = [county.pk for county in counties]
     keys = [spec.key for spec in specs]
     months_values = []
@@ -299,7 +308,6 @@ def run_compute(*, actor, scheme: Scheme, quarter: int, reason: str = "", today:
             for pk in ids
         ]
     )
-    change_record_write(actor=actor, action=ChangeAction.CREATE, instance=run, before=None, after=_run_summary(run))
     return run
 
 
@@ -332,7 +340,11 @@ def run_publish(*, actor, run: Run) -> Run:
             actor=actor, action=ChangeAction.UPDATE, instance=older, before=before, after=_run_summary(older)
         )
     before = _run_summary(run)
-    run.status, run.published_by, run.published_at = RunStatus.PUBLISHED, actor, timezone.now()
-    run.save(update_fields=["status", "published_by", "published_at"])
+    mark_published(run, actor=actor)
     change_record_write(actor=actor, action=ChangeAction.UPDATE, instance=run, before=before, after=_run_summary(run))
     return run
+
+
+def mark_published(run: Run, *, actor) -> None:
+    run.status, run.published_by, run.published_at = RunStatus.PUBLISHED, actor, timezone.now()
+    run.save(update_fields=["status", "published_by", "published_at"])

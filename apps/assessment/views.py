@@ -26,6 +26,17 @@ def show_refusal(request, error) -> None:
         messages.error(request, str(error) or _("您没有权限执行此操作。"))
 
 
+def attempt(request, call, success: str):
+    """Run a service call for a page's POST: its success message, or its refusal as a message."""
+    try:
+        result = call()
+    except (ValidationError, PermissionDenied) as error:
+        show_refusal(request, error)
+        return None
+    messages.success(request, success)
+    return result
+
+
 def _can_change(user) -> bool:
     return selectors.scheme_queryset(user=user, action="change").exists()
 
@@ -181,11 +192,7 @@ def run_detail(request, pk: int):
 @require_POST
 def run_publish(request, pk: int):
     run = selectors.run_get(user=request.user, pk=pk)
-    try:
-        services.run_publish(actor=request.user, run=run)
-        messages.success(request, _("已发布，结果已冻结。"))
-    except (ValidationError, PermissionDenied) as error:
-        show_refusal(request, error)
+    attempt(request, lambda: services.run_publish(actor=request.user, run=run), _("已发布，结果已冻结。"))
     return redirect("assessment:run", pk=pk)
 
 
