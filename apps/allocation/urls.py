@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.plan_create, name="create"),
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/shares/<int:share_id>/adjust/", views.share_adjust, name="adjust"),
+    path("<int:pk>/adjust/", views.share_adjust, name="adjust_any"),
     path("<int:pk>/approve/", views.plan_approve, name="approve"),
     path("<int:pk>/export/", views.plan_export, name="export"),
 ]

@@ -94,7 +94,10 @@ def plan_detail(request, pk: int):
 
 @login_required
 @require_POST
-def share_adjust(request, pk: int, share_id: int):
+def share_adjust(request, pk: int, share_id: int | None = None):
+    """One county's adjustment (the county from the URL, or from the form's `share`)."""
+    if share_id is None:
+        share_id = int(request.POST["share"]) if request.POST.get("share", "").isdigit() else 0
     share = selectors.share_get(user=request.user, pk=share_id)
     if share.plan_id != pk:
         raise Http404

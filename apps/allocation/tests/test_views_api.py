@@ -102,7 +102,17 @@ def test_pages(client, world, run):
         follow=True,
     )
     page = response.content.decode()
-    assert "480.00" in page and "320.00" in page and "400.00" in page  # tiers 1.5 : 1 beside the equal split
+    # Tiers 1.5 : 1 beside the equal split (400 each).
+    assert "<strong>480</strong>" in page and "<strong>320</strong>" in page and page.count(">400<") == 2
+    plan = Plan.objects.get(title="债券额度")
+    first, second = plan.shares.order_by("region__code")
+    response = client.post(
+        f"/allocation/{plan.pk}/adjust/", {"share": first.pk, "adjustment": "-20", "reason": "结余"}, follow=True
+    )
+    assert "已调整" in response.content.decode()
+    response = client.post(f"/allocation/{plan.pk}/adjust/", {"share": second.pk, "adjustment": "20"}, follow=True)
+    assert "调整须写明原因" in response.content.decode()
+    assert client.post(f"/allocation/{plan.pk}/adjust/", {"share": "x"}).status_code == 404
     response = client.post(
         "/allocation/new/", {"title": "x", "year": "y", "amount": "1", "method": "factors"}, follow=True
     )
