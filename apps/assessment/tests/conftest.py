@@ -10,6 +10,9 @@ from apps.accounts.models import Role
 from apps.assessment import services
 from tests import factories as f
 
+# Re-exported so that this package's browser test gets the `page` fixture of tests/e2e.
+from tests.e2e.conftest import page, pytest_collection_modifyitems  # noqa: F401
+
 YEAR = datetime.date.today().year - 1  # its third quarter has ended whatever today is
 
 
