@@ -17,14 +17,20 @@ from .services import build_run, mark_published
 
 MAX_PROJECTS = 5000
 INDICATORS = (
-    ("fai_growth", "20", "efficacy", {}),
+    ("fai_growth", "15", "efficacy", {}),
     ("fai_vs_target", "10", "points_per_unit", {"base": 8, "reference": 0, "unit": 1, "points": "0.5", "cap": 2}),
-    ("start_rate", "15", "proportion", {"target": 100}),
-    ("plan_completion_rate", "20", "steps_vs_average", {"base": 16, "step": 10, "divisors": [20, 40, 60]}),
+    ("start_rate", "10", "proportion", {"target": 100}),
+    ("plan_completion_rate", "15", "steps_vs_average", {"base": 12, "step": 10, "divisors": [20, 40, 60]}),
     ("yi_new_starts", "10", "rank_bands", {"bands": [[1, 3, 10], [4, 6, 7], [7, 10, 4]]}),
     ("provincial_projects", "5", "proportion", {}),
-    ("statistics_pending", "10", "deduction", {"per_item": 1, "cap": 10}),
+    ("statistics_pending", "5", "deduction", {"per_item": "0.5", "cap": 5}),
     ("red_lights", "10", "deduction", {"per_item": "0.5", "cap": 10}),
+    # A county with nothing due (no problem, approval, bond batch or signed lead) is left out of
+    # that indicator rather than scored 0 for work it never had.
+    ("problems_on_time", "5", "proportion", {"target": 100, "missing": "exclude"}),
+    ("approvals_on_time", "5", "proportion", {"target": 100, "missing": "exclude"}),
+    ("bond_pace", "5", "proportion", {"target": 100, "missing": "exclude"}),
+    ("investment_arrival", "5", "efficacy", {"missing": "exclude"}),
 )
 
 
