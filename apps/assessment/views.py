@@ -204,4 +204,11 @@ def result_detail(request, pk: int, region_id: int):
         {"month": month, **data, "rank": rank}
         for month, data, rank in zip(run.months, result.trace.get("months", []), result.month_ranks, strict=False)
     ]
-    return render(request, "assessment/result.html", {"run": run, "result": result, "months": months})
+    # What each raw value counts (口径), for the indicators of this trace, in the scheme's order.
+    keys = dict.fromkeys(row["key"] for month in months for row in month.get("rows", []))
+    definitions = [DEFINITIONS[key] for key in keys if key in DEFINITIONS]
+    return render(
+        request,
+        "assessment/result.html",
+        {"run": run, "result": result, "months": months, "definitions": definitions},
+    )

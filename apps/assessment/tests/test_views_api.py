@@ -29,6 +29,9 @@ def test_pages_for_the_city(client, world, scheme, published):
     assert client.get(f"/assessment/schemes/{scheme.pk}/").status_code == 200
     trace = client.get(f"/assessment/periods/{published.pk}/counties/{world.county_b.pk}/").content.decode()
     assert "60%×100.00 + 40%×100.00×(0 − 最低0)÷(最高1 − 最低0) = 60.00分" in trace
+    # The trace says what the raw value counts (the scheme's only indicator), and nothing else's.
+    assert "指标口径" in trace and "总投资1亿元及以上、当年1月1日至期末实际开工的项目个数。" in trace
+    assert "问题按期解决率" not in trace
 
 
 def test_a_county_sees_its_own_trace_only(client, world, published):
