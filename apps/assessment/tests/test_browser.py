@@ -38,6 +38,9 @@ def test_ranking_trace_and_allocation(live_server, world, scheme, page, width):
     page.locator("#ranking a").last.click()
     expect(page.locator("#quarter-trace")).to_contain_text("现场评议70.00×10%")
     expect(page.locator("main")).to_contain_text("÷(最高1 − 最低0) = 60.00分")
+    expect(page.locator("main")).to_contain_text("总投资1亿元及以上、当年1月1日至期末实际开工的项目个数")
+    if shots:
+        page.screenshot(path=os.path.join(shots, f"assessment-trace-{width}.png"), full_page=True)
 
     page.goto(f"{live_server.url}/allocation/")
     page.fill("input[name=title]", "奖补资金")
