@@ -197,42 +197,32 @@ def _rates(rows, counties: list[Region], region_key: str) -> dict[int, Decimal |
     return {county.pk: found.get(county.pk) for county in counties}
 
 
-def problems_on_time(*, user, counties: list[Region], year: int, month: int) -> dict[int, Decimal | None]:
+def _on_time_rates(queryset, *, counties: list[Region], year: int, month: int, due: str, done: Q) -> dict:
+    """Of the rows of the counties' projects whose `due` date falls from 1 January to the month
+    end, the share that `done` (finished by that date): one grouped query."""
     rows = (
-        problem_queryset(user=user)
-        .filter(
+        queryset.filter(
             project__region__in=counties,
-            deadline__gte=datetime.date(year, 1, 1),
-            deadline__lte=period_end(year, month),
+            **{f"{due}__gte": datetime.date(year, 1, 1), f"{due}__lte": period_end(year, month)},
         )
         .values("project__region_id")
-        .annotate(
-            whole=Count("pk"),
-            part=Count("pk", filter=Q(status__in=PROBLEM_DONE, resolved_on__lte=F("deadline"))),
-        )
+        .annotate(whole=Count("pk"), part=Count("pk", filter=done))
         .order_by()
     )
     return _rates(rows, counties, "project__region_id")
+
+
+def problems_on_time(*, user, counties: list[Region], year: int, month: int) -> dict[int, Decimal | None]:
+    done = Q(status__in=PROBLEM_DONE, resolved_on__lte=F("deadline"))
+    return _on_time_rates(
+        problem_queryset(user=user), counties=counties, year=year, month=month, due="deadline", done=done
+    )
 
 
 def approvals_on_time(*, user, counties: list[Region], year: int, month: int) -> dict[int, Decimal | None]:
-    rows = (
-        item_queryset(user=user)
-        .filter(
-            project__region__in=counties,
-            commitment_applies=True,
-            due_date__gte=datetime.date(year, 1, 1),
-            due_date__lte=period_end(year, month),
-        )
-        .exclude(status=ItemStatus.WITHDRAWN)
-        .values("project__region_id")
-        .annotate(
-            whole=Count("pk"),
-            part=Count("pk", filter=Q(status__in=APPROVAL_DECIDED, decided_on__lte=F("due_date"))),
-        )
-        .order_by()
-    )
-    return _rates(rows, counties, "project__region_id")
+    items = item_queryset(user=user).filter(commitment_applies=True).exclude(status=ItemStatus.WITHDRAWN)
+    done = Q(status__in=APPROVAL_DECIDED, decided_on__lte=F("due_date"))
+    return _on_time_rates(items, counties=counties, year=year, month=month, due="due_date", done=done)
 
 
 def bond_pace(*, user, counties: list[Region], year: int, month: int) -> dict[int, Decimal | None]:
