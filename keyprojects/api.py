@@ -12,7 +12,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from apps.allocation.api import router as allocations_router
 from apps.approvals.api import router as approvals_router
+from apps.assessment.api import router as assessments_router
 from apps.attraction.api import router as attraction_router
 from apps.bonds.api import router as bonds_router
 from apps.bulletins.api import router as bulletins_router
@@ -150,6 +152,8 @@ api.add_router("/approvals", approvals_router)
 api.add_router("/workdays", workdays_router)
 api.add_router("/lights", lights_router)
 api.add_router("/light-rules", rules_router)
+api.add_router("/assessments", assessments_router)
+api.add_router("/allocations", allocations_router)
 api.add_router("/funding", funding_router)
 api.add_router("/bonds", bonds_router)
 api.add_router("/investment-leads", attraction_router)

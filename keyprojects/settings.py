@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "apps.ops",
     "apps.lights",
     "apps.assessment",
+    "apps.allocation",
     "apps.documents",
     "apps.funding",
     "apps.bonds",

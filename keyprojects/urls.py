@@ -29,6 +29,8 @@ urlpatterns = [
     path("workdays/", include("apps.workdays.urls")),
     path("approvals/", include("apps.approvals.urls")),
     path("lights/", include("apps.lights.urls")),
+    path("assessment/", include("apps.assessment.urls")),
+    path("allocation/", include("apps.allocation.urls")),
     path("funding/", include("apps.funding.urls")),
     path("bonds/", include("apps.bonds.urls")),
     path("attraction/", include("apps.attraction.urls")),

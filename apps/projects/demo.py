@@ -241,6 +241,13 @@ def generate_demo(
         from apps.bulletins.demo import generate_bulletins_if_small
 
         generate_bulletins_if_small(projects=projects, today=today, password=DEMO_PASSWORD)
+        from apps.assessment.demo import generate_assessment_if_small
+
+        run = generate_assessment_if_small(projects=projects, seed=seed, today=today)
+        if run is not None:
+            from apps.allocation.demo import generate_allocation
+
+            generate_allocation(run=run)
         return summary
 
 

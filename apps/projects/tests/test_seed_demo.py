@@ -54,12 +54,17 @@ def digest() -> str:
 
 
 def wipe():
+    from apps.allocation.models import Plan
+    from apps.assessment.models import Run, Scheme
     from apps.attraction.models import InvestmentLead
     from apps.funding.demo import wipe_demo
     from apps.lights.demo import wipe_demo as wipe_lights
     from apps.problems.models import LetterCounter, Meeting, Problem
     from apps.reserve.models import ReserveProject
 
+    Plan.objects.all().delete()
+    Run.objects.all().delete()
+    Scheme.objects.all().delete()
     wipe_lights()
     from apps.briefs.demo import wipe_demo as wipe_visits
 

@@ -1,0 +1,78 @@
+"""Demo assessment for the demo city (called by apps.projects.demo.generate_demo inside its
+transaction, demo-sized sets only): the year's scheme with the issue's indicators and a mix of
+the published scoring methods, the on-site review scores of Q2 and Q3, both quarters computed
+from the demo's figures and lights and published (so Q3 shows ranks with their movement).
+Like the rest of the seed it is an initial load and writes no change records: the objects
+directly, the quarters by the services' core (build_run, mark_published)."""
+
+import datetime
+import random
+
+from apps.accounts.models import Role, User
+from apps.regions.models import RegionLevel
+
+from .indicators import counties_of
+from .models import QuarterInput, Scheme, SchemeIndicator
+from .services import build_run, mark_published
+
+MAX_PROJECTS = 5000
+INDICATORS = (
+    ("fai_growth", "15", "efficacy", {}),
+    ("fai_vs_target", "10", "points_per_unit", {"base": 8, "reference": 0, "unit": 1, "points": "0.5", "cap": 2}),
+    ("start_rate", "10", "proportion", {"target": 100}),
+    ("plan_completion_rate", "15", "steps_vs_average", {"base": 12, "step": 10, "divisors": [20, 40, 60]}),
+    ("yi_new_starts", "10", "rank_bands", {"bands": [[1, 3, 10], [4, 6, 7], [7, 10, 4]]}),
+    ("provincial_projects", "5", "proportion", {}),
+    ("statistics_pending", "5", "deduction", {"per_item": "0.5", "cap": 5}),
+    ("red_lights", "10", "deduction", {"per_item": "0.5", "cap": 10}),
+    # A county with nothing due (no problem, approval, bond batch or signed lead) is left out of
+    # that indicator rather than scored 0 for work it never had.
+    ("problems_on_time", "5", "proportion", {"target": 100, "missing": "exclude"}),
+    ("approvals_on_time", "5", "proportion", {"target": 100, "missing": "exclude"}),
+    ("bond_pace", "5", "proportion", {"target": 100, "missing": "exclude"}),
+    ("investment_arrival", "5", "efficacy", {"missing": "exclude"}),
+)
+
+
+def demo_year(today: datetime.date) -> int:
+    """The latest year whose third quarter has ended."""
+    return today.year if today.month >= 10 else today.year - 1
+
+
+def generate_assessment_if_small(*, projects: int, seed: int, today: datetime.date):
+    if projects > MAX_PROJECTS:
+        return None
+    admin = User.objects.filter(username="admin", role=Role.CITY_ADMIN, region__level=RegionLevel.CITY).first()
+    if admin is None:
+        return None
+    return generate_assessment(admin=admin, seed=seed, today=today)
+
+
+def generate_assessment(*, admin, seed: int, today: datetime.date):
+    """The scheme, Q2 and Q3 published; returns the Q3 run."""
+    year = demo_year(today)
+    city = admin.region
+    scheme = Scheme.objects.create(
+        region=city,
+        year=year,
+        name=f"{year}年重大项目建设季度考核方案",
+        list_size=3,
+        flag_bottom=3,
+        flag_months=2,
+        source="参照：禹州2018（月度30%×3 + 现场评议10%）、三明2020功效系数法、对标平均分档赋分",
+    )
+    SchemeIndicator.objects.bulk_create(
+        SchemeIndicator(scheme=scheme, key=key, weight=weight, method=method, params=params, position=position)
+        for position, (key, weight, method, params) in enumerate(INDICATORS, start=1)
+    )
+    rng = random.Random(seed + 15)
+    counties = counties_of(city)
+    run = None
+    for quarter in (2, 3):
+        QuarterInput.objects.bulk_create(
+            QuarterInput(scheme=scheme, quarter=quarter, region=county, review_score=rng.randint(78, 96))
+            for county in counties
+        )
+        run = build_run(actor=admin, scheme=scheme, quarter=quarter, counties=counties, version=1)
+        mark_published(run, actor=admin)
+    return run

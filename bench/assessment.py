@@ -1,0 +1,78 @@
+"""Time a quarter's county assessment (apps/assessment) on a seeded database; bench/README.md.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kp15 .venv/bin/python bench/assessment.py --runs 5
+
+On the demo city's scheme (seed_demo writes it): enters the on-site review of the first
+quarter for every county, then computes the quarter once to warm up and `--runs` times (a
+draft is replaced each time), with the queries each issued: three months of raw values per
+county (the dashboard's indicators_compute per county and month, two grouped queries per
+month for 亿元 new starts and red lights), scores, ranks, traces and the stored run. As a
+baseline measured in the same run: ONE indicators_compute of the whole city for the quarter's
+last month (the dashboard's call), and the ratio. Everything runs in a transaction that is
+rolled back: the database is left as it was.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keyprojects.settings")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--quarter", type=int, default=1)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+    from lights import timed
+
+    from apps.accounts.models import Role, User
+    from apps.assessment import services
+    from apps.assessment.indicators import counties_of
+    from apps.assessment.models import Scheme
+    from apps.projects.models import Project
+    from apps.statistics.indicators import indicators_compute
+
+    admin = User.objects.filter(role=Role.CITY_ADMIN, is_active=True, region__level="city").order_by("pk").first()
+    scheme = Scheme.objects.filter(region=admin.region).order_by("-year").first()
+    if scheme is None:
+        sys.exit("No assessment scheme: run `manage.py seed_demo` first.")
+    counties = counties_of(scheme.region)
+    month = 3 * args.quarter
+    print(
+        f"{connection.vendor}; {Project.objects.count():,} projects; {len(counties)} counties; "
+        f"scheme {scheme.year} with {scheme.indicators.count()} indicators; Q{args.quarter}"
+    )
+    with transaction.atomic():
+        for county in counties:
+            services.quarter_input_set(actor=admin, scheme=scheme, quarter=args.quarter, region=county, review_score=85)
+        compute = lambda: services.run_compute(actor=admin, scheme=scheme, quarter=args.quarter)  # noqa: E731
+        baseline = lambda: indicators_compute(user=admin, region=scheme.region, year=scheme.year, month=month)  # noqa: E731
+        compute()
+        baseline()
+        quarters, bases = [], []
+        for _ in range(args.runs):
+            quarters.append(timed(compute)[:2])
+            bases.append(timed(baseline)[:2])
+        transaction.set_rollback(True)
+    q50 = statistics.median(seconds for seconds, _ in quarters)
+    b50 = statistics.median(seconds for seconds, _ in bases)
+    print(
+        f"quarter assessment: p50 {q50 * 1000:.0f} ms, max {max(s for s, _ in quarters) * 1000:.0f} ms, {quarters[0][1]} queries"
+    )
+    print(f"baseline (one indicators_compute of the city): p50 {b50 * 1000:.0f} ms, {bases[0][1]} queries")
+    print(f"ratio: {q50 / b50:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
