@@ -325,7 +325,8 @@ def verify_queue(request):
     size = _int_or_none(request.GET.get("size"))
     size = size if size in QUEUE_PAGE_SIZES else 100
     page = Paginator(queryset, size).get_page(request.GET.get("page"))
-    rows = [(report, anomalies.report_flags(report)) for report in page.object_list]
+    imports = selectors.imported_by(user=request.user, reports=page.object_list)
+    rows = [(report, anomalies.report_flags(report), imports.get(report.pk)) for report in page.object_list]
     context = {
         "filterset": filterset,
         "page": page,
