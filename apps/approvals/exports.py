@@ -39,3 +39,4 @@ def _row(item):
 
 WORKLIST = ListLayout("审批待办事项清单", _columns, _row)
 OVERDUE = ListLayout("审批超期事项清单", _columns, _row)
+ITEMS = ListLayout("审批事项清单", _columns, _row)

@@ -64,6 +64,25 @@ def _filtered(request, items):
 
 
 @login_required
+def items(request):
+    """审批事项: every item in the user's scope through the list's filters; 审批统计's counts
+    open it filtered to the items they count."""
+    user = request.user
+    _tick(user)
+    filterset, queryset = _filtered(request, selectors.item_list(user=user).order_by("-late", "due_date", "pk"))
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows, calendar_error = selectors.with_elapsed(page.object_list)
+    context = {"page": page, "items": rows, "filterset": filterset, "calendar_error": calendar_error}
+    return render(request, "approvals/items.html", context)
+
+
+@login_required
+def items_export(request, fmt: str):
+    _, rows = _filtered(request, selectors.item_list(user=request.user).order_by("-late", "due_date", "pk"))
+    return list_export_response(request, fmt, queryset=rows, layout=exports.ITEMS)
+
+
+@login_required
 def worklist_export(request, fmt: str):
     _, items = _filtered(request, selectors.worklist(user=request.user))
     return list_export_response(request, fmt, queryset=items, layout=exports.WORKLIST)

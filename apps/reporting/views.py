@@ -425,10 +425,21 @@ def unreported(request):
     else:
         shown = None
     summary = page = None
+    narrowed = ""
     if shown is not None:
         summary = selectors.unreported(user=user, year=shown[0], month=shown[1])
-        page = Paginator(summary.projects, PAGE_SIZE).get_page(request.GET.get("page"))
+        # A count clicked in 按县区 / 按建设单位: the projects behind it (the counts stay whole).
+        region_id, owner_unit_id = _int_or_none(request.GET.get("region")), _int_or_none(request.GET.get("owner_unit"))
+        projects = summary.projects
+        if region_id:
+            projects = projects.filter(region_id=region_id)
+            narrowed = next((row["name"] for row in summary.by_region if row["region_id"] == region_id), "")
+        if owner_unit_id:
+            projects = projects.filter(owner_unit_id=owner_unit_id)
+            narrowed = next((row["name"] for row in summary.by_owner_unit if row["owner_unit_id"] == owner_unit_id), "")
+        page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
+        "narrowed": narrowed,
         "period": period,
         "summary": summary,
         "page": page,
