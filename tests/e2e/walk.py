@@ -113,9 +113,18 @@ def _same_site(base_url: str, href: str) -> str | None:
     return absolute
 
 
-def walk(page, base_url: str, paths, *, check_links=True, english=False, screenshot=None, checked=None):
+def _overflow(page, path: str, result: WalkResult, note: str = ""):
+    overflow, culprits = page.evaluate(OVERFLOW_JS)
+    if overflow > 1:
+        result.overflow.append(Finding(path, f"{note}{overflow}px wider than the window: {', '.join(culprits)}"))
+
+
+def walk(page, base_url: str, paths, *, check_links=True, english=False, screenshot=None, checked=None, narrow=None):
     """Open every path; return a WalkResult. `checked` (url → status) is shared between
-    calls so a link is requested once per user; `screenshot(path, page)` is called per page."""
+    calls so a link is requested once per user; `screenshot(path, page)` is called per page.
+    `narrow` (a width): each page is also checked for overflow at that width, by resizing the
+    window of the loaded page (the layout is CSS: media queries apply on resize), instead of
+    loading it again."""
     result = WalkResult()
     checked = {} if checked is None else checked
     samples = checked.setdefault("__samples__", {})
@@ -129,9 +138,12 @@ def walk(page, base_url: str, paths, *, check_links=True, english=False, screens
         if status >= 400:
             result.errors.append(Finding(path, f"HTTP {status}"))
             continue
-        overflow, culprits = page.evaluate(OVERFLOW_JS)
-        if overflow > 1:
-            result.overflow.append(Finding(path, f"{overflow}px wider than the window: {', '.join(culprits)}"))
+        _overflow(page, path, result)
+        if narrow:
+            wide = page.viewport_size
+            page.set_viewport_size({"width": narrow, "height": wide["height"]})
+            _overflow(page, path, result, f"at {narrow}px: ")
+            page.set_viewport_size(wide)
         if english and not ENGLISH_PENDING.match(path):
             for text in page.evaluate(UNTRANSLATED_JS):
                 result.untranslated.append(Finding(path, text))
@@ -182,6 +194,6 @@ def main_paths(user) -> list[str]:
         paths.append(f"/problems/{problem.pk}/")
     item = ApprovalItem.objects.restrict(user).order_by("pk").first()
     if item is not None:
-        paths.append(f"/approvals/items/{item.pk}/")
+        paths += [f"/approvals/items/{item.pk}/", "/approvals/items/"]
     paths.append("/dashboard/projects/?indicator=completed_ytd")
     return list(dict.fromkeys(paths))
