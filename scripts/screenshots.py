@@ -1,6 +1,7 @@
 """Screenshots of the main pages for every demo role, at 1440 and 390 px, Chinese and English.
 
     make screenshots            # or: .venv/bin/python scripts/screenshots.py [--out screenshots] [--port 8149]
+                                #     [--users admin,owner] [--widths 1440,390] [--paths /problems/,/imports/]
 
 Serves the demo database (var/db.sqlite3 or DATABASE_URL, loaded by `make run` / seed_demo)
 on a loopback port, logs in as each demo user, walks its menu and one of each detail page,
@@ -56,6 +57,7 @@ def main() -> int:
     parser.add_argument("--users", default=",".join(DEMO_USERS))
     parser.add_argument("--widths", default="1440,390")
     parser.add_argument("--languages", default="zh-hans,en")
+    parser.add_argument("--paths", default="", help="only these pages (comma-separated), e.g. /problems/,/imports/")
     args = parser.parse_args()
 
     import django
@@ -80,7 +82,7 @@ def main() -> int:
                 if user is None:
                     print(f"跳过 {username}：演示库中没有该用户（先运行 make run 或 seed_demo）")
                     continue
-                paths = main_paths(user)
+                paths = [path for path in args.paths.split(",") if path] or main_paths(user)
                 checked = {}
                 for width in (int(value) for value in args.widths.split(",")):
                     for language in args.languages.split(","):

@@ -229,6 +229,7 @@ class Group:
     total_days: int = 0
     longest: int | None = None
     longest_item: dict | None = None
+    filter: str = ""  # the item list's query for this group ("department=3"), for the count links
 
     @property
     def average(self):
@@ -297,12 +298,18 @@ def figures(*, user, today: datetime.date | None = None) -> Figures:
     item_types: dict = {}
     stuck = []
     for row in rows:
+        department_id = row["department_id"]
         department = departments.setdefault(
-            row["department_id"],
-            Group(row["department_id"], row["department__short_name"] or row["department__name"] or "—"),
+            department_id,
+            Group(
+                department_id,
+                row["department__short_name"] or row["department__name"] or "—",
+                filter=f"department={department_id}" if department_id else "no_department=true",
+            ),
         )
         item_type = item_types.setdefault(
-            row["item_type_id"], Group(row["item_type__sequence"], row["item_type__name"])
+            row["item_type_id"],
+            Group(row["item_type__sequence"], row["item_type__name"], filter=f"item_type={row['item_type_id']}"),
         )
         status = row["status"]
         is_open = status in OPEN_STATUSES

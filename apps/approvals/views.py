@@ -17,10 +17,11 @@ from django.views.decorators.http import require_POST
 
 from apps.audit.selectors import change_views
 from apps.core.exceptions import ConcurrentEditError
+from apps.exports.lists import list_export_response
 from apps.projects import selectors as project_selectors
 from apps.projects.forms import apply_service_errors
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import (
     AcceptForm,
     AddItemForm,
@@ -55,13 +56,51 @@ def _int_or_none(value) -> int | None:
 # --- lists -----------------------------------------------------------------------------------
 
 
+def _filtered(request, items):
+    """The list's FilterSet over `items` (already the user's scope) and its rows; bad filters
+    give no rows."""
+    filterset = selectors.ApprovalItemFilterSet(request.GET, queryset=items, request=request)
+    return filterset, (filterset.qs if filterset.is_valid() else filterset.queryset.none())
+
+
+@login_required
+def items(request):
+    """审批事项: every item in the user's scope through the list's filters; 审批统计's counts
+    open it filtered to the items they count."""
+    user = request.user
+    _tick(user)
+    filterset, queryset = _filtered(request, selectors.item_list(user=user).order_by("-late", "due_date", "pk"))
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows, calendar_error = selectors.with_elapsed(page.object_list)
+    context = {"page": page, "items": rows, "filterset": filterset, "calendar_error": calendar_error}
+    return render(request, "approvals/items.html", context)
+
+
+@login_required
+def items_export(request, fmt: str):
+    _, rows = _filtered(request, selectors.item_list(user=request.user).order_by("-late", "due_date", "pk"))
+    return list_export_response(request, fmt, queryset=rows, layout=exports.ITEMS)
+
+
+@login_required
+def worklist_export(request, fmt: str):
+    _, items = _filtered(request, selectors.worklist(user=request.user))
+    return list_export_response(request, fmt, queryset=items, layout=exports.WORKLIST)
+
+
+@login_required
+def overdue_export(request, fmt: str):
+    _, items = _filtered(request, selectors.overdue_list(user=request.user))
+    items = items.order_by("due_date", "pk")
+    return list_export_response(request, fmt, queryset=items, layout=exports.OVERDUE)
+
+
 @login_required
 def worklist(request):
     """我的待办: a department's pending items, overdue first; others filter by department."""
     user = request.user
     _tick(user)
-    filterset = selectors.ApprovalItemFilterSet(request.GET, queryset=selectors.worklist(user=user), request=request)
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    filterset, queryset = _filtered(request, selectors.worklist(user=user))
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     items, calendar_error = selectors.with_elapsed(page.object_list)
     context = {
@@ -80,10 +119,7 @@ def overdue(request):
     """超期事项: every overdue item in the user's scope, the oldest due date first."""
     user = request.user
     _tick(user)
-    filterset = selectors.ApprovalItemFilterSet(
-        request.GET, queryset=selectors.overdue_list(user=user), request=request
-    )
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    filterset, queryset = _filtered(request, selectors.overdue_list(user=user))
     page = Paginator(queryset.order_by("due_date", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     items, calendar_error = selectors.with_elapsed(page.object_list)
     context = {"page": page, "items": items, "filterset": filterset, "calendar_error": calendar_error}

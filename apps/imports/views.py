@@ -13,8 +13,10 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from apps.core.middleware import client_ip
+from apps.exports.lists import list_export_response
 
 from . import runner, selectors, services
+from .exports import BATCHES
 from .forms import ImportForm
 from .models import BatchStatus
 from .uploads import upload_refusal
@@ -54,6 +56,11 @@ def batch_list(request):
             return redirect("imports:detail", batch.pk)
     page = Paginator(selectors.import_batch_list(user=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "imports/list.html", {"form": form, "page": page})
+
+
+@login_required
+def batch_export(request, fmt: str):
+    return list_export_response(request, fmt, queryset=selectors.import_batch_list(user=request.user), layout=BATCHES)
 
 
 @login_required

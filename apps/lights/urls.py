@@ -5,6 +5,7 @@ from . import views
 app_name = "lights"
 urlpatterns = [
     path("", views.light_list, name="list"),
+    path("export.<str:fmt>", views.light_export, name="export"),
     path("rules/", views.rule_list, name="rules"),
     path("rules/new/", views.rule_create, name="rule_create"),
     path("rules/<int:pk>/", views.rule_detail, name="rule"),

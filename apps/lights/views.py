@@ -10,9 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.exports.lists import list_export_response
 from apps.projects.forms import apply_service_errors
 
 from . import selectors, services
+from .exports import LIGHTS
 from .forms import NewRuleForm, PeriodForm, RuleForm
 from .measures import MEASURES, SUBJECTS
 from .models import Colour
@@ -37,6 +39,13 @@ def light_list(request):
         "scope_region": request.user.region,
     }
     return render(request, "lights/list.html", context)
+
+
+@login_required
+def light_export(request, fmt: str):
+    filterset = selectors.light_filterset(user=request.user, params=request.GET, request=request)
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    return list_export_response(request, fmt, queryset=queryset, layout=LIGHTS)
 
 
 @login_required

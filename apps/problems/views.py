@@ -17,10 +17,11 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
 from apps.dashboard import selectors as dashboard_selectors
+from apps.exports.lists import list_export_response
 from apps.projects import selectors as project_selectors
 from apps.projects.forms import apply_service_errors
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import (
     ActionForm,
     DecisionForm,
@@ -60,6 +61,14 @@ def problem_list(request):
         "today": timezone.localdate(),
     }
     return render(request, "problems/list.html", context)
+
+
+@login_required
+def problem_export(request, fmt: str):
+    """问题清单 as .xlsx/.csv: the list's filters over the user's problems, every page."""
+    filterset = selectors.problem_filterset(user=request.user, params=request.GET, request=request)
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    return list_export_response(request, fmt, queryset=queryset, layout=exports.PROBLEMS)
 
 
 @login_required
@@ -212,6 +221,14 @@ def leader_page(request):
 
 
 @login_required
+def leader_export(request, fmt: str):
+    if request.user.role != Role.CITY_LEADER or not request.user.person_id:
+        raise PermissionDenied(_("只有市级包抓领导有此页面。"))
+    queryset = selectors.leader_problems(user=request.user)
+    return list_export_response(request, fmt, queryset=queryset, layout=exports.LEADER_PROBLEMS)
+
+
+@login_required
 def department_queue(request):
     queue = selectors.department_queue(user=request.user)
     context = {
@@ -300,6 +317,13 @@ def letter_list(request):
 
 
 @login_required
+def letter_export(request, fmt: str):
+    filterset = selectors.letter_filterset(user=request.user, params=request.GET, request=request)
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    return list_export_response(request, fmt, queryset=queryset, layout=exports.LETTERS)
+
+
+@login_required
 def letter_detail(request, pk: int):
     letter = selectors.letter_get(user=request.user, pk=pk)
     can_respond = selectors.letter_queryset(user=request.user, action="respond").filter(pk=pk).exists()
@@ -345,6 +369,12 @@ def meeting_list(request):
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     can_create = request.user.role in services.MEETING_ORGANISERS and request.user.region_id is not None
     return render(request, "problems/meetings.html", {"page": page, "can_create": can_create})
+
+
+@login_required
+def meeting_export(request, fmt: str):
+    queryset = exports.meetings_for_export(selectors.meeting_queryset(user=request.user))
+    return list_export_response(request, fmt, queryset=queryset, layout=exports.MEETINGS)
 
 
 def _ids(values) -> list[int]:
@@ -490,6 +520,14 @@ def action_list(request):
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "problems/actions.html", {"filterset": filterset, "page": page})
+
+
+@login_required
+def action_export(request, fmt: str):
+    """督办事项 (a meeting's decisions with ?meeting=) as .xlsx/.csv, the list's filters."""
+    filterset = selectors.supervised_action_filterset(user=request.user, params=request.GET, request=request)
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    return list_export_response(request, fmt, queryset=queryset, layout=exports.ACTIONS)
 
 
 @login_required

@@ -258,6 +258,53 @@ def review_queue_filterset(*, user, params, request=None):
     return ReviewQueueFilterSet(params, queryset=queryset, request=request)
 
 
+@dataclass(frozen=True)
+class ImportedBy:
+    """The import batch that last wrote a report: who imported it, and whether the viewer may
+    open the batch (a link is shown only then)."""
+
+    batch_id: int
+    user_name: str
+    committed_at: datetime.datetime | None
+    viewable: bool
+
+
+def imported_by(*, user, reports) -> dict[int, ImportedBy]:
+    """For the reports of a queue page: the committed import batch behind each report's latest
+    change, if an import made it. Three queries whatever the page size."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.audit.models import ChangeRecord
+    from apps.imports.models import BatchStatus, ImportBatch
+
+    ids = [report.pk for report in reports]
+    if not ids:
+        return {}
+    latest = {}
+    records = (
+        ChangeRecord.objects.filter(content_type=ContentType.objects.get_for_model(MonthlyReport), object_id__in=ids)
+        .order_by("object_id", "-time", "-id")
+        .values_list("object_id", "request_id")
+    )
+    for object_id, request_id in records:
+        latest.setdefault(object_id, request_id)
+    batches = list(
+        ImportBatch.objects.filter(request_id__in=set(latest.values()), status=BatchStatus.COMMITTED)
+        .select_related("user")
+        .defer("content", "preview", "reading", "warnings")
+    )
+    viewable = set(
+        ImportBatch.objects.restrict(user, "view")
+        .filter(pk__in=[batch.pk for batch in batches])
+        .values_list("pk", flat=True)
+    )
+    by_request = {
+        batch.request_id: ImportedBy(batch.pk, batch.user.display_name, batch.committed_at, batch.pk in viewable)
+        for batch in batches
+    }
+    return {report_id: by_request[request_id] for report_id, request_id in latest.items() if request_id in by_request}
+
+
 # --- revisions -----------------------------------------------------------------
 
 

@@ -325,7 +325,8 @@ def verify_queue(request):
     size = _int_or_none(request.GET.get("size"))
     size = size if size in QUEUE_PAGE_SIZES else 100
     page = Paginator(queryset, size).get_page(request.GET.get("page"))
-    rows = [(report, anomalies.report_flags(report)) for report in page.object_list]
+    imports = selectors.imported_by(user=request.user, reports=page.object_list)
+    rows = [(report, anomalies.report_flags(report), imports.get(report.pk)) for report in page.object_list]
     context = {
         "filterset": filterset,
         "page": page,
@@ -358,45 +359,37 @@ def _queue_columns():
     ]
 
 
+def _queue_row(report):
+    from django.utils import timezone
+
+    return {
+        "region": report.project.region.name,
+        "name": report.project.name,
+        "code": report.project.project_code or "",
+        "period": f"{report.year}-{report.month:02d}",
+        "owner_unit": report.project.owner_unit.name,
+        "amount": report.completed_investment,
+        "ytd": report.ytd,
+        "plan": report.plan,
+        "status": report.get_status_display(),
+        "submitter": report.submitted_by.display_name if report.submitted_by else "",
+        "submitted_on": timezone.localtime(report.submitted_at).date() if report.submitted_at else None,
+        "late": _("是") if report.is_late else "",
+        "flags": "；".join(flag.reason for flag in anomalies.report_flags(report)),
+    }
+
+
 @login_required
 def queue_export(request, fmt: str):
     """审核队列 as the page filters it, through the one list export of apps/exports."""
-    from django.utils import timezone
-
-    from apps.exports import services as export_services
-    from apps.exports import views as export_views
+    from apps.exports.lists import ListLayout, list_export_response
 
     if request.user.role not in REPORT_VERIFIER_ROLES:
         raise PermissionDenied(_("只有审核人员有审核队列。"))
-    if fmt not in ("xlsx", "csv"):
-        raise Http404
     filterset = selectors.review_queue_filterset(user=request.user, params=request.GET, request=request)
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-
-    def rows():
-        for report in queryset.iterator(chunk_size=500):
-            yield {
-                "region": report.project.region.name,
-                "name": report.project.name,
-                "code": report.project.project_code or "",
-                "period": f"{report.year}-{report.month:02d}",
-                "owner_unit": report.project.owner_unit.name,
-                "amount": report.completed_investment,
-                "ytd": report.ytd,
-                "plan": report.plan,
-                "status": report.get_status_display(),
-                "submitter": report.submitted_by.display_name if report.submitted_by else "",
-                "submitted_on": timezone.localtime(report.submitted_at).date() if report.submitted_at else None,
-                "late": _("是") if report.is_late else "",
-                "flags": "；".join(flag.reason for flag in anomalies.report_flags(report)),
-            }
-
-    params = request.GET.copy()
-    params["format"] = fmt
-    export = export_services.list_export(
-        actor=request.user, title=_("月报审核清单"), columns=_queue_columns(), rows=rows(), params=params
-    )
-    return export_views.file_response(export)
+    layout = ListLayout("月报审核清单", _queue_columns, _queue_row)
+    return list_export_response(request, fmt, queryset=queryset, layout=layout)
 
 
 @login_required
@@ -432,10 +425,21 @@ def unreported(request):
     else:
         shown = None
     summary = page = None
+    narrowed = ""
     if shown is not None:
         summary = selectors.unreported(user=user, year=shown[0], month=shown[1])
-        page = Paginator(summary.projects, PAGE_SIZE).get_page(request.GET.get("page"))
+        # A count clicked in 按县区 / 按建设单位: the projects behind it (the counts stay whole).
+        region_id, owner_unit_id = _int_or_none(request.GET.get("region")), _int_or_none(request.GET.get("owner_unit"))
+        projects = summary.projects
+        if region_id:
+            projects = projects.filter(region_id=region_id)
+            narrowed = next((row["name"] for row in summary.by_region if row["region_id"] == region_id), "")
+        if owner_unit_id:
+            projects = projects.filter(owner_unit_id=owner_unit_id)
+            narrowed = next((row["name"] for row in summary.by_owner_unit if row["owner_unit_id"] == owner_unit_id), "")
+        page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
+        "narrowed": narrowed,
         "period": period,
         "summary": summary,
         "page": page,

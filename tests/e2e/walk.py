@@ -46,10 +46,11 @@ UNTRANSLATED_JS = """() => {
 }"""
 
 # How far the page is wider than the window, and the outermost elements sticking out (to name them).
-# Links are checked per pattern (ids replaced): a dead link is a template's, so a few samples
-# of each pattern find it without requesting every project of a long list.
+# Links are checked per pattern (ids replaced): a dead link is a template's (it shows a link the
+# role cannot open), so one sample of each pattern per user finds it without requesting every
+# project of a long list.
 LINK_PATTERN = re.compile(r"\d+")
-LINK_SAMPLES = 3
+LINK_SAMPLES = 1
 
 # Pages whose English catalogue their owners have not written yet (merged from parallel issues
 # without translations). Their overflow and links are still checked; remove an entry once its app
@@ -113,9 +114,18 @@ def _same_site(base_url: str, href: str) -> str | None:
     return absolute
 
 
-def walk(page, base_url: str, paths, *, check_links=True, english=False, screenshot=None, checked=None):
+def _overflow(page, path: str, result: WalkResult, note: str = ""):
+    overflow, culprits = page.evaluate(OVERFLOW_JS)
+    if overflow > 1:
+        result.overflow.append(Finding(path, f"{note}{overflow}px wider than the window: {', '.join(culprits)}"))
+
+
+def walk(page, base_url: str, paths, *, check_links=True, english=False, screenshot=None, checked=None, narrow=None):
     """Open every path; return a WalkResult. `checked` (url → status) is shared between
-    calls so a link is requested once per user; `screenshot(path, page)` is called per page."""
+    calls so a link is requested once per user; `screenshot(path, page)` is called per page.
+    `narrow` (a width): each page is also checked for overflow at that width, by resizing the
+    window of the loaded page (the layout is CSS: media queries apply on resize), instead of
+    loading it again."""
     result = WalkResult()
     checked = {} if checked is None else checked
     samples = checked.setdefault("__samples__", {})
@@ -129,9 +139,12 @@ def walk(page, base_url: str, paths, *, check_links=True, english=False, screens
         if status >= 400:
             result.errors.append(Finding(path, f"HTTP {status}"))
             continue
-        overflow, culprits = page.evaluate(OVERFLOW_JS)
-        if overflow > 1:
-            result.overflow.append(Finding(path, f"{overflow}px wider than the window: {', '.join(culprits)}"))
+        _overflow(page, path, result)
+        if narrow:
+            wide = page.viewport_size
+            page.set_viewport_size({"width": narrow, "height": wide["height"]})
+            _overflow(page, path, result, f"at {narrow}px: ")
+            page.set_viewport_size(wide)
         if english and not ENGLISH_PENDING.match(path):
             for text in page.evaluate(UNTRANSLATED_JS):
                 result.untranslated.append(Finding(path, text))
@@ -182,6 +195,6 @@ def main_paths(user) -> list[str]:
         paths.append(f"/problems/{problem.pk}/")
     item = ApprovalItem.objects.restrict(user).order_by("pk").first()
     if item is not None:
-        paths.append(f"/approvals/items/{item.pk}/")
+        paths += [f"/approvals/items/{item.pk}/", "/approvals/items/"]
     paths.append("/dashboard/projects/?indicator=completed_ytd")
     return list(dict.fromkeys(paths))

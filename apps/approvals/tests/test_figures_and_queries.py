@@ -133,3 +133,15 @@ def test_project_page_cost_is_flat(client, world, django_assert_max_num_queries,
     client.force_login(world.users[Role.CITY_ADMIN])
     with django_assert_max_num_queries(18):
         assert client.get(reverse("approvals:project", args=[world.p_a.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.CITY_ADMIN, Role.COUNTY_USER, Role.DEPARTMENT_USER])
+def test_every_count_of_the_figures_opens_exactly_its_items(client, history, role):
+    from tests.drill import assert_counts_drill_down
+
+    client.force_login(history.users[role])
+    # 4 counts per department and per item type; every one opens a list of that many items.
+    links = assert_counts_drill_down(client, reverse("approvals:figures"), reverse("approvals:items"), minimum=8)
+    assert links % 4 == 0
+    page = client.get(reverse("approvals:items") + "?figure=decided")
+    assert page.status_code == 200 and reverse("approvals:items_export", args=["xlsx"]) in page.content.decode()

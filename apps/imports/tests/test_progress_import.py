@@ -151,3 +151,22 @@ def test_actual_start_after_the_month_and_percent_over_100(world, period):
     )
     found = errors(batch)
     assert ("L", "完成比例应在 0 到 100 之间") in found
+
+
+def test_the_review_queue_shows_who_imported_a_report_and_its_batch(client, world, period):
+    """An imported report is not anonymous in the queue: the importing user and the batch (a link
+    for those who may open it, plain text for the others)."""
+    from django.urls import reverse
+
+    county_user = world.users[Role.COUNTY_USER]
+    batch = run(county_user, [line(world.p_a, monthly=500)], submit=True)
+    import_batch_commit(actor=county_user, batch_id=batch.pk)
+    report = MonthlyReport.objects.get(project=world.p_a, year=2026, month=10)
+    report.submitted_by = None  # as reports imported before the importer was kept on the report
+    report.save(update_fields=["submitted_by"])
+    client.force_login(county_user)
+    html = client.get(reverse("reporting:queue")).content.decode()
+    assert county_user.display_name in html
+    assert f'href="{reverse("imports:detail", args=[batch.pk])}"' in html and f"导入批次 #{batch.pk}" in html
+    client.force_login(world.users[Role.CITY_ADMIN])  # the administrator may open every batch too
+    assert f"导入批次 #{batch.pk}" in client.get(reverse("reporting:queue")).content.decode()

@@ -232,3 +232,21 @@ def test_project_rows_show_the_projects_own_light_the_page_every_light(client, w
     assert "办理时限2026-05-20" not in rows and "计划2026年3月开工" in rows
     detail = client.get(reverse("projects:detail", args=[world.p_a.pk])).content.decode()
     assert "期限预警·问题办结" in detail and "办理时限2026-05-20，已超期7个工作日" in detail
+
+
+def test_the_list_exports_as_filtered_and_scoped(client, world, lit):
+    from apps.exports.models import ExportRecord
+    from apps.exports.tests.sheets import body, rows
+
+    def labels(query=""):
+        response = client.get(reverse("lights:export", args=["xlsx"]) + query)
+        assert response.status_code == 200
+        return sorted(row[3] for row in rows(body(response)) if isinstance(row[0], int | float) and row[0] >= 1)
+
+    client.force_login(world.users[Role.CITY_ADMIN])
+    assert labels() == sorted(["甲区快速路", "乙县水厂", "乙县学校"])
+    assert labels(f"?year=2026&month=5&region={world.county_b.pk}&colour=red") == ["乙县学校", "乙县水厂"]
+    assert ExportRecord.objects.latest("id").row_count == 2
+    assert reverse("lights:export", args=["xlsx"]) in client.get(reverse("lights:list")).content.decode()
+    client.force_login(world.users[Role.COUNTY_USER])
+    assert labels() == ["甲区快速路"]  # the other county's lights are not in the county user's file

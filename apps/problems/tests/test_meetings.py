@@ -308,3 +308,14 @@ def test_leader_and_department_pages(client, world, town):
     assert [a["id"] for a in queue["supervised_actions"]] == [town["action_late"].pk]
     assert client.get(reverse("problems:leader")).status_code == 403
     assert client.get(reverse("problems:queue")).status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.CITY_ADMIN, Role.COUNTY_USER, Role.DEPARTMENT_USER])
+def test_every_count_of_the_figures_opens_exactly_its_problems(client, world, town, role):
+    """问题统计: the totals and every cell by type, level and department link to 问题清单
+    filtered to the problems counted (the list's count equals the figure)."""
+    from tests.drill import assert_counts_drill_down
+
+    client.force_login(world.users[role])
+    links = assert_counts_drill_down(client, reverse("problems:figures"), reverse("problems:list"), minimum=5)
+    assert links >= 5 * (1 + len(selectors.problem_figures(user=world.users[role]).by_level))

@@ -156,3 +156,17 @@ def test_verifiers_q_agrees_with_verify_scope(world, period, users):
         by_scope = {u.pk for u in candidates if selectors.report_can(user=u, report=report, action="verify")}
         by_q = set(User.objects.filter(report_verifiers_q(report.project)).values_list("pk", flat=True))
         assert by_scope == by_q, key
+
+
+def test_every_count_of_the_unreported_lists_opens_its_projects_with_a_total(client, world, layout, users):
+    """未报名单: the count of each county and of each owner unit opens the projects behind it, and
+    the list's 合计 row equals the count clicked."""
+    from tests.drill import assert_counts_drill_down
+
+    client.force_login(users[Role.CITY_ADMIN])
+    url = reverse("reporting:unreported") + f"?year={YEAR}&month={MONTH}"
+    links = assert_counts_drill_down(client, url, "?year=", minimum=4)
+    assert links == 2 + 2  # two counties, two owner units with a project due
+    narrowed = client.get(url + f"&region={world.county_b.pk}").content.decode()
+    assert 'data-count="2"' in narrowed and "2 个项目" in narrowed  # the 合计 row
+    assert "乙县学校" in narrowed and "乙县水厂" in narrowed and "甲区快速路" not in narrowed
