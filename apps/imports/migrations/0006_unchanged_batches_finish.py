@@ -14,6 +14,6 @@ def finish_unchanged(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("imports", "0004_merge_0003_importbatch_kind_bonds_0003_reading")]
+    dependencies = [("imports", "0005_importbatch_kind_leads")]
 
     operations = [migrations.RunPython(finish_unchanged, migrations.RunPython.noop)]
