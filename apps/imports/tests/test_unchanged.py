@@ -41,7 +41,7 @@ def test_batches_left_waiting_unchanged_are_finished_by_the_migration(people, ad
         rows_total=3,
         rows_unchanged=3,
     )
-    migration = importlib.import_module("apps.imports.migrations.0005_unchanged_batches_finish")
+    migration = importlib.import_module("apps.imports.migrations.0006_unchanged_batches_finish")
     migration.finish_unchanged(django_apps, None)
     stuck.refresh_from_db()
     changed.refresh_from_db()
