@@ -13,13 +13,13 @@ from apps.regions.models import Region
 from . import selectors, services
 from .models import RunStatus
 from .schemas import (
+    AssessmentRunOut,
     IndicatorIn,
-    IndicatorOut,
     QuarterInputIn,
     ResultOut,
     RunIn,
-    RunOut,
     SchemeIn,
+    SchemeIndicatorOut,
     SchemeOut,
     SchemePatch,
 )
@@ -63,7 +63,7 @@ def scheme_update(request: HttpRequest, scheme_id: int, payload: SchemePatch):
 
 
 @router.put(
-    "/schemes/{scheme_id}/indicators/{key}", response={200: IndicatorOut, **WRITE_ERRORS}, summary="设置考核指标"
+    "/schemes/{scheme_id}/indicators/{key}", response={200: SchemeIndicatorOut, **WRITE_ERRORS}, summary="设置考核指标"
 )
 def indicator_set(request: HttpRequest, scheme_id: int, key: str, payload: IndicatorIn):
     """Methods: proportion {target?}, efficacy, rank_bands {bands: [[1,3,7],…]}, steps_vs_average
@@ -81,7 +81,7 @@ def quarter_input(request: HttpRequest, scheme_id: int, payload: QuarterInputIn)
     return {"id": item.pk}
 
 
-@router.get("/periods", response={200: list[RunOut], **READ_ERRORS}, summary="考核期（季度结果的各版本）")
+@router.get("/periods", response={200: list[AssessmentRunOut], **READ_ERRORS}, summary="考核期（季度结果的各版本）")
 def run_list(request: HttpRequest, year: int | None = None, quarter: int | None = None, status: str | None = None):
     queryset = selectors.run_queryset(user=request.auth)
     if year:
@@ -93,7 +93,7 @@ def run_list(request: HttpRequest, year: int | None = None, quarter: int | None 
     return list(queryset)
 
 
-@router.post("/periods", response={201: RunOut, **WRITE_ERRORS}, summary="计算季度考核（试算）")
+@router.post("/periods", response={201: AssessmentRunOut, **WRITE_ERRORS}, summary="计算季度考核（试算）")
 def run_compute(request: HttpRequest, payload: RunIn):
     """Once the quarter is published, a re-run needs a reason and becomes a new version."""
     scheme = selectors.scheme_get(user=request.auth, pk=payload.scheme)
@@ -101,7 +101,7 @@ def run_compute(request: HttpRequest, payload: RunIn):
     return Status(201, run)
 
 
-@router.post("/periods/{run_id}/publish", response={200: RunOut, **WRITE_ERRORS}, summary="发布（冻结）")
+@router.post("/periods/{run_id}/publish", response={200: AssessmentRunOut, **WRITE_ERRORS}, summary="发布（冻结）")
 def run_publish(request: HttpRequest, run_id: int):
     run = selectors.run_get(user=request.auth, pk=run_id)
     return services.run_publish(actor=request.auth, run=run)

@@ -4,7 +4,7 @@ from decimal import Decimal
 from ninja import Schema
 
 
-class IndicatorOut(Schema):
+class SchemeIndicatorOut(Schema):
     key: str
     weight: Decimal
     method: str
@@ -22,7 +22,7 @@ class SchemeOut(Schema):
     flag_bottom: int
     flag_months: int
     source: str
-    indicators: list[IndicatorOut]
+    indicators: list[SchemeIndicatorOut]
 
     @staticmethod
     def resolve_indicators(obj):
@@ -65,7 +65,7 @@ class QuarterInputIn(Schema):
     veto_reason: str = ""
 
 
-class RunOut(Schema):
+class AssessmentRunOut(Schema):
     id: int
     scheme_id: int
     year: int

@@ -210,8 +210,17 @@ def _applications(rng, projects, today, summary) -> None:
 
 def wipe_demo() -> None:
     """Delete the funding and bond rows (tests re-seed; users and projects are protected by them)."""
-    from apps.bonds.models import BondAllocation, BondIssue, BondProject, BondQuota, BondSpending, UseAdjustment
+    from apps.bonds.models import (
+        BondAllocation,
+        BondIssue,
+        BondProject,
+        BondQuota,
+        BondRepayment,
+        BondSpending,
+        UseAdjustment,
+    )
 
+    BondRepayment.objects.all().delete()
     UseAdjustment.objects.all().delete()
     BondSpending.objects.all().delete()
     BondAllocation.objects.all().delete()

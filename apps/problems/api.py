@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
-from apps.core.api_helpers import invalid_filters, page_bounds
+from apps.core.api_helpers import Paging, invalid_filters, page_bounds
 from apps.dashboard import selectors as dashboard_selectors
 from apps.projects import selectors as project_selectors
 from apps.projects.schemas import ConflictOut, ErrorOut
@@ -55,14 +55,8 @@ letters_router = Router(tags=["函件"])
 meetings_router = Router(tags=["会议"])
 actions_router = Router(tags=["督办事项"])
 
-DEFAULT_LIMIT = 50
 READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: ErrorOut}
-
-
-class Paging(Schema):
-    limit: int = DEFAULT_LIMIT
-    offset: int = 0
 
 
 class ProblemFilterParams(Paging):

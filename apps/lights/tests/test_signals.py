@@ -7,11 +7,7 @@ from django.db import transaction
 
 from apps.lights import signals
 
-
-def nothing_pending():
-    """Objects left waiting by the fixtures' and earlier tests' uncommitted transactions
-    (evaluated at the next commit in real use) would join these tests' calls."""
-    transaction.get_connection().__dict__.pop("_lights_pending", None)
+from .conftest import nothing_pending
 
 
 def test_changes_of_one_transaction_are_evaluated_once(db, django_capture_on_commit_callbacks):

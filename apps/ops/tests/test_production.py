@@ -70,7 +70,13 @@ def test_debug_is_off_unless_asked_and_everything_comes_from_the_environment():
     assert values["static"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert values["proxy"] == ["HTTP_X_FORWARDED_PROTO", "https"]
     assert values["db"].endswith("postgresql")
-    assert values["beat"] == ["approvals-tick", "heartbeat", "lights-evaluate", "remind-unreported"]
+    assert values["beat"] == [
+        "approvals-tick",
+        "heartbeat",
+        "lights-evaluate",
+        "remind-unreported",
+        "report-partitions",
+    ]
 
 
 def test_embedded_default_needs_no_redis():
