@@ -164,7 +164,7 @@ def item_update(request: HttpRequest, item_id: int, payload: ItemPatch):
     rule, planned dates, prerequisites (`depends_on`: item ids of the same project)."""
     item = selectors.item_get(user=request.auth, pk=item_id, action="manage")
     fields = payload.model_dump(exclude_unset=True)
-    version = fields.pop("version", None)
+    version = fields.pop("version")
     if "department" in fields:
         fields["department"] = _department(fields["department"])
     if "depends_on" in fields:
@@ -195,9 +195,9 @@ def item_submit(request: HttpRequest, item_id: int, payload: SubmitIn):
 
 
 @router.post("/items/{item_id}/withdraw", response={200: ItemResult, **WRITE_ERRORS}, summary="撤回申报")
-def item_withdraw(request: HttpRequest, item_id: int, payload: VersionIn | None = None):
+def item_withdraw(request: HttpRequest, item_id: int, payload: VersionIn):
     selectors.item_get(user=request.auth, pk=item_id, action="apply")
-    services.item_withdraw(actor=request.auth, item_id=item_id, expected_version=payload.version if payload else None)
+    services.item_withdraw(actor=request.auth, item_id=item_id, expected_version=payload.version)
     return _item(request, item_id)
 
 
@@ -327,7 +327,7 @@ def factor_update(request: HttpRequest, need_id: int, payload: FactorPatch):
     (status, secured_quantity, description)."""
     selectors.factor_get(user=request.auth, pk=need_id, action="change")
     fields = payload.model_dump(exclude_unset=True)
-    version = fields.pop("version", None)
+    version = fields.pop("version")
     if "department" in fields:
         fields["department"] = _department(fields["department"])
     services.factor_need_update(actor=request.auth, need_id=need_id, fields=fields, expected_version=version)

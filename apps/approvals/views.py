@@ -282,8 +282,12 @@ def item_action(request, pk: int, action: str):
                 messages.error(request, f"{label}：{' '.join(errors)}" if label else " ".join(errors))
             return redirect("approvals:item", pk=item.pk)
         data = form.cleaned_data
+    version = _int_or_none(request.POST.get("version"))
+    if version is None:  # without the version the page was loaded at, the last writer would win
+        messages.error(request, _("修改时必须提交编辑时加载的版本号。"))
+        return redirect("approvals:item", pk=item.pk)
     try:
-        result = call(request.user, item, data, _int_or_none(request.POST.get("version")))
+        result = call(request.user, item, data, version)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except ConcurrentEditError as error:
