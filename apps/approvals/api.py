@@ -178,9 +178,10 @@ def item_update(request: HttpRequest, item_id: int, payload: ItemPatch):
 
 
 @router.delete("/items/{item_id}", response={204: None, **WRITE_ERRORS}, summary="从清单删除审批事项")
-def item_delete(request: HttpRequest, item_id: int):
+def item_delete(request: HttpRequest, item_id: int, version: int):
+    """`version` is the version the user saw; stale → 409."""
     selectors.item_get(user=request.auth, pk=item_id, action="manage")
-    services.item_delete(actor=request.auth, item_id=item_id)
+    services.item_delete(actor=request.auth, item_id=item_id, expected_version=version)
     return Status(204, None)
 
 
@@ -335,7 +336,8 @@ def factor_update(request: HttpRequest, need_id: int, payload: FactorPatch):
 
 
 @router.delete("/factors/{need_id}", response={204: None, **WRITE_ERRORS}, summary="删除要素需求")
-def factor_delete(request: HttpRequest, need_id: int):
+def factor_delete(request: HttpRequest, need_id: int, version: int):
+    """`version` is the version the user saw; stale → 409."""
     selectors.factor_get(user=request.auth, pk=need_id, action="delete")
-    services.factor_need_delete(actor=request.auth, need_id=need_id)
+    services.factor_need_delete(actor=request.auth, need_id=need_id, expected_version=version)
     return Status(204, None)

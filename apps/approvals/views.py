@@ -243,9 +243,14 @@ def item_edit(request, pk: int):
 def item_delete(request, pk: int):
     item = selectors.item_get(user=request.user, pk=pk, action="manage")
     try:
-        services.item_delete(actor=request.user, item_id=item.pk)
+        services.item_delete(
+            actor=request.user, item_id=item.pk, expected_version=_int_or_none(request.POST.get("version"))
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return redirect("approvals:item", pk=item.pk)
+    except ConcurrentEditError as error:
+        messages.error(request, str(error))
         return redirect("approvals:item", pk=item.pk)
     messages.success(request, _("审批事项已从清单中删除。"))
     return redirect("approvals:project", project_id=item.project_id)
@@ -344,6 +349,15 @@ def factor_edit(request, project_id: int, pk: int | None = None):
 @require_POST
 def factor_delete(request, project_id: int, pk: int):
     need = selectors.factor_get(user=request.user, pk=pk, action="delete")
-    services.factor_need_delete(actor=request.user, need_id=need.pk)
+    try:
+        services.factor_need_delete(
+            actor=request.user, need_id=need.pk, expected_version=_int_or_none(request.POST.get("version"))
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("approvals:project", project_id=need.project_id)
+    except ConcurrentEditError as error:
+        messages.error(request, str(error))
+        return redirect("approvals:project", project_id=need.project_id)
     messages.success(request, _("要素需求已删除。"))
     return redirect("approvals:project", project_id=need.project_id)

@@ -127,7 +127,7 @@ def test_factor_needs_api(client, world):
         f"/api/v1/approvals/factors/{need_id}", {"status": "secured", "version": 1}, content_type=JSON
     )
     assert patched.status_code == 200 and patched.json()["status"] == "secured"
-    assert client.delete(f"/api/v1/approvals/factors/{need_id}").status_code == 403
+    assert client.delete(f"/api/v1/approvals/factors/{need_id}?version=2").status_code == 403
     client.force_login(world.users[Role.OWNER_REPORTER])
     assert client.get(f"/api/v1/approvals/projects/{world.p_a.pk}/factors").json()[0]["status"] == "secured"
     assert (
@@ -137,7 +137,12 @@ def test_factor_needs_api(client, world):
         == 403
     )
     client.force_login(world.users[Role.CITY_ADMIN])
-    assert client.delete(f"/api/v1/approvals/factors/{need_id}").status_code == 204
+    missing = client.delete(f"/api/v1/approvals/factors/{need_id}")
+    assert missing.status_code == 422 and missing.json()["errors"] == {"version": ["该字段为必填项。"]}
+    stale = client.delete(f"/api/v1/approvals/factors/{need_id}?version=1")
+    assert stale.status_code == 409 and stale.json()["current_version"] == 2
+    assert FactorNeed.objects.filter(pk=need_id).exists()
+    assert client.delete(f"/api/v1/approvals/factors/{need_id}?version=2").status_code == 204
     assert not FactorNeed.objects.exists()
     assert ChangeRecord.objects.filter(project_id=world.p_a.pk).count() == 3
 

@@ -161,3 +161,19 @@ def test_item_pages_need_the_loaded_version(client, world, items):
     assert ApprovalItem.objects.get(pk=item.pk).status == ItemStatus.SUBMITTED
     client.post(withdraw, {"version": item.version})
     assert ApprovalItem.objects.get(pk=item.pk).status != ItemStatus.SUBMITTED
+
+
+def test_item_delete_page_needs_the_loaded_version(client, world, items):
+    from apps.approvals.models import ApprovalItem
+
+    item = items["a"]
+    ApprovalItem.objects.filter(pk=item.pk).update(status=ItemStatus.NOT_STARTED)
+    client.force_login(world.users[Role.CITY_ADMIN])
+    page = client.get(reverse("approvals:item", args=[item.pk])).content.decode()
+    assert f'name="version" value="{item.version}"' in page
+    url = reverse("approvals:item_delete", args=[item.pk])
+    assert "必须提交编辑时加载的版本号" in client.post(url, follow=True).content.decode()
+    assert "已被他人修改" in client.post(url, {"version": item.version + 1}, follow=True).content.decode()
+    assert ApprovalItem.objects.filter(pk=item.pk).exists()
+    assert client.post(url, {"version": item.version}).status_code == 302
+    assert not ApprovalItem.objects.filter(pk=item.pk).exists()
