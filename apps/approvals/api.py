@@ -164,7 +164,7 @@ def item_update(request: HttpRequest, item_id: int, payload: ItemPatch):
     rule, planned dates, prerequisites (`depends_on`: item ids of the same project)."""
     item = selectors.item_get(user=request.auth, pk=item_id, action="manage")
     fields = payload.model_dump(exclude_unset=True)
-    version = fields.pop("version", None)
+    version = fields.pop("version")
     if "department" in fields:
         fields["department"] = _department(fields["department"])
     if "depends_on" in fields:
@@ -178,9 +178,10 @@ def item_update(request: HttpRequest, item_id: int, payload: ItemPatch):
 
 
 @router.delete("/items/{item_id}", response={204: None, **WRITE_ERRORS}, summary="从清单删除审批事项")
-def item_delete(request: HttpRequest, item_id: int):
+def item_delete(request: HttpRequest, item_id: int, version: int):
+    """`version` is the version the user saw; stale → 409."""
     selectors.item_get(user=request.auth, pk=item_id, action="manage")
-    services.item_delete(actor=request.auth, item_id=item_id)
+    services.item_delete(actor=request.auth, item_id=item_id, expected_version=version)
     return Status(204, None)
 
 
@@ -195,9 +196,9 @@ def item_submit(request: HttpRequest, item_id: int, payload: SubmitIn):
 
 
 @router.post("/items/{item_id}/withdraw", response={200: ItemResult, **WRITE_ERRORS}, summary="撤回申报")
-def item_withdraw(request: HttpRequest, item_id: int, payload: VersionIn | None = None):
+def item_withdraw(request: HttpRequest, item_id: int, payload: VersionIn):
     selectors.item_get(user=request.auth, pk=item_id, action="apply")
-    services.item_withdraw(actor=request.auth, item_id=item_id, expected_version=payload.version if payload else None)
+    services.item_withdraw(actor=request.auth, item_id=item_id, expected_version=payload.version)
     return _item(request, item_id)
 
 
@@ -327,7 +328,7 @@ def factor_update(request: HttpRequest, need_id: int, payload: FactorPatch):
     (status, secured_quantity, description)."""
     selectors.factor_get(user=request.auth, pk=need_id, action="change")
     fields = payload.model_dump(exclude_unset=True)
-    version = fields.pop("version", None)
+    version = fields.pop("version")
     if "department" in fields:
         fields["department"] = _department(fields["department"])
     services.factor_need_update(actor=request.auth, need_id=need_id, fields=fields, expected_version=version)
@@ -335,7 +336,8 @@ def factor_update(request: HttpRequest, need_id: int, payload: FactorPatch):
 
 
 @router.delete("/factors/{need_id}", response={204: None, **WRITE_ERRORS}, summary="删除要素需求")
-def factor_delete(request: HttpRequest, need_id: int):
+def factor_delete(request: HttpRequest, need_id: int, version: int):
+    """`version` is the version the user saw; stale → 409."""
     selectors.factor_get(user=request.auth, pk=need_id, action="delete")
-    services.factor_need_delete(actor=request.auth, need_id=need_id)
+    services.factor_need_delete(actor=request.auth, need_id=need_id, expected_version=version)
     return Status(204, None)

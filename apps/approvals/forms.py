@@ -18,8 +18,12 @@ class _NoModelValidation:
         pass
 
 
+# The version the editor loaded: required on every update (without it the last writer would win).
+VERSION_REQUIRED = {"required": _("修改时必须提交编辑时加载的版本号。")}
+
+
 class ItemManageForm(_NoModelValidation, forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, error_messages=VERSION_REQUIRED)
 
     class Meta:
         model = ApprovalItem
@@ -110,7 +114,7 @@ class DecideForm(forms.Form):
 
 
 class FactorNeedForm(_NoModelValidation, forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, error_messages=VERSION_REQUIRED)
 
     class Meta:
         model = FactorNeed
@@ -121,6 +125,7 @@ class FactorNeedForm(_NoModelValidation, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = _departments()
         self.fields["version"].initial = self.instance.version if self.instance.pk else None
+        self.fields["version"].required = bool(self.instance.pk)  # an update, not a new need
         if limited_to is not None:
             for name, field in self.fields.items():
                 if name not in limited_to and name != "version":

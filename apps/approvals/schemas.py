@@ -98,7 +98,7 @@ class ItemListOut(Schema):
 
 
 class ItemPatch(_Input):
-    version: int | None = None
+    version: int = Field(..., description="编辑时加载的版本号（必填）；过期时返回 409")
     department: int | None = None
     committed_workdays: int | None = None
     commitment_applies: bool | None = None
@@ -121,7 +121,7 @@ class GenerateOut(Schema):
 
 
 class VersionIn(_Input):
-    version: int | None = None
+    version: int = Field(..., description="编辑时加载的版本号（必填）；过期时返回 409")
 
 
 class SubmitIn(VersionIn):
@@ -210,7 +210,7 @@ class FactorIn(_Input):
 
 
 class FactorPatch(_Input):
-    version: int | None = None
+    version: int = Field(..., description="编辑时加载的版本号（必填）；过期时返回 409")
     kind: FactorKind | None = None
     quantity: Decimal | None = None
     secured_quantity: Decimal | None = None

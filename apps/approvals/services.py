@@ -353,9 +353,17 @@ def item_update(*, actor: User, item_id: int, fields: dict, expected_version: in
 
 
 @transaction.atomic
-def item_delete(*, actor: User, item_id: int) -> None:
+def _require_version(expected_version: int | None) -> None:
+    """A delete without the version the user loaded would let the last writer win."""
+    if expected_version is None:
+        raise ValidationError({"version": [_("修改时必须提交编辑时加载的版本号。")]})
+
+
+def item_delete(*, actor: User, item_id: int, expected_version: int | None) -> None:
     """Remove an item not yet with the department (未申报 or 已撤回) from the checklist."""
+    _require_version(expected_version)
     item = _lock_item(actor=actor, item_id=item_id, action="manage")
+    _check_version(item, expected_version)
     if item.status not in (ItemStatus.NOT_STARTED, ItemStatus.WITHDRAWN):
         raise ValidationError({"__all__": _("已申报的事项不能从清单中删除，可由申请人撤回。")})
     for successor in item.successors.all():
@@ -732,10 +740,12 @@ def factor_need_update(*, actor: User, need_id: int, fields: dict, expected_vers
 
 
 @transaction.atomic
-def factor_need_delete(*, actor: User, need_id: int) -> None:
+def factor_need_delete(*, actor: User, need_id: int, expected_version: int | None) -> None:
+    _require_version(expected_version)
     need = FactorNeed.objects.restrict(actor, "delete").select_for_update(of=("self",)).filter(pk=need_id).first()
     if need is None:
         raise PermissionDenied(_("您无权删除该要素需求。"))
+    _check_version(need, expected_version)
     _record(actor=actor, action=ChangeAction.DELETE, instance=need, before=snapshot(need), project_id=need.project_id)
     need.delete()
 

@@ -279,9 +279,14 @@ def item_edit(request, pk: int):
 def item_delete(request, pk: int):
     item = selectors.item_get(user=request.user, pk=pk, action="manage")
     try:
-        services.item_delete(actor=request.user, item_id=item.pk)
+        services.item_delete(
+            actor=request.user, item_id=item.pk, expected_version=_int_or_none(request.POST.get("version"))
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return redirect("approvals:item", pk=item.pk)
+    except ConcurrentEditError as error:
+        messages.error(request, str(error))
         return redirect("approvals:item", pk=item.pk)
     messages.success(request, _("审批事项已从清单中删除。"))
     return redirect("approvals:project", project_id=item.project_id)
@@ -318,8 +323,12 @@ def item_action(request, pk: int, action: str):
                 messages.error(request, f"{label}：{' '.join(errors)}" if label else " ".join(errors))
             return redirect("approvals:item", pk=item.pk)
         data = form.cleaned_data
+    version = _int_or_none(request.POST.get("version"))
+    if version is None:  # without the version the page was loaded at, the last writer would win
+        messages.error(request, _("修改时必须提交编辑时加载的版本号。"))
+        return redirect("approvals:item", pk=item.pk)
     try:
-        result = call(request.user, item, data, _int_or_none(request.POST.get("version")))
+        result = call(request.user, item, data, version)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except ConcurrentEditError as error:
@@ -376,6 +385,15 @@ def factor_edit(request, project_id: int, pk: int | None = None):
 @require_POST
 def factor_delete(request, project_id: int, pk: int):
     need = selectors.factor_get(user=request.user, pk=pk, action="delete")
-    services.factor_need_delete(actor=request.user, need_id=need.pk)
+    try:
+        services.factor_need_delete(
+            actor=request.user, need_id=need.pk, expected_version=_int_or_none(request.POST.get("version"))
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("approvals:project", project_id=need.project_id)
+    except ConcurrentEditError as error:
+        messages.error(request, str(error))
+        return redirect("approvals:project", project_id=need.project_id)
     messages.success(request, _("要素需求已删除。"))
     return redirect("approvals:project", project_id=need.project_id)

@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from apps.core.api_helpers import Paging, filtered_page, page_of
 from apps.dashboard import selectors as dashboard_selectors
 from apps.funding import selectors as funding_selectors
-from apps.projects.schemas import ErrorOut
+from apps.projects.schemas import ConflictOut, ErrorOut
 from apps.regions.models import Region
 
 from . import selectors, services
@@ -44,11 +44,12 @@ from .schemas import (
     ReviewIn,
     ReviewOut,
     SpendingIn,
+    VersionIn,
 )
 
 router = Router(tags=["专项债券"])
 READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: ErrorOut}
 
 
 class BondFilterParams(Paging):
@@ -118,16 +119,18 @@ def project_get(request: HttpRequest, pk: int):
 @router.patch("/projects/{pk}", response={200: BondProjectDetailOut, **WRITE_ERRORS}, summary="修改专项债券项目")
 def project_update(request: HttpRequest, pk: int, payload: BondProjectPatch):
     selectors.bond_project_get(user=request.auth, pk=pk)
-    services.bond_project_update(actor=request.auth, bond_project_id=pk, fields=payload.model_dump(exclude_unset=True))
+    fields = payload.model_dump(exclude_unset=True)
+    version = fields.pop("version")
+    services.bond_project_update(actor=request.auth, bond_project_id=pk, fields=fields, expected_version=version)
     return _detail(request, pk)
 
 
 @router.post(
     "/projects/{pk}/submit", response={200: BondProjectDetailOut, **WRITE_ERRORS}, summary="申报（全部校验通过后）"
 )
-def project_submit(request: HttpRequest, pk: int):
+def project_submit(request: HttpRequest, pk: int, payload: VersionIn):
     selectors.bond_project_get(user=request.auth, pk=pk)
-    services.bond_project_submit(actor=request.auth, bond_project_id=pk)
+    services.bond_project_submit(actor=request.auth, bond_project_id=pk, expected_version=payload.version)
     return _detail(request, pk)
 
 

@@ -22,10 +22,21 @@ from .services import BOND_FIELDS, ISSUE_FIELDS
 
 
 class BondProjectForm(forms.ModelForm):
+    # The version the editor loaded: required when changing a saved one (409-style refusal when stale).
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, error_messages={"required": _("修改时必须提交编辑时加载的版本号。")}
+    )
+
     class Meta:
         model = BondProject
         fields = list(BOND_FIELDS)
         widgets = {"construction_start": DATE_INPUT, "construction_end": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].required = True
+            self.fields["version"].initial = self.instance.version
 
     def _post_clean(self):
         # Model validation runs in the service.

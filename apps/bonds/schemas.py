@@ -133,7 +133,11 @@ class BondProjectIn(_BondFields):
     year: int
 
 
-class BondProjectPatch(_Input):
+class VersionIn(_Input):
+    version: int = Field(..., description="编辑时加载的版本号（必填）；过期时返回 409")
+
+
+class BondProjectPatch(VersionIn):
     field: BondField = None
     negative_category: NegativeCategory = None
     revenue_source: str = None

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Role
 from apps.audit.models import ChangeAction
 from apps.audit.services import snapshot
+from apps.core.exceptions import ConcurrentEditError
 from apps.funding.models import finance_region, funding_scope_q
 from apps.funding.services import field_errors
 from apps.funding.services import record_change as _record
@@ -136,6 +137,13 @@ def _lock_bond_project(actor, bond_project_id: int, action: str = "change") -> B
     return _locked(queryset, bond_project_id, _("您无权办理该专项债券项目。"))
 
 
+def _check_version(bond_project: BondProject, expected_version: int | None) -> None:
+    """Refuse a write based on a version other than the stored one (None: not checked;
+    the API and the pages always send it)."""
+    if expected_version is not None and bond_project.version != expected_version:
+        raise ConcurrentEditError(current=bond_project.version, expected=expected_version)
+
+
 @transaction.atomic
 def bond_project_create(*, actor, project_id: int, year: int, fields: dict) -> BondProject:
     unknown = sorted(set(fields) - set(BOND_FIELDS))
@@ -156,10 +164,13 @@ def bond_project_create(*, actor, project_id: int, year: int, fields: dict) -> B
 
 
 @transaction.atomic
-def bond_project_update(*, actor, bond_project_id: int, fields: dict) -> BondProject:
+def bond_project_update(
+    *, actor, bond_project_id: int, fields: dict, expected_version: int | None = None
+) -> BondProject:
     unknown = sorted(set(fields) - set(BOND_FIELDS))
     _raise({name: _("不支持修改该字段。") for name in unknown})
     bond_project = _lock_bond_project(actor, bond_project_id)
+    _check_version(bond_project, expected_version)
     if bond_project.status not in EDITABLE_STATUSES:
         raise ValidationError({"status": _("已申报的项目不能修改；退回后可修改。")})
     before = snapshot(bond_project)
@@ -238,8 +249,9 @@ def bond_project_checks(bond_project: BondProject) -> list[rules.Check]:
 
 
 @transaction.atomic
-def bond_project_submit(*, actor, bond_project_id: int) -> BondProject:
+def bond_project_submit(*, actor, bond_project_id: int, expected_version: int | None = None) -> BondProject:
     bond_project = _lock_bond_project(actor, bond_project_id)
+    _check_version(bond_project, expected_version)
     if bond_project.status not in EDITABLE_STATUSES:
         raise ValidationError({"status": _("该项目已申报。")})
     failed = [check for check in bond_project_checks(bond_project) if not check.passed]
@@ -249,6 +261,7 @@ def bond_project_submit(*, actor, bond_project_id: int) -> BondProject:
     bond_project.status = BondProjectStatus.SUBMITTED
     bond_project.round += 1
     bond_project.submitted_on = _today()
+    bond_project.version += 1
     bond_project.save()
     _record(
         actor=actor,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
+from apps.core.exceptions import ConcurrentEditError
 from apps.funding import selectors as funding_selectors
 from apps.funding.models import finance_region
 from apps.projects.forms import apply_service_errors
@@ -148,9 +149,16 @@ def project_edit(request, pk: int):
     form = BondProjectForm(request.POST or None, instance=bond_project)
     if request.method == "POST" and form.is_valid():
         try:
-            services.bond_project_update(actor=request.user, bond_project_id=pk, fields=form.service_fields())
+            services.bond_project_update(
+                actor=request.user,
+                bond_project_id=pk,
+                fields=form.service_fields(),
+                expected_version=form.cleaned_data["version"],
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
+        except ConcurrentEditError as error:
+            form.add_error(None, str(error))
         else:
             messages.success(request, _("专项债券项目已保存。"))
             return redirect("bonds:project", pk=pk)
@@ -201,10 +209,15 @@ def project_detail(request, pk: int):
 @require_POST
 def project_submit(request, pk: int):
     selectors.bond_project_get(user=request.user, pk=pk)
+    version = request.POST.get("version", "")
     try:
-        services.bond_project_submit(actor=request.user, bond_project_id=pk)
+        if not version.isdigit():  # without the version the page was loaded at, the last writer would win
+            raise ValidationError({"version": _("修改时必须提交编辑时加载的版本号。")})
+        services.bond_project_submit(actor=request.user, bond_project_id=pk, expected_version=int(version))
     except ValidationError as error:
         _errors(request, error)
+    except ConcurrentEditError as error:
+        messages.error(request, str(error))
     else:
         messages.success(request, _("已申报。"))
     return redirect("bonds:project", pk=pk)

@@ -8,7 +8,7 @@ from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema, Status
 
 from apps.core.api_helpers import page_bounds
-from apps.projects.schemas import ErrorOut
+from apps.projects.schemas import ConflictOut, ErrorOut
 
 from . import selectors, services
 from .models import BULLETIN_EDITORS
@@ -16,7 +16,7 @@ from .models import BULLETIN_EDITORS
 router = Router(tags=["通报"])
 
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: ErrorOut}
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -70,13 +70,13 @@ class BulletinIn(Schema):
 
 
 class StepIn(Schema):
-    version: int | None = None
+    version: int = Field(..., description="操作时看到的版本号（必填）；过期时返回 409")
     reason: str = ""
 
 
 class RequirementsIn(Schema):
     requirements: str
-    version: int | None = None
+    version: int = Field(..., description="编辑时加载的版本号（必填）；过期时返回 409")
 
 
 @router.get("", response={200: BulletinListOut, 401: ErrorOut}, summary="通报列表")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from apps.audit.models import ChangeAction
 from apps.audit.services import change_record_write, snapshot
+from apps.core.exceptions import ConcurrentEditError
 from apps.documents.gbt9704 import document_number
 from apps.documents.pdf import docx_to_pdf
 from apps.regions.models import Region
@@ -35,7 +36,9 @@ def _check_editor(actor, region: Region) -> None:
         raise PermissionDenied(_("只能处理本区划（含下级）的通报。"))
 
 
-def _lock(*, actor, bulletin_id: int, version: int | None = None) -> Bulletin:
+def _lock(*, actor, bulletin_id: int, version: int | None) -> Bulletin:
+    """The bulletin, locked, at the version the user loaded: without it the last writer
+    would win (422), a stale one is refused like every versioned edit (409)."""
     bulletin = (
         Bulletin.objects.restrict(actor, "change")
         .select_for_update()
@@ -45,8 +48,10 @@ def _lock(*, actor, bulletin_id: int, version: int | None = None) -> Bulletin:
     )
     if bulletin is None:
         raise Http404(_("通报不存在或不在您的范围内。"))
-    if version is not None and bulletin.version != version:
-        raise ValidationError({"version": _("通报已被他人修改，请刷新后重试。")})
+    if version is None:
+        raise ValidationError({"version": [_("修改时必须提交编辑时加载的版本号。")]})
+    if bulletin.version != version:
+        raise ConcurrentEditError(current=bulletin.version, expected=version)
     return bulletin
 
 
@@ -97,7 +102,7 @@ def bulletin_draft(
 
 
 @transaction.atomic
-def bulletin_update(*, actor, bulletin_id: int, requirements: str, version: int | None = None) -> Bulletin:
+def bulletin_update(*, actor, bulletin_id: int, requirements: str, version: int | None) -> Bulletin:
     """Edit 下步要求 while drafting (the figures are the snapshot's and stay)."""
     bulletin = _lock(actor=actor, bulletin_id=bulletin_id, version=version)
     _expect(bulletin, BulletinStatus.DRAFT)
@@ -125,7 +130,7 @@ def _step(actor, bulletin_id, version, expected, change):
 
 
 @transaction.atomic
-def bulletin_submit(*, actor, bulletin_id: int, version: int | None = None) -> Bulletin:
+def bulletin_submit(*, actor, bulletin_id: int, version: int | None) -> Bulletin:
     """起草 → 待审核."""
 
     def change(bulletin):
@@ -141,7 +146,7 @@ def _not_the_drafter(actor, bulletin: Bulletin, what: str) -> None:
 
 
 @transaction.atomic
-def bulletin_review(*, actor, bulletin_id: int, version: int | None = None) -> Bulletin:
+def bulletin_review(*, actor, bulletin_id: int, version: int | None) -> Bulletin:
     """待审核 → 待签发, by someone other than the drafter."""
 
     def change(bulletin):
@@ -154,7 +159,7 @@ def bulletin_review(*, actor, bulletin_id: int, version: int | None = None) -> B
 
 
 @transaction.atomic
-def bulletin_return(*, actor, bulletin_id: int, reason: str, version: int | None = None) -> Bulletin:
+def bulletin_return(*, actor, bulletin_id: int, reason: str, version: int | None) -> Bulletin:
     """Back to the drafter from review or sign-off, with the reason."""
     reason = (reason or "").strip()
     if not reason:
@@ -187,7 +192,7 @@ def _next_number(*, region: Region, year: int) -> int:
 
 
 @transaction.atomic
-def bulletin_sign(*, actor, bulletin_id: int, version: int | None = None) -> Bulletin:
+def bulletin_sign(*, actor, bulletin_id: int, version: int | None) -> Bulletin:
     """待签发 → 已签发: numbered, its files made from the snapshot and stored, published to
     the region's users. From here the bulletin and its files never change."""
     bulletin = _lock(actor=actor, bulletin_id=bulletin_id, version=version)

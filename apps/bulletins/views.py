@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from apps.core.exceptions import ConcurrentEditError
+
 from . import selectors, services
 from .api import file_response
 from .content import bulletin_content
@@ -94,6 +96,10 @@ def bulletin_requirements(request, pk: int):
             messages.success(request, _("下步要求已保存。"))
         except ValidationError as error:
             messages.error(request, _error_text(error))
+        except ConcurrentEditError as error:
+            messages.error(request, str(error))
+    else:  # the only field that can be invalid is the hidden version
+        messages.error(request, _("修改时必须提交编辑时加载的版本号。"))
     return redirect("bulletins:detail", pk=pk)
 
 
@@ -123,7 +129,7 @@ def bulletin_step(request, pk: int, step: str):
             services.bulletin_sign(actor=request.user, bulletin_id=pk, version=version)
     except ValidationError as error:
         messages.error(request, _error_text(error))
-    except PermissionDenied as error:
+    except (PermissionDenied, ConcurrentEditError) as error:
         messages.error(request, str(error))
     else:
         messages.success(request, STEP_MESSAGES[step])

@@ -222,7 +222,7 @@ def annual_plan_update(request: HttpRequest, project_id: int, plan_id: int, payl
 
 
 @router.delete("/{project_id}/annual-plans/{plan_id}", response={204: None, **WRITE_ERRORS}, summary="删除年度计划")
-def annual_plan_delete(request: HttpRequest, project_id: int, plan_id: int, version: int | None = None):
+def annual_plan_delete(request: HttpRequest, project_id: int, plan_id: int, version: int):
     project = selectors.project_get(user=request.auth, pk=project_id, action="change")
     selectors.annual_plan_get(user=request.auth, project=project, pk=plan_id)
     services.annual_plan_delete(actor=request.auth, project_id=project_id, plan_id=plan_id, expected_version=version)
@@ -263,7 +263,7 @@ def milestone_update(request: HttpRequest, project_id: int, milestone_id: int, p
 
 
 @router.delete("/{project_id}/milestones/{milestone_id}", response={204: None, **WRITE_ERRORS}, summary="删除节点")
-def milestone_delete(request: HttpRequest, project_id: int, milestone_id: int, version: int | None = None):
+def milestone_delete(request: HttpRequest, project_id: int, milestone_id: int, version: int):
     project = selectors.project_get(user=request.auth, pk=project_id, action="change")
     selectors.milestone_get(user=request.auth, project=project, pk=milestone_id)
     services.milestone_delete(

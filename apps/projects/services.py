@@ -246,8 +246,8 @@ def _touch(project: Project) -> None:
 
 def _child_write(*, actor: User, project_id: int, expected_version: int | None, model, pk=None, fields=None):
     project = _lock_for_change(actor=actor, project_id=project_id)
-    if pk is not None and fields is not None and expected_version is None:
-        # An update without the version the editor loaded would let the last writer win.
+    if pk is not None and expected_version is None:
+        # An update or delete without the version the editor loaded would let the last writer win.
         raise ValidationError({"version": [_("修改时必须提交编辑时加载的版本号。")]})
     _check_version(project, expected_version)
     if model is AnnualPlan and not annual_plans_editable_by(user=actor):
@@ -303,7 +303,7 @@ def annual_plan_update(
 
 
 @transaction.atomic
-def annual_plan_delete(*, actor: User, project_id: int, plan_id: int, expected_version: int | None = None) -> None:
+def annual_plan_delete(*, actor: User, project_id: int, plan_id: int, expected_version: int | None) -> None:
     _child_write(actor=actor, project_id=project_id, expected_version=expected_version, model=AnnualPlan, pk=plan_id)
 
 
@@ -329,7 +329,7 @@ def milestone_update(
 
 
 @transaction.atomic
-def milestone_delete(*, actor: User, project_id: int, milestone_id: int, expected_version: int | None = None) -> None:
+def milestone_delete(*, actor: User, project_id: int, milestone_id: int, expected_version: int | None) -> None:
     _child_write(
         actor=actor, project_id=project_id, expected_version=expected_version, model=Milestone, pk=milestone_id
     )

@@ -198,7 +198,20 @@ def child_delete(request, pk: int, kind: str, child_pk: int):
     if not spec["allowed"](user=request.user):
         raise PermissionDenied
     spec["get"](user=request.user, project=project, pk=child_pk)
-    spec["delete"](actor=request.user, project_id=project.pk, **{spec["id_arg"]: child_pk})
+    version = request.POST.get("version", "")
+    try:
+        spec["delete"](
+            actor=request.user,
+            project_id=project.pk,
+            expected_version=int(version) if version.isdigit() else None,
+            **{spec["id_arg"]: child_pk},
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("projects:detail", pk=project.pk)
+    except ConcurrentEditError as error:
+        messages.error(request, str(error))
+        return redirect("projects:detail", pk=project.pk)
     messages.success(request, _("%(what)s已删除。") % {"what": spec["title"]})
     return redirect("projects:detail", pk=project.pk)
 

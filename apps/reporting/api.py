@@ -187,20 +187,18 @@ def report_update(request: HttpRequest, report_id: int, payload: ReportPatch):
 
 
 @router.post("/{report_id}/submit", response={200: ReportOut, **WRITE_ERRORS}, summary="报送月报")
-def report_submit(request: HttpRequest, report_id: int, payload: ActionIn | None = None):
+def report_submit(request: HttpRequest, report_id: int, payload: ActionIn):
     """Submitting a submitted report again changes nothing."""
     selectors.report_get(user=request.auth, pk=report_id, action="change")
-    version = payload.version if payload else None
-    services.report_submit(actor=request.auth, report_id=report_id, expected_version=version)
+    services.report_submit(actor=request.auth, report_id=report_id, expected_version=payload.version)
     return _report(request, report_id)
 
 
 @router.post("/{report_id}/verify", response={200: ReportOut, **WRITE_ERRORS}, summary="审核通过")
-def report_verify(request: HttpRequest, report_id: int, payload: ActionIn | None = None):
+def report_verify(request: HttpRequest, report_id: int, payload: ActionIn):
     """County user of the project's county, the project's lead department, or the city administrator."""
     selectors.report_get(user=request.auth, pk=report_id, action="verify")
-    version = payload.version if payload else None
-    services.report_verify(actor=request.auth, report_id=report_id, expected_version=version)
+    services.report_verify(actor=request.auth, report_id=report_id, expected_version=payload.version)
     return _report(request, report_id)
 
 

@@ -141,7 +141,7 @@ class ReportPatch(ReportFieldsIn):
 
 
 class ActionIn(_Input):
-    version: int | None = Field(None, description="操作时看到的版本号；过期时返回 409")
+    version: int = Field(..., description="操作时看到的版本号（必填）；过期时返回 409")
 
 
 class ReturnIn(ActionIn):

@@ -36,6 +36,14 @@ def _int_or_none(value) -> int | None:
         return None
 
 
+def _posted_version(request) -> int:
+    """The version the page was loaded at: required, or the last writer would win."""
+    version = _int_or_none(request.POST.get("version"))
+    if version is None:
+        raise ValidationError({"version": [_("修改时必须提交编辑时加载的版本号。")]})
+    return version
+
+
 def _back(request, name: str, *args):
     """Back to the page the form came from (`next`, same host only), else to `name`."""
     target = request.POST.get("next") or ""
@@ -189,9 +197,7 @@ def photo_delete(request, pk: int):
 def report_submit(request, pk: int):
     report = selectors.report_get(user=request.user, pk=pk, action="change")
     try:
-        services.report_submit(
-            actor=request.user, report_id=report.pk, expected_version=_int_or_none(request.POST.get("version"))
-        )
+        services.report_submit(actor=request.user, report_id=report.pk, expected_version=_posted_version(request))
     except (ValidationError, ConcurrentEditError) as error:
         messages.error(request, _error_text(error) if isinstance(error, ValidationError) else str(error))
     else:
@@ -204,9 +210,7 @@ def report_submit(request, pk: int):
 def report_verify(request, pk: int):
     report = selectors.report_get(user=request.user, pk=pk, action="verify")
     try:
-        services.report_verify(
-            actor=request.user, report_id=report.pk, expected_version=_int_or_none(request.POST.get("version"))
-        )
+        services.report_verify(actor=request.user, report_id=report.pk, expected_version=_posted_version(request))
     except ValidationError as error:
         messages.error(request, _error_text(error))
     except (ConcurrentEditError, PermissionDenied) as error:
@@ -228,7 +232,7 @@ def report_return(request, pk: int):
             actor=request.user,
             report_id=report.pk,
             reason=reason,
-            expected_version=_int_or_none(request.POST.get("version")),
+            expected_version=_posted_version(request),
         )
     except ValidationError as error:
         messages.error(request, _error_text(error))

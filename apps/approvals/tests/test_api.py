@@ -60,9 +60,16 @@ def test_generate_intake_accept_approve(client, catalogue):
         content_type=JSON,
     )
     assert stale.status_code == 409 and stale.json()["current_version"] == 3
-    approved = client.post(
+    missing = client.post(
         f"/api/v1/approvals/items/{road['id']}/approve",
         {"decided_on": "2026-10-09", "document_number": "示交许〔2026〕3号"},
+        content_type=JSON,
+    )
+    assert missing.status_code == 422 and missing.json()["errors"] == {"version": ["该字段为必填项。"]}
+    assert ApprovalItem.objects.get(pk=road["id"]).document_number == ""  # the refused approvals changed nothing
+    approved = client.post(
+        f"/api/v1/approvals/items/{road['id']}/approve",
+        {"decided_on": "2026-10-09", "document_number": "示交许〔2026〕3号", "version": 3},
         content_type=JSON,
     )
     assert approved.status_code == 200
@@ -75,14 +82,21 @@ def test_bad_input_writes_nothing(client, world):
     client.force_login(world.users[Role.CITY_ADMIN])
     response = client.patch(
         f"/api/v1/approvals/items/{item.pk}",
-        {"planned_start_date": "2026-10-09", "planned_end_date": "2026-10-01"},
+        {"planned_start_date": "2026-10-09", "planned_end_date": "2026-10-01", "version": item.version},
         content_type=JSON,
     )
     assert response.status_code == 422
     assert response.json()["errors"] == {"planned_end_date": ["计划办结日期不能早于计划申报日期。"]}
-    assert client.patch(f"/api/v1/approvals/items/{item.pk}", {"department": world.owner.pk}, content_type=JSON).json()[
-        "errors"
-    ] == {"department": ["请选择有效的政府部门。"]}
+    body = {"department": world.owner.pk, "version": item.version}
+    assert client.patch(f"/api/v1/approvals/items/{item.pk}", body, content_type=JSON).json()["errors"] == {
+        "department": ["请选择有效的政府部门。"]
+    }
+    missing = client.patch(f"/api/v1/approvals/items/{item.pk}", {"committed_workdays": 3}, content_type=JSON)
+    assert missing.status_code == 422 and missing.json()["errors"] == {"version": ["该字段为必填项。"]}
+    stale = client.patch(
+        f"/api/v1/approvals/items/{item.pk}", {"committed_workdays": 3, "version": item.version + 1}, content_type=JSON
+    )
+    assert stale.status_code == 409 and stale.json()["current_version"] == item.version
     item.refresh_from_db()
     assert item.planned_start_date is None and item.department == world.dept
     assert not ChangeRecord.objects.exists()
@@ -104,17 +118,31 @@ def test_factor_needs_api(client, world):
         == 404
     )
     client.force_login(world.users[Role.DEPARTMENT_USER])
-    patched = client.patch(f"/api/v1/approvals/factors/{need_id}", {"status": "secured"}, content_type=JSON)
+    missing = client.patch(f"/api/v1/approvals/factors/{need_id}", {"status": "secured"}, content_type=JSON)
+    assert missing.status_code == 422 and missing.json()["errors"] == {"version": ["该字段为必填项。"]}
+    stale = client.patch(f"/api/v1/approvals/factors/{need_id}", {"status": "secured", "version": 9}, content_type=JSON)
+    assert stale.status_code == 409 and stale.json()["current_version"] == 1
+    assert client.get(f"/api/v1/approvals/projects/{world.p_a.pk}/factors").json()[0]["status"] != "secured"
+    patched = client.patch(
+        f"/api/v1/approvals/factors/{need_id}", {"status": "secured", "version": 1}, content_type=JSON
+    )
     assert patched.status_code == 200 and patched.json()["status"] == "secured"
-    assert client.delete(f"/api/v1/approvals/factors/{need_id}").status_code == 403
+    assert client.delete(f"/api/v1/approvals/factors/{need_id}?version=2").status_code == 403
     client.force_login(world.users[Role.OWNER_REPORTER])
     assert client.get(f"/api/v1/approvals/projects/{world.p_a.pk}/factors").json()[0]["status"] == "secured"
     assert (
-        client.patch(f"/api/v1/approvals/factors/{need_id}", {"status": "blocked"}, content_type=JSON).status_code
+        client.patch(
+            f"/api/v1/approvals/factors/{need_id}", {"status": "blocked", "version": 2}, content_type=JSON
+        ).status_code
         == 403
     )
     client.force_login(world.users[Role.CITY_ADMIN])
-    assert client.delete(f"/api/v1/approvals/factors/{need_id}").status_code == 204
+    missing = client.delete(f"/api/v1/approvals/factors/{need_id}")
+    assert missing.status_code == 422 and missing.json()["errors"] == {"version": ["该字段为必填项。"]}
+    stale = client.delete(f"/api/v1/approvals/factors/{need_id}?version=1")
+    assert stale.status_code == 409 and stale.json()["current_version"] == 2
+    assert FactorNeed.objects.filter(pk=need_id).exists()
+    assert client.delete(f"/api/v1/approvals/factors/{need_id}?version=2").status_code == 204
     assert not FactorNeed.objects.exists()
     assert ChangeRecord.objects.filter(project_id=world.p_a.pk).count() == 3
 

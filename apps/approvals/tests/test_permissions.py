@@ -28,11 +28,14 @@ def test_item_pages_and_actions_by_scope(client, world, items, role, key):
     client.force_login(world.users[role])
     assert client.get(reverse("approvals:item", args=[item.pk])).status_code == expected(role, key, {role: KEYS}, 200)
     assert client.get(reverse("approvals:item_edit", args=[item.pk])).status_code == expected(role, key, MANAGES, 200)
-    accept = client.post(reverse("approvals:item_action", args=[item.pk, "accept"]), {"accepted_on": "2026-09-22"})
+    accept = client.post(
+        reverse("approvals:item_action", args=[item.pk, "accept"]),
+        {"accepted_on": "2026-09-22", "version": item.version},
+    )
     assert accept.status_code == expected(role, key, HANDLES, 302)
     item.refresh_from_db()
     assert (item.status == ItemStatus.ACCEPTED) == (key in HANDLES.get(role, set()))
-    withdraw = client.post(reverse("approvals:item_action", args=[item.pk, "withdraw"]))
+    withdraw = client.post(reverse("approvals:item_action", args=[item.pk, "withdraw"]), {"version": item.version})
     assert withdraw.status_code == expected(role, key, APPLIES, 302)
 
 
@@ -43,11 +46,16 @@ def test_item_api_by_scope(client, world, items, role, key):
     client.force_login(world.users[role])
     assert client.get(f"/api/v1/approvals/items/{item.pk}").status_code == expected(role, key, {role: KEYS}, 200)
     accept = client.post(
-        f"/api/v1/approvals/items/{item.pk}/accept", {"accepted_on": "2026-09-22"}, content_type="application/json"
+        f"/api/v1/approvals/items/{item.pk}/accept",
+        {"accepted_on": "2026-09-22", "version": item.version},
+        content_type="application/json",
     )
     assert accept.status_code == expected(role, key, HANDLES, 200)
+    item.refresh_from_db()
     patch = client.patch(
-        f"/api/v1/approvals/items/{item.pk}", {"committed_workdays": 7}, content_type="application/json"
+        f"/api/v1/approvals/items/{item.pk}",
+        {"committed_workdays": 7, "version": item.version},
+        content_type="application/json",
     )
     assert patch.status_code == expected(role, key, MANAGES, 200)
 
@@ -128,3 +136,44 @@ def test_a_department_handling_an_item_sees_its_project_checklist_and_history_re
     assert not project_page.context["can_apply"]
     assert {item.pk for item in project_page.context["items"]} == {items["c"].pk}  # not other_dept's c2
     assert client.get(reverse("projects:detail", args=[world.p_c.pk])).status_code == 404
+
+
+def test_item_pages_need_the_loaded_version(client, world, items):
+    """An action or an edit posted without the version, or with a stale one, changes nothing."""
+    from apps.approvals.models import ApprovalItem
+
+    item = items["a"]
+    client.force_login(world.users[Role.CITY_ADMIN])
+    page = client.get(reverse("approvals:item_edit", args=[item.pk])).content.decode()
+    assert f'name="version" value="{item.version}"' in page
+    edit = reverse("approvals:item_edit", args=[item.pk])
+    data = {"department": world.dept.pk, "committed_workdays": 9, "commitment_applies": "on"}
+    assert "必须提交编辑时加载的版本号" in client.post(edit, data).content.decode()
+    assert "已被他人修改" in client.post(edit, {**data, "version": item.version + 2}).content.decode()
+    assert ApprovalItem.objects.get(pk=item.pk).committed_workdays != 9
+    assert client.post(edit, {**data, "version": item.version}).status_code == 302
+    assert ApprovalItem.objects.get(pk=item.pk).committed_workdays == 9
+
+    item.refresh_from_db()
+    withdraw = reverse("approvals:item_action", args=[item.pk, "withdraw"])
+    assert "必须提交编辑时加载的版本号" in client.post(withdraw, follow=True).content.decode()
+    assert "已被他人修改" in client.post(withdraw, {"version": item.version + 2}, follow=True).content.decode()
+    assert ApprovalItem.objects.get(pk=item.pk).status == ItemStatus.SUBMITTED
+    client.post(withdraw, {"version": item.version})
+    assert ApprovalItem.objects.get(pk=item.pk).status != ItemStatus.SUBMITTED
+
+
+def test_item_delete_page_needs_the_loaded_version(client, world, items):
+    from apps.approvals.models import ApprovalItem
+
+    item = items["a"]
+    ApprovalItem.objects.filter(pk=item.pk).update(status=ItemStatus.NOT_STARTED)
+    client.force_login(world.users[Role.CITY_ADMIN])
+    page = client.get(reverse("approvals:item", args=[item.pk])).content.decode()
+    assert f'name="version" value="{item.version}"' in page
+    url = reverse("approvals:item_delete", args=[item.pk])
+    assert "必须提交编辑时加载的版本号" in client.post(url, follow=True).content.decode()
+    assert "已被他人修改" in client.post(url, {"version": item.version + 1}, follow=True).content.decode()
+    assert ApprovalItem.objects.filter(pk=item.pk).exists()
+    assert client.post(url, {"version": item.version}).status_code == 302
+    assert not ApprovalItem.objects.filter(pk=item.pk).exists()

@@ -10,6 +10,7 @@ from apps.accounts.models import Role
 from apps.approvals import services
 from apps.approvals.models import ApprovalItem, FactorKind, FactorNeed, FactorStatus, Intake, ItemStatus
 from apps.audit.models import ChangeRecord
+from apps.core.exceptions import ConcurrentEditError
 from apps.reporting.models import Reminder
 
 from .conftest import dept_user
@@ -177,12 +178,22 @@ def test_withdraw_and_delete(world, chain):
     a, _b, c = chain
     owner, admin = world.users[Role.OWNER_REPORTER], world.users[Role.CITY_ADMIN]
     services.item_submit(actor=owner, item_id=a.pk, submitted_on=D(2026, 9, 18))
+
+    def version():
+        return ApprovalItem.objects.get(pk=a.pk).version
+
     with pytest.raises(ValidationError):
-        services.item_delete(actor=admin, item_id=a.pk)
+        services.item_delete(actor=admin, item_id=a.pk, expected_version=version())
     services.item_withdraw(actor=owner, item_id=a.pk)
     with pytest.raises(PermissionDenied):  # the applicant does not edit the checklist
-        services.item_delete(actor=owner, item_id=a.pk)
-    services.item_delete(actor=admin, item_id=a.pk)
+        services.item_delete(actor=owner, item_id=a.pk, expected_version=version())
+    with pytest.raises(ValidationError) as missing:  # no version: refused, naming it
+        services.item_delete(actor=admin, item_id=a.pk, expected_version=None)
+    assert "version" in missing.value.message_dict
+    with pytest.raises(ConcurrentEditError):
+        services.item_delete(actor=admin, item_id=a.pk, expected_version=version() - 1)
+    assert ApprovalItem.objects.filter(pk=a.pk).exists()
+    services.item_delete(actor=admin, item_id=a.pk, expected_version=version())
     assert not ApprovalItem.objects.filter(pk=a.pk).exists()
     c.refresh_from_db()
     assert list(c.depends_on.all()) == []
@@ -228,9 +239,10 @@ def test_factor_needs_by_managers_and_the_responsible_department(world):
     )
     with pytest.raises(PermissionDenied):
         services.factor_need_update(actor=world.users[Role.COUNTY_USER], need_id=need.pk, fields={"status": "secured"})
+    need.refresh_from_db()
     with pytest.raises(PermissionDenied):
-        services.factor_need_delete(actor=handler, need_id=need.pk)
-    services.factor_need_delete(actor=admin, need_id=need.pk)
+        services.factor_need_delete(actor=handler, need_id=need.pk, expected_version=need.version)
+    services.factor_need_delete(actor=admin, need_id=need.pk, expected_version=need.version)
     assert not FactorNeed.objects.exists()
     assert [(r.action, r.user.username) for r in records(project_id=world.p_c.pk)] == [
         ("create", "admin"),

@@ -197,15 +197,28 @@ def test_api_project_submit_and_upload(client, world, make_bond_project):
     body = response.json()
     assert {c["key"]: c["passed"] for c in body["checks"]}["documents"] is False
     pk = body["id"]
-    assert client.post(f"/api/v1/bonds/projects/{pk}/submit", **headers).status_code == 422
+    url, json = f"/api/v1/bonds/projects/{pk}", "application/json"
+    # Changes need the loaded version: missing → 422 naming it, stale → 409, neither changes anything.
+    missing = client.patch(url, {"law_firm": "某律所"}, content_type=json, **headers)
+    assert missing.status_code == 422 and missing.json()["errors"] == {"version": ["该字段为必填项。"]}
+    stale = client.patch(url, {"law_firm": "某律所", "version": 5}, content_type=json, **headers)
+    assert stale.status_code == 409 and stale.json()["current_version"] == 1
+    missing = client.post(f"{url}/submit", {}, content_type=json, **headers)
+    assert missing.status_code == 422 and missing.json()["errors"] == {"version": ["该字段为必填项。"]}
+    assert client.get(url, **headers).json()["law_firm"] != "某律所"
+    patched = client.patch(url, {"law_firm": "某律所", "version": 1}, content_type=json, **headers)
+    assert patched.status_code == 200 and patched.json()["version"] == 2
+    assert client.post(f"{url}/submit", {"version": 2}, content_type=json, **headers).status_code == 422  # no files
     for kind in ("plan", "financial", "legal"):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         upload = SimpleUploadedFile(f"{kind}.pdf", PDF, content_type="application/pdf")
         response = client.post(f"/api/v1/bonds/projects/{pk}/documents", {"kind": kind, "file": upload}, **headers)
         assert response.status_code == 201, response.content
-    response = client.post(f"/api/v1/bonds/projects/{pk}/submit", **headers)
-    assert response.status_code == 200 and response.json()["status"] == "submitted"
+    stale = client.post(f"{url}/submit", {"version": 1}, content_type=json, **headers)
+    assert stale.status_code == 409 and stale.json()["current_version"] == 2
+    response = client.post(f"{url}/submit", {"version": 2}, content_type=json, **headers)
+    assert response.status_code == 200 and response.json()["status"] == "submitted" and response.json()["version"] == 3
     document = response.json()["documents"][0]
     download = client.get(f"/api/v1/bonds/projects/{pk}/documents/{document['id']}", **headers)
     assert download.status_code == 200 and download.content == PDF
@@ -286,3 +299,31 @@ def test_exports_in_the_official_layout(client, world, programme):
     assert "本年实际到位资金" in body and "其中：中央预算内投资" in body and world.p_a.name in body
     assert ExportRecord.objects.filter(kind__in=["bonds", "funding"]).count() == 2
     assert client.get(reverse("bonds:project_export"), {"format": "pdf"}).status_code == 302
+
+
+def test_pages_need_the_loaded_version(client, world, make_bond_project):
+    """The edit form and the 申报 button carry the version; without it, or with a stale one, nothing changes."""
+    from apps.bonds.models import BondProject
+
+    bond = make_bond_project(world.p_a, submitted=False)
+    client.force_login(world.users[Role.COUNTY_USER])
+    edit = reverse("bonds:project_edit", args=[bond.pk])
+    form = client.get(edit).context["form"]
+    assert f'name="version" value="{bond.version}"' in client.get(edit).content.decode()
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "version"}
+    data["law_firm"] = "某律所"
+    assert "必须提交编辑时加载的版本号" in client.post(edit, data).content.decode()
+    assert "已被他人修改" in client.post(edit, {**data, "version": bond.version + 3}).content.decode()
+    assert BondProject.objects.get(pk=bond.pk).law_firm != "某律所"
+    assert client.post(edit, {**data, "version": bond.version}).status_code == 302
+    stored = BondProject.objects.get(pk=bond.pk)
+    assert stored.law_firm == "某律所" and stored.version == bond.version + 1
+
+    page = client.get(reverse("bonds:project", args=[bond.pk])).content.decode()
+    assert f'name="version" value="{stored.version}"' in page
+    submit = reverse("bonds:project_submit", args=[bond.pk])
+    assert "必须提交编辑时加载的版本号" in client.post(submit, follow=True).content.decode()
+    assert "已被他人修改" in client.post(submit, {"version": bond.version}, follow=True).content.decode()
+    assert BondProject.objects.get(pk=bond.pk).status == stored.status
+    client.post(submit, {"version": stored.version})
+    assert BondProject.objects.get(pk=bond.pk).status == "submitted"

@@ -33,10 +33,15 @@ def draft(user, region, **kwargs):
     return services.bulletin_draft(actor=user, region=region, **params)
 
 
+def v(pk):
+    """The version the user would have loaded: the stored one."""
+    return Bulletin.objects.get(pk=pk).version
+
+
 def publish(town, bulletin):
-    services.bulletin_submit(actor=town.admin, bulletin_id=bulletin.pk)
-    services.bulletin_review(actor=town.admin2, bulletin_id=bulletin.pk)
-    return services.bulletin_sign(actor=town.admin2, bulletin_id=bulletin.pk)
+    services.bulletin_submit(actor=town.admin, bulletin_id=bulletin.pk, version=v(bulletin.pk))
+    services.bulletin_review(actor=town.admin2, bulletin_id=bulletin.pk, version=v(bulletin.pk))
+    return services.bulletin_sign(actor=town.admin2, bulletin_id=bulletin.pk, version=v(bulletin.pk))
 
 
 def text_of(data: bytes) -> str:
@@ -146,14 +151,16 @@ def test_charts_need_a_cjk_font_and_otherwise_say_so(town, monkeypatch):
 
 def test_steps_numbering_and_change_records(town):
     b = draft(town.admin, town.city)
-    services.bulletin_update(actor=town.admin, bulletin_id=b.pk, requirements="一要抓开工。\n二要抓投资。")
-    services.bulletin_submit(actor=town.admin, bulletin_id=b.pk)
+    services.bulletin_update(
+        actor=town.admin, bulletin_id=b.pk, version=v(b.pk), requirements="一要抓开工。\n二要抓投资。"
+    )
+    services.bulletin_submit(actor=town.admin, bulletin_id=b.pk, version=v(b.pk))
     with pytest.raises(PermissionDenied, match="起草人以外"):
-        services.bulletin_review(actor=town.admin, bulletin_id=b.pk)
-    services.bulletin_review(actor=town.admin2, bulletin_id=b.pk)
+        services.bulletin_review(actor=town.admin, bulletin_id=b.pk, version=v(b.pk))
+    services.bulletin_review(actor=town.admin2, bulletin_id=b.pk, version=v(b.pk))
     with pytest.raises(ValidationError):
-        services.bulletin_update(actor=town.admin, bulletin_id=b.pk, requirements="改")
-    signed = services.bulletin_sign(actor=town.admin2, bulletin_id=b.pk)
+        services.bulletin_update(actor=town.admin, bulletin_id=b.pk, version=v(b.pk), requirements="改")
+    signed = services.bulletin_sign(actor=town.admin2, bulletin_id=b.pk, version=v(b.pk))
     assert signed.status == BulletinStatus.PUBLISHED and signed.number == 1
     assert signed.reference == "示范市发改通〔2026〕1号"
     assert signed.published_on == TODAY and signed.signed_by == town.admin2
@@ -171,10 +178,10 @@ def test_steps_numbering_and_change_records(town):
 
 def test_returned_with_a_reason(town):
     b = draft(town.admin, town.city)
-    services.bulletin_submit(actor=town.admin, bulletin_id=b.pk)
+    services.bulletin_submit(actor=town.admin, bulletin_id=b.pk, version=v(b.pk))
     with pytest.raises(ValidationError):
-        services.bulletin_return(actor=town.admin2, bulletin_id=b.pk, reason=" ")
-    back = services.bulletin_return(actor=town.admin2, bulletin_id=b.pk, reason="数据需核实")
+        services.bulletin_return(actor=town.admin2, bulletin_id=b.pk, version=v(b.pk), reason=" ")
+    back = services.bulletin_return(actor=town.admin2, bulletin_id=b.pk, version=v(b.pk), reason="数据需核实")
     assert back.status == BulletinStatus.DRAFT and back.return_reason == "数据需核实"
 
 
@@ -333,3 +340,34 @@ def test_every_attachment_figure_is_the_snapshot_s(town, engine_lights):
             row["rate"],
             row["reason"],
         ]
+
+
+def test_every_step_and_edit_needs_the_loaded_version(town):
+    """Requirements and each step: no version → refused naming the field, a stale one → the
+    concurrent-edit error; neither changes the bulletin nor writes a change record."""
+    from apps.core.exceptions import ConcurrentEditError
+
+    b = draft(town.admin, town.city)
+    calls = [
+        lambda version: services.bulletin_update(
+            actor=town.admin, bulletin_id=b.pk, requirements="改", version=version
+        ),
+        lambda version: services.bulletin_submit(actor=town.admin, bulletin_id=b.pk, version=version),
+        lambda version: services.bulletin_return(actor=town.admin2, bulletin_id=b.pk, reason="核实", version=version),
+        lambda version: services.bulletin_submit(actor=town.admin, bulletin_id=b.pk, version=version),
+        lambda version: services.bulletin_review(actor=town.admin2, bulletin_id=b.pk, version=version),
+        lambda version: services.bulletin_sign(actor=town.admin2, bulletin_id=b.pk, version=version),
+    ]
+    for call in calls:
+        before = Bulletin.objects.get(pk=b.pk)
+        records = ChangeRecord.objects.count()
+        with pytest.raises(ValidationError) as missing:
+            call(None)
+        assert "version" in missing.value.message_dict
+        with pytest.raises(ConcurrentEditError):
+            call(before.version - 1)
+        after = Bulletin.objects.get(pk=b.pk)
+        assert (after.version, after.status, after.requirements) == (before.version, before.status, before.requirements)
+        assert ChangeRecord.objects.count() == records
+        assert call(before.version).version == before.version + 1
+    assert Bulletin.objects.get(pk=b.pk).status == BulletinStatus.PUBLISHED

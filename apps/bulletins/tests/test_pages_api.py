@@ -28,13 +28,21 @@ def test_api_draft_steps_and_files(client, town):
     body = response.json()
     assert body["status"] == "draft" and body["snapshot"]["figures"]["completed_ytd"]["value"] == "0.58"
     pk = body["id"]
-    assert client.post(f"{API}/{pk}/steps/submit", {}, content_type="application/json").status_code == 200
+    missing = client.post(f"{API}/{pk}/steps/submit", {}, content_type="application/json")
+    assert missing.status_code == 422 and missing.json()["errors"] == {"version": ["该字段为必填项。"]}
+    stale = client.post(f"{API}/{pk}/steps/submit", {"version": 0}, content_type="application/json")
+    assert stale.status_code == 409 and stale.json()["current_version"] == 1
+    assert Bulletin.objects.get(pk=pk).status == BulletinStatus.DRAFT  # refused steps change nothing
+    assert client.post(f"{API}/{pk}/steps/submit", {"version": 1}, content_type="application/json").status_code == 200
     # The drafter may not review: 403 with a Chinese message.
-    refused = client.post(f"{API}/{pk}/steps/review", {}, content_type="application/json")
+    refused = client.post(f"{API}/{pk}/steps/review", {"version": 2}, content_type="application/json")
     assert refused.status_code == 403 and "起草人以外" in refused.json()["detail"]
     client.force_login(town.admin2)
-    assert client.post(f"{API}/{pk}/steps/review", {}, content_type="application/json").json()["status"] == "reviewed"
-    signed = client.post(f"{API}/{pk}/steps/sign", {}, content_type="application/json").json()
+    assert (
+        client.post(f"{API}/{pk}/steps/review", {"version": 2}, content_type="application/json").json()["status"]
+        == "reviewed"
+    )
+    signed = client.post(f"{API}/{pk}/steps/sign", {"version": 3}, content_type="application/json").json()
     assert signed["status"] == "published" and signed["reference"] == "示范市发改通〔2026〕1号"
     docx = client.get(f"{API}/{pk}/files/docx")
     assert docx.status_code == 200 and "示范市发改通〔2026〕1号" in "\n".join(
@@ -72,7 +80,10 @@ def test_outside_scope_is_404(client, town):
     client.force_login(town.users[Role.COUNTY_USER])
     assert client.get(f"{API}/{bulletin.pk}").status_code == 404  # a city draft
     assert client.get(reverse("bulletins:detail", args=[bulletin.pk])).status_code == 404
-    assert client.post(f"{API}/{bulletin.pk}/steps/submit", {}, content_type="application/json").status_code == 404
+    assert (
+        client.post(f"{API}/{bulletin.pk}/steps/submit", {"version": 1}, content_type="application/json").status_code
+        == 404
+    )
     response = client.post(
         API, {"kind": "month", "year": 2026, "month": 6, "region": town.city.pk}, content_type="application/json"
     )
@@ -92,10 +103,10 @@ def test_pages_draft_preview_and_unread(client, town):
         reverse("bulletins:requirements", args=[bulletin.pk]),
         {"requirements": "抓紧开工。", "version": bulletin.version},
     )
-    client.post(reverse("bulletins:step", args=[bulletin.pk, "submit"]))
+    client.post(reverse("bulletins:step", args=[bulletin.pk, "submit"]), {"version": 2})
     client.force_login(town.admin2)
-    client.post(reverse("bulletins:step", args=[bulletin.pk, "review"]))
-    client.post(reverse("bulletins:step", args=[bulletin.pk, "sign"]))
+    client.post(reverse("bulletins:step", args=[bulletin.pk, "review"]), {"version": 3})
+    client.post(reverse("bulletins:step", args=[bulletin.pk, "sign"]), {"version": 4})
     bulletin.refresh_from_db()
     assert bulletin.status == BulletinStatus.PUBLISHED and bulletin.requirements == "抓紧开工。"
     county = town.users[Role.COUNTY_USER]
@@ -130,3 +141,38 @@ def test_command_writes_the_files(town, tmp_path):
     )
     assert (tmp_path / "bulletin-610300-2026-07-h1.docx").is_file()
     assert Bulletin.objects.filter(kind=BulletinKind.HALF_MONTH, half=1).count() == 1
+
+
+def test_api_requirements_need_the_loaded_version(client, town):
+    bulletin = services.bulletin_draft(actor=town.admin, region=town.city, kind=BulletinKind.MONTH, year=2026, month=6)
+    client.force_login(town.admin)
+    url = f"{API}/{bulletin.pk}/requirements"
+    missing = client.put(url, {"requirements": "改"}, content_type="application/json")
+    assert missing.status_code == 422 and missing.json()["errors"] == {"version": ["该字段为必填项。"]}
+    stale = client.put(url, {"requirements": "改", "version": 0}, content_type="application/json")
+    assert stale.status_code == 409 and stale.json()["current_version"] == 1
+    assert Bulletin.objects.get(pk=bulletin.pk).requirements == bulletin.requirements
+    done = client.put(url, {"requirements": "改", "version": 1}, content_type="application/json")
+    assert done.status_code == 200 and done.json()["version"] == 2
+    assert Bulletin.objects.get(pk=bulletin.pk).requirements == "改"
+
+
+def test_page_forms_need_the_loaded_version(client, town):
+    """The detail page's forms carry the version; a post without it or with a stale one is refused with a message."""
+    bulletin = services.bulletin_draft(actor=town.admin, region=town.city, kind=BulletinKind.MONTH, year=2026, month=6)
+    client.force_login(town.admin)
+    html = client.get(reverse("bulletins:detail", args=[bulletin.pk])).content.decode()
+    assert html.count(f'name="version" value="{bulletin.version}"') >= 2  # requirements and 送审
+    requirements = reverse("bulletins:requirements", args=[bulletin.pk])
+    step = reverse("bulletins:step", args=[bulletin.pk, "submit"])
+    for url, data in ((requirements, {"requirements": "改"}), (step, {})):
+        missing = client.post(url, data, follow=True).content.decode()
+        assert "必须提交编辑时加载的版本号" in missing
+        stale = client.post(url, {**data, "version": 0}, follow=True).content.decode()
+        assert "已被他人修改" in stale
+    stored = Bulletin.objects.get(pk=bulletin.pk)
+    assert (stored.version, stored.status, stored.requirements) == (1, BulletinStatus.DRAFT, bulletin.requirements)
+    client.post(requirements, {"requirements": "改", "version": 1})
+    client.post(step, {"version": 2})
+    stored = Bulletin.objects.get(pk=bulletin.pk)
+    assert (stored.version, stored.status, stored.requirements) == (3, BulletinStatus.IN_REVIEW, "改")

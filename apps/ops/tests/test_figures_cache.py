@@ -62,7 +62,7 @@ def test_a_counted_report_shows_at_once(admin, city):
         content_type=JSON,
     ).json()
     assert figures(admin, city.city)["completed_ytd"] in (None, "0.00")  # a draft does not count
-    admin.post(f"{API}/reports/{created['id']}/submit", {}, content_type=JSON)
+    admin.post(f"{API}/reports/{created['id']}/submit", {"version": created["version"]}, content_type=JSON)
     assert figures(admin, city.city)["completed_ytd"] == "0.25"  # 2,500 万元 = 0.25 亿元
 
 
@@ -137,6 +137,6 @@ def test_dashboard_page_is_cached_and_fresh(admin, city):
         {"project": city.p_b.pk, "year": 2026, "month": 10, "completed_investment": "12000"},
         content_type=JSON,
     ).json()
-    admin.post(f"{API}/reports/{created['id']}/submit", {}, content_type=JSON)
+    admin.post(f"{API}/reports/{created['id']}/submit", {"version": created["version"]}, content_type=JSON)
     text = admin.get("/dashboard/", {"region": city.city.pk, "year": 2026, "month": 10}).content.decode()
     assert "1.20" in text

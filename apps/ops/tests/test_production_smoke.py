@@ -123,7 +123,7 @@ def test_smoke_flow_under_gunicorn_celery_postgresql_redis(world, stack):
     )
     assert created.status_code == 201, created.text
     report_id = created.json()["id"]
-    submitted = owner.post(f"/api/v1/reports/{report_id}/submit", json={})
+    submitted = owner.post(f"/api/v1/reports/{report_id}/submit", json={"version": created.json()["version"]})
     assert submitted.status_code == 200, submitted.text
     report = MonthlyReport.objects.get(pk=report_id)
     assert report.status == ReportStatus.SUBMITTED

@@ -383,6 +383,11 @@ def test_annual_plan_create_update_delete(county, world):
     stale = county.patch(f"{url}/{plan['id']}", {"goal": "x", "version": 2}, content_type=JSON)
     assert stale.status_code == 409 and stale.json()["current_version"] == 3
 
+    missing = county.delete(f"{url}/{plan['id']}")
+    assert missing.status_code == 422 and missing.json()["errors"] == {"version": ["该字段为必填项。"]}
+    stale = county.delete(f"{url}/{plan['id']}?version=2")
+    assert stale.status_code == 409 and stale.json()["current_version"] == 3
+    assert AnnualPlan.objects.filter(pk=plan["id"]).exists()  # refused deletes change nothing
     assert county.delete(f"{url}/{plan['id']}?version=3").status_code == 204
     assert not AnnualPlan.objects.exists()
     world.p_a.refresh_from_db()
@@ -425,7 +430,12 @@ def test_milestone_create_update_delete(county, world):
     assert bad.status_code == 422 and "actual_date" in bad.json()["errors"]
     assert county.get(url).json()[0]["forecast_date"] == "2099-09-30"
 
-    assert county.delete(f"{url}/{milestone['id']}").status_code == 204
+    missing = county.delete(f"{url}/{milestone['id']}")
+    assert missing.status_code == 422 and missing.json()["errors"] == {"version": ["该字段为必填项。"]}
+    stale = county.delete(f"{url}/{milestone['id']}?version=2")
+    assert stale.status_code == 409 and stale.json()["current_version"] == 3
+    assert Milestone.objects.filter(pk=milestone["id"]).exists()  # refused deletes change nothing
+    assert county.delete(f"{url}/{milestone['id']}?version=3").status_code == 204
     assert not Milestone.objects.exists()
 
 

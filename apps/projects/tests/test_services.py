@@ -210,7 +210,11 @@ def test_child_changes_are_recorded_under_the_project(world, admin):
     milestone = services.milestone_create(
         actor=admin, project_id=project.pk, fields={"name": "施工许可", "baseline_date": datetime.date(2026, 9, 1)}
     )
-    services.milestone_delete(actor=admin, project_id=project.pk, milestone_id=milestone.pk)
+    with pytest.raises(ValidationError):  # a delete without the loaded version is refused
+        services.milestone_delete(actor=admin, project_id=project.pk, milestone_id=milestone.pk, expected_version=None)
+    services.milestone_delete(
+        actor=admin, project_id=project.pk, milestone_id=milestone.pk, expected_version=milestone.project.version
+    )
     records = list(ChangeRecord.objects.filter(project_id=project.pk).order_by("id"))
     assert [(r.content_type.model, r.action) for r in records] == [
         ("annualplan", "create"),

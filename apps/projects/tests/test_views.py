@@ -278,3 +278,24 @@ def test_child_edit_form_requires_the_loaded_version(client, world):
     assert AnnualPlan.objects.get(pk=plan.pk).goal == "旧"
     assert client.post(url, {**data, "version": world.p_a.version}).status_code == 302
     assert AnnualPlan.objects.get(pk=plan.pk).goal == "新"
+
+
+def test_child_delete_form_requires_the_loaded_version(client, world):
+    """The delete buttons post the project version; without it, or with a stale one, nothing is deleted."""
+    from apps.projects.models import AnnualPlan, Milestone
+
+    plan = f.AnnualPlanFactory(project=world.p_a)
+    milestone = f.MilestoneFactory(project=world.p_a)
+    client.force_login(world.users[Role.CITY_ADMIN])
+    page = client.get(reverse("projects:detail", args=[world.p_a.pk])).content.decode()
+    assert page.count(f'name="version" value="{world.p_a.version}"') >= 3  # project, plan and milestone deletes
+    for kind, child, model in (("plans", plan, AnnualPlan), ("milestones", milestone, Milestone)):
+        world.p_a.refresh_from_db()
+        url = reverse("projects:child_delete", args=[world.p_a.pk, kind, child.pk])
+        missing = client.post(url, follow=True)
+        assert "必须提交编辑时加载的版本号" in missing.content.decode()
+        stale = client.post(url, {"version": world.p_a.version + 5}, follow=True)
+        assert "已被他人修改" in stale.content.decode()
+        assert model.objects.filter(pk=child.pk).exists()
+        assert client.post(url, {"version": world.p_a.version}).status_code == 302
+        assert not model.objects.filter(pk=child.pk).exists()

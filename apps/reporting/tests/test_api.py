@@ -77,10 +77,18 @@ def test_create_update_submit_through_the_api(owner_client, world, period):
         stale.status_code == 409 and stale.json()["current_version"] == 2 and "已被他人修改" in stale.json()["detail"]
     )
 
-    submitted = owner_client.post(f"{API}/{report['id']}/submit", "", content_type=JSON)  # no body at all
+    count = ChangeRecord.objects.count()
+    for sent, field in (("", "payload"), ({}, "version")):  # no body, or no version: 422 naming it
+        missing = owner_client.post(f"{API}/{report['id']}/submit", sent, content_type=JSON)
+        assert missing.status_code == 422 and missing.json()["errors"] == {field: ["该字段为必填项。"]}
+    stale = owner_client.post(f"{API}/{report['id']}/submit", {"version": 1}, content_type=JSON)
+    assert stale.status_code == 409 and stale.json()["current_version"] == 2
+    assert MonthlyReport.objects.get(pk=report["id"]).status == ReportStatus.DRAFT
+    assert ChangeRecord.objects.count() == count
+    submitted = owner_client.post(f"{API}/{report['id']}/submit", {"version": 2}, content_type=JSON)
     assert submitted.status_code == 200 and submitted.json()["ytd"] == "20"
     count = ChangeRecord.objects.count()
-    again = owner_client.post(f"{API}/{report['id']}/submit", {}, content_type=JSON)
+    again = owner_client.post(f"{API}/{report['id']}/submit", {"version": 3}, content_type=JSON)
     assert again.status_code == 200 and again.json()["version"] == submitted.json()["version"]
     assert ChangeRecord.objects.count() == count
 
@@ -104,10 +112,17 @@ def test_api_validation_errors_are_chinese(owner_client, world, period):
 def test_locked_report_and_return_reason(client, world, period):
     client.force_login(world.users[Role.COUNTY_USER])
     report = make_report(world.p_a)
-    response = client.post(f"{API}/{report.pk}/return", {"reason": ""}, content_type=JSON)
+    response = client.post(f"{API}/{report.pk}/return", {"reason": "", "version": 1}, content_type=JSON)
     assert response.status_code == 422 and "必须填写退回原因" in response.json()["errors"]["reason"][0]
     response = client.post(f"{API}/{report.pk}/return", {}, content_type=JSON)
     assert response.status_code == 422
+    missing = client.post(f"{API}/{report.pk}/return", {"reason": "补充"}, content_type=JSON)
+    assert missing.status_code == 422 and "version" in missing.json()["errors"]
+    stale = client.post(f"{API}/{report.pk}/return", {"reason": "补充", "version": 7}, content_type=JSON)
+    assert stale.status_code == 409
+    missing = client.post(f"{API}/{report.pk}/verify", {}, content_type=JSON)
+    assert missing.status_code == 422 and "version" in missing.json()["errors"]
+    assert MonthlyReport.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED  # refused: nothing changed
     assert client.post(f"{API}/{report.pk}/verify", {"version": 1}, content_type=JSON).status_code == 200
     response = client.patch(f"{API}/{report.pk}", {"version": 2, "notes": "x"}, content_type=JSON)
     assert response.status_code == 422 and "已锁定" in response.json()["errors"]["__all__"][0]
@@ -181,4 +196,4 @@ def test_token_user_outside_the_city_sees_nothing(client, world, period):
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     assert client.get(API, **auth).json()["count"] == 0
     assert client.get(f"{API}/{report.pk}", **auth).status_code == 404
-    assert client.post(f"{API}/{report.pk}/verify", content_type=JSON, **auth).status_code == 404
+    assert client.post(f"{API}/{report.pk}/verify", {"version": 1}, content_type=JSON, **auth).status_code == 404

@@ -89,10 +89,26 @@ def test_locked_report_sends_editors_to_the_revision_request(client, world, peri
 def test_return_without_reason_shows_a_message(client, world, period):
     report = make_report(world.p_a)
     login(client, world, Role.COUNTY_USER)
-    response = client.post(reverse("reporting:return", args=[report.pk]), {"reason": " "}, follow=True)
+    url = reverse("reporting:return", args=[report.pk])
+    response = client.post(url, {"reason": " ", "version": report.version}, follow=True)
     assert "必须填写退回原因" in response.content.decode()
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
+
+
+@pytest.mark.parametrize("action", ["submit", "verify", "return"])
+def test_page_actions_need_the_loaded_version(client, world, period, action):
+    """报送/审核通过/退回 posted without the version, or with a stale one, change nothing."""
+    status = ReportStatus.DRAFT if action == "submit" else ReportStatus.SUBMITTED
+    report = make_report(world.p_a, status=status)
+    login(client, world, Role.OWNER_REPORTER if action == "submit" else Role.COUNTY_USER)
+    url = reverse(f"reporting:{action}", args=[report.pk])
+    data = {"reason": "补充"} if action == "return" else {}
+    assert "必须提交编辑时加载的版本号" in client.post(url, data, follow=True).content.decode()
+    assert "已被他人修改" in client.post(url, {**data, "version": report.version + 3}, follow=True).content.decode()
+    assert MonthlyReport.objects.get(pk=report.pk).status == status
+    client.post(url, {**data, "version": report.version})
+    assert MonthlyReport.objects.get(pk=report.pk).status != status
 
 
 def test_queue_verifies_and_returns_back_to_the_queue(client, world, period):
