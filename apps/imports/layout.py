@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from apps.core.money import WAN_PER_YI
+from apps.projects.models import DatePrecision
 
 from .reading import Sheet, column_letter
 
@@ -166,6 +167,10 @@ _TOTALS = ("合计", "总计", "小计")
 _TITLE_YEAR = re.compile(r"(\d{4})年")
 _TITLE_MONTH = re.compile(r"(\d{4})年(?:1[-~至到])?(\d{1,2})月")
 _DATE_TEXT = re.compile(r"^(\d{4})[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?月?$")
+# A date known only to the year, as the project list export writes it (and offices type it):
+# "2026年" (some day of 2026) and "2025年底前" / "不晚于2025年" (by the end of 2025).
+_YEAR_ONLY = re.compile(r"^(\d{4})年$")
+_BY_YEAR_END = re.compile(r"^(?:(\d{4})年底?(?:以)?前|不晚于(\d{4})年底?)$")
 _YEARS = re.compile(r"^(\d{4})(?:年)?(?:[-~至到]|—|–)+(\d{4})年?$")
 
 
@@ -601,6 +606,22 @@ def cell_date(value) -> datetime.date | None:
         return datetime.date(year, month, day)
     except ValueError as exc:
         raise CellError(_("“%(value)s”不是有效的日期（如 2026-03-01）") % {"value": str(value)[:30]}) from exc
+
+
+def cell_precise_date(value) -> tuple[datetime.date, str] | None:
+    """A project date with the precision the cell states: a full date is exact ("day"),
+    "2026年" is year-only ("year"), "2025年底前" is "not later than" ("before"); the last
+    two are stored as the year's last day, as `Project` keeps them."""
+    if isinstance(value, str):
+        text = normalise(value)
+        year_only, by_year_end = _YEAR_ONLY.match(text), _BY_YEAR_END.match(text)
+        if year_only or by_year_end:
+            year = int(year_only.group(1) if year_only else by_year_end.group(1) or by_year_end.group(2))
+            if not 1900 <= year <= 2200:
+                raise CellError(_("“%(value)s”不是有效的日期（如 2026-03-01）") % {"value": value[:30]})
+            return datetime.date(year, 12, 31), DatePrecision.YEAR if year_only else DatePrecision.BEFORE
+    day = cell_date(value)
+    return None if day is None else (day, DatePrecision.DAY)
 
 
 def cell_years(value) -> tuple[int, int] | None:

@@ -986,9 +986,9 @@ def _plan_row(
     if total is not None:
         values["total_investment"] = total
     for key in ("planned_start_date", "planned_end_date", "actual_start_date"):
-        value = reader.read(key, L.cell_date)
+        value = reader.read(key, L.cell_precise_date)
         if value is not None:
-            _precise(values, key.removesuffix("_date"), value, DatePrecision.DAY)
+            _precise(values, key.removesuffix("_date"), *value)
     _period_and_stage(reader, values, project, year)
     for key, index, what in (
         ("lead_official", references.leaders, WHAT_LEADER),
@@ -1089,7 +1089,9 @@ def _plan_row(
         outcome.status = UNCHANGED
         return None
     outcome.status = CHANGED
-    outcome.changes = _diff(_labelled(before, references), _labelled(after, references), sorted(changed))
+    # A change of precision alone ("2026年" → 2026-12-31) shows under its date.
+    shown = sorted({name.replace("_precision", "_date") for name in changed})
+    outcome.changes = _diff(_labelled(before, references), _labelled(after, references), shown)
     if plan is not None:
         outcome.changes[f"{year}年计划投资"] = [
             _display(plan_before["planned_investment"]) if plan_before else "",
@@ -1194,6 +1196,12 @@ def snapshot_without_m2m(instance) -> dict:
 def _labelled(data: dict, references: References) -> dict:
     """Snapshot ids shown as names in the preview."""
     result = dict(data)
+    for key in [key for key in result if key.endswith("_precision")]:
+        date_key = key.replace("_precision", "_date")
+        value = result.get(date_key)
+        if value is not None:  # snapshots keep dates as ISO text
+            day = datetime.date.fromisoformat(value) if isinstance(value, str) else value
+            result[date_key] = precision_display(day, result[key])
     for key, table in references.names.items():
         if result.get(key) is not None:
             result[key] = table.get(result[key], result[key])

@@ -1,3 +1,4 @@
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
@@ -217,16 +218,19 @@ class Project(models.Model):
         errors = {}
         if not self.project_code and self.stage and self.stage != Stage.RESERVE:
             errors["project_code"] = _("非储备阶段的项目必须填写项目代码。")
-        if self.planned_start_date and self.planned_end_date and self.planned_start_date > self.planned_end_date:
+        # A start known only to the year (or as "not later than") may be any day up to the
+        # stored one: the checks hold its earliest possible day against the other dates.
+        planned_start, actual_start = self.earliest_date("planned_start"), self.earliest_date("actual_start")
+        if planned_start and self.planned_end_date and planned_start > self.planned_end_date:
             errors["planned_end_date"] = _("计划竣工日期不能早于计划开工日期。")
-        if self.actual_start_date and self.actual_end_date and self.actual_start_date > self.actual_end_date:
+        if actual_start and self.actual_end_date and actual_start > self.actual_end_date:
             errors["actual_end_date"] = _("实际竣工日期不能早于实际开工日期。")
         if self.stage in (Stage.UNDER_CONSTRUCTION, Stage.COMPLETED) and not self.actual_start_date:
             errors["actual_start_date"] = _("在建或竣工项目必须填写实际开工日期。")
         if self.stage == Stage.COMPLETED and not self.actual_end_date:
             errors["actual_end_date"] = _("竣工项目必须填写实际竣工日期。")
         # Today only when there is a date to hold against it: an import checks 50,000 rows.
-        if self.actual_start_date and self.actual_start_date > timezone.localdate():
+        if actual_start and actual_start > timezone.localdate():
             errors["actual_start_date"] = _("实际开工日期不能晚于今天。")
         if self.in_statistics and not self.statistics_included_on:
             errors["statistics_included_on"] = _("已入统的项目必须填写入统日期。")
@@ -242,6 +246,23 @@ class Project(models.Model):
             return ""
         precision = getattr(self, f"{name}_precision", DatePrecision.DAY)
         return precision_display(value, precision)
+
+    def earliest_date(self, name: str) -> datetime.date | None:
+        """The earliest day a stored date allows: itself, 1 January of its year (年), or no
+        bound at all (不晚于)."""
+        value = getattr(self, f"{name}_date")
+        precision = getattr(self, f"{name}_precision", DatePrecision.DAY)
+        if value is None or precision == DatePrecision.DAY:
+            return value
+        return value.replace(month=1, day=1) if precision == DatePrecision.YEAR else datetime.date.min
+
+    def date_cell(self, name: str):
+        """A date for a spreadsheet: an exact date as a date; a year-only or "not later
+        than" one as the text the importer reads back with its precision ("2026年")."""
+        value = getattr(self, f"{name}_date")
+        if value is None or getattr(self, f"{name}_precision", DatePrecision.DAY) == DatePrecision.DAY:
+            return value
+        return self.date_display(name)
 
     @property
     def span_years(self) -> range | None:

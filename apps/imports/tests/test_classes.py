@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from apps.accounts.models import Role
+from apps.imports import layout as L
 from apps.imports.models import BatchStatus, ImportKind
 from apps.imports.services import import_batch_commit, import_batch_create, import_batch_preview
 from apps.projects.models import AnnualPlan, DatePrecision, Project
@@ -216,6 +218,53 @@ def test_continuing_rows_without_a_start_date_are_accepted_as_started_before_the
     conditions = _conditions(year=2026, end=datetime.date(2026, 10, 31), threshold=Decimal(5000))
     assert Project.objects.filter(pk=project.pk).filter(conditions["started"]).exists()
     assert not Project.objects.filter(pk=project.pk).filter(conditions["planned_new"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("2026-03-01", (datetime.date(2026, 3, 1), DatePrecision.DAY)),
+        ("2026年", (datetime.date(2026, 12, 31), DatePrecision.YEAR)),
+        ("２０２６年", (datetime.date(2026, 12, 31), DatePrecision.YEAR)),
+        ("2025年底前", (datetime.date(2025, 12, 31), DatePrecision.BEFORE)),
+        ("2025年前", (datetime.date(2025, 12, 31), DatePrecision.BEFORE)),
+        ("不晚于2025年", (datetime.date(2025, 12, 31), DatePrecision.BEFORE)),
+        (datetime.datetime(2026, 3, 1), (datetime.date(2026, 3, 1), DatePrecision.DAY)),
+    ],
+)
+def test_a_date_cell_states_its_precision(typed, expected):
+    assert L.cell_precise_date(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["0001年", "2026年底后", "约2026年", 2026])
+def test_a_date_cell_of_no_known_precision_is_refused(typed):
+    with pytest.raises(L.CellError):
+        L.cell_precise_date(typed)
+
+
+def test_a_start_known_to_the_year_is_checked_by_its_earliest_day():
+    """ "Started by the end of this year" or "in this year" is not a start after today, even
+    in the year's first days (a plan list for next year is drawn up in December)."""
+    today = timezone.localdate()
+    year_end = datetime.date(today.year, 12, 31)
+    for precision in (DatePrecision.BEFORE, DatePrecision.YEAR):
+        project = f.ProjectFactory.build(actual_start_date=year_end, actual_start_precision=precision)
+        project.clean()
+    project = f.ProjectFactory.build(
+        actual_start_date=datetime.date(today.year + 1, 12, 31), actual_start_precision=DatePrecision.YEAR
+    )
+    with pytest.raises(ValidationError, match="不能晚于今天"):
+        project.clean()
+    # 2026年 to 2026-06-30: possible; 2027年 to 2026-06-30: not.
+    project = f.ProjectFactory.build(
+        planned_start_date=datetime.date(2026, 12, 31),
+        planned_start_precision=DatePrecision.YEAR,
+        planned_end_date=datetime.date(2026, 6, 30),
+    )
+    project.clean()
+    project.planned_start_date = datetime.date(2027, 12, 31)
+    with pytest.raises(ValidationError, match="计划竣工日期不能早于计划开工日期"):
+        project.clean()
 
 
 def test_preliminary_rows_are_not_started(people, admin):
