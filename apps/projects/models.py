@@ -247,6 +247,19 @@ class Project(models.Model):
         precision = getattr(self, f"{name}_precision", DatePrecision.DAY)
         return precision_display(value, precision)
 
+    @property
+    def dates_shown(self) -> dict[str, dict]:
+        """Each dated fact as the page shows it: its text and, unless a day, its precision."""
+        return {
+            name: {
+                "text": self.date_display(name),
+                "precision": ""
+                if getattr(self, f"{name}_precision") == DatePrecision.DAY
+                else getattr(self, f"get_{name}_precision_display")(),
+            }
+            for name in ("planned_start", "planned_end", "actual_start")
+        }
+
     def earliest_date(self, name: str) -> datetime.date | None:
         """The earliest day a stored date allows: itself, 1 January of its year (年), or no
         bound at all (不晚于)."""
