@@ -648,6 +648,12 @@ class RowReader:
 
     def error(self, key: str, message: str):
         column = self.layout.columns.get(key)
+        if column is None and key in FIELD_LABELS:
+            # A value the sheet has no column for: the message names the column to add.
+            message = _("%(message)s（表中没有“%(column)s”列：请添加该列）") % {
+                "message": message,
+                "column": FIELD_LABELS[key],
+            }
         self.outcome.errors.append(
             RowError(column=column.letter if column else "", field=str(FIELD_LABELS.get(key, key)), message=message)
         )

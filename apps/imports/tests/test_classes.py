@@ -267,6 +267,19 @@ def test_a_start_known_to_the_year_is_checked_by_its_earliest_day():
         project.clean()
 
 
+def test_a_value_without_its_column_names_the_column_to_add(people, admin):
+    """A new project needs its 投资主体; a sheet without that column is told to add it (not
+    only that the value is missing), for every required field alike."""
+    for missing in ("投资主体", "总投资", "建设单位"):
+        keep = [i for i, label in enumerate(PLAN_HEADER) if label != missing]
+        rows = [TITLE, [PLAN_HEADER[i] for i in keep], [row()[i] for i in keep]]
+        batch = preview(admin, xlsx(rows))
+        assert batch.status == BatchStatus.INVALID
+        (column, field, message), *_ = errors(batch)
+        assert (column, field) == ("", missing)
+        assert f"表中没有“{missing}”列：请添加该列" in message, message
+
+
 def test_preliminary_rows_are_not_started(people, admin):
     batch = preview(
         admin, xlsx([TITLE, PLAN_HEADER, row(**{"建设性质": "前期", "建设起止年限": "2027-2029"})]), year=2026
