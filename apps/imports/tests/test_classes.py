@@ -116,6 +116,21 @@ def test_the_plan_year_picks_its_column_and_a_hidden_earlier_year_is_listed(peop
     assert list(AnnualPlan.objects.values_list("year", "planned_investment")) == [(2026, Decimal("5000"))]
 
 
+def test_a_hidden_column_feeds_nothing_unless_chosen(people, admin):
+    """Not only a second candidate: a field's only column, hidden, is listed and not read."""
+    scope = PLAN_HEADER.index("建设内容及规模")
+    letter = chr(ord("A") + scope)
+    batch = preview(admin, book([TITLE, PLAN_HEADER, row()], hidden_columns=[scope]))
+    assert batch.status == BatchStatus.PREVIEWED, (batch.message, errors(batch))
+    unused = {c["letter"]: c for c in reading(batch)["unused_columns"]}
+    assert unused[letter]["label"] == "建设内容及规模" and "隐藏列" in str(unused[letter])
+    assert "建设内容及规模" not in batch.preview[0]["changes"]
+    batch = preview(admin, book([TITLE, PLAN_HEADER, row()], hidden_columns=[scope]), columns={"scope": letter})
+    assert batch.preview[0]["changes"]["建设内容及规模"] == ["", "新建道路 5 公里"]
+    import_batch_commit(actor=admin, batch_id=batch.pk)
+    assert Project.objects.get(project_code=CODE).scope == "新建道路 5 公里"
+
+
 def test_the_plan_year_is_a_choice(people, admin):
     head, values = _two_years()
     values[8] = "2025-2027"
