@@ -779,6 +779,16 @@ def _choose_dated(layouts: list[tuple], key: str, attribute: str, value: int, re
             L.choose(layout, key, lambda column: getattr(column, attribute) is None, reason)
 
 
+# Said once per file when a date cell gives less than a day: what is stored and how it counts.
+PRECISION_ASSUMED = {
+    DatePrecision.MONTH: gettext_lazy(
+        "只到月份的日期（如“2026年3月”“2026-03”）按精度“月”保存，不补日：计划开工等到该月底未开工才算逾期。"
+    ),
+    DatePrecision.YEAR: gettext_lazy("只到年份的日期（如“2026年”）按精度“年”保存，不补月日：到该年底未开工才算逾期。"),
+    DatePrecision.BEFORE: gettext_lazy("“某年底前”“不晚于某年”的日期按精度“不晚于”保存，只记年份。"),
+}
+
+
 def _precise(values: dict, name: str, value: datetime.date, precision: str) -> None:
     values[f"{name}_date"] = value
     values[f"{name}_precision"] = precision
@@ -995,6 +1005,8 @@ def _plan_row(
         value = reader.read(key, L.cell_precise_date)
         if value is not None:
             _precise(values, key.removesuffix("_date"), *value)
+            if value[1] != DatePrecision.DAY:
+                reading.assume(str(PRECISION_ASSUMED[value[1]]))
     _period_and_stage(reader, values, project, year)
     for key, index, what in (
         ("lead_official", references.leaders, WHAT_LEADER),

@@ -68,7 +68,9 @@ class ProjectForm(forms.ModelForm):
         self.fields["owner_unit"].queryset = Organisation.objects.filter(kind=OrganisationKind.OWNER_UNIT)
         for name in PRECISION_FIELDS:
             self.fields[name].required = False
-            self.fields[name].help_text = _("选“年”或“不晚于”时只取所填日期的年份（如 2026年、2025年底前）。")
+            self.fields[name].help_text = _(
+                "选“月”时只取所填日期的年月（如 2026年3月），选“年”或“不晚于”时只取年份（如 2026年、2025年底前）。"
+            )
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         allowed = project_editable_fields(user=user)

@@ -1,3 +1,4 @@
+import calendar
 import datetime
 import re
 
@@ -35,14 +36,39 @@ class DatePrecision(models.TextChoices):
     (建设起止年限 "2024-2027") or only "started before the plan year" (续建 without a date)
     is stored as the LATEST day it allows, with its precision, and shown as it was said:
     so "planned to start in 2024" is due by 31 December 2024 (not 应开未开 from January),
-    and a 续建 project counts as started before the year, never as a new start."""
+    "planned to start in March 2026" (月) by 31 March 2026, and a 续建 project counts as
+    started before the year, never as a new start. A check that needs the earliest day the
+    date allows asks `earliest_possible_day`."""
 
     DAY = "day", _("日")
+    MONTH = "month", _("月")
     YEAR = "year", _("年")
     BEFORE = "before", _("不晚于")
 
 
+def latest_possible_day(value: datetime.date, precision: str) -> datetime.date:
+    """The day a date said with `precision` is stored as: the last day of its month (月) or
+    year (年, 不晚于), the day itself otherwise."""
+    if precision == DatePrecision.MONTH:
+        return value.replace(day=calendar.monthrange(value.year, value.month)[1])
+    if precision in (DatePrecision.YEAR, DatePrecision.BEFORE):
+        return value.replace(month=12, day=31)
+    return value
+
+
+def earliest_possible_day(value: datetime.date | None, precision: str) -> datetime.date | None:
+    """The earliest day a stored date allows: itself (日), the 1st of its month (月), 1 January
+    of its year (年), or no bound at all (不晚于)."""
+    if value is None or precision == DatePrecision.DAY:
+        return value
+    if precision == DatePrecision.MONTH:
+        return value.replace(day=1)
+    return value.replace(month=1, day=1) if precision == DatePrecision.YEAR else datetime.date.min
+
+
 def precision_display(value, precision: str) -> str:
+    if precision == DatePrecision.MONTH:
+        return _("%(year)d年%(month)d月") % {"year": value.year, "month": value.month}
     if precision == DatePrecision.YEAR:
         return _("%(year)d年") % {"year": value.year}
     if precision == DatePrecision.BEFORE:
@@ -218,7 +244,7 @@ class Project(models.Model):
         errors = {}
         if not self.project_code and self.stage and self.stage != Stage.RESERVE:
             errors["project_code"] = _("非储备阶段的项目必须填写项目代码。")
-        # A start known only to the year (or as "not later than") may be any day up to the
+        # A start known only to the month or year (or as "not later than") may be any day up to the
         # stored one: the checks hold its earliest possible day against the other dates.
         planned_start, actual_start = self.earliest_date("planned_start"), self.earliest_date("actual_start")
         if planned_start and self.planned_end_date and planned_start > self.planned_end_date:
@@ -240,7 +266,7 @@ class Project(models.Model):
             raise ValidationError(errors)
 
     def date_display(self, name: str) -> str:
-        """A date as precisely as it is known: "2026-03-01", "2024年", "2025年底前"."""
+        """A date as precisely as it is known: "2026-03-01", "2026年3月", "2024年", "2025年底前"."""
         value = getattr(self, f"{name}_date")
         if value is None:
             return ""
@@ -261,17 +287,15 @@ class Project(models.Model):
         }
 
     def earliest_date(self, name: str) -> datetime.date | None:
-        """The earliest day a stored date allows: itself, 1 January of its year (年), or no
-        bound at all (不晚于)."""
-        value = getattr(self, f"{name}_date")
-        precision = getattr(self, f"{name}_precision", DatePrecision.DAY)
-        if value is None or precision == DatePrecision.DAY:
-            return value
-        return value.replace(month=1, day=1) if precision == DatePrecision.YEAR else datetime.date.min
+        """The earliest day a stored date allows (see `earliest_possible_day`)."""
+        return earliest_possible_day(
+            getattr(self, f"{name}_date"), getattr(self, f"{name}_precision", DatePrecision.DAY)
+        )
 
     def date_cell(self, name: str):
-        """A date for a spreadsheet: an exact date as a date; a year-only or "not later
-        than" one as the text the importer reads back with its precision ("2026年")."""
+        """A date for a spreadsheet: an exact date as a date; a month-only, year-only or "not
+        later than" one as the text the importer reads back with its precision ("2026年3月",
+        "2026年")."""
         value = getattr(self, f"{name}_date")
         if value is None or getattr(self, f"{name}_precision", DatePrecision.DAY) == DatePrecision.DAY:
             return value

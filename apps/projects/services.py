@@ -19,7 +19,7 @@ from apps.audit.services import change_record_write, snapshot
 from apps.core.exceptions import ConcurrentEditError
 from apps.regions.models import Organisation, Region
 
-from .models import AnnualPlan, DatePrecision, Milestone, Project, Stage
+from .models import AnnualPlan, DatePrecision, Milestone, Project, Stage, latest_possible_day
 
 
 class ProjectFields(TypedDict, total=False):
@@ -123,15 +123,16 @@ def _apply(project: Project, fields: ProjectFields) -> list[Organisation] | None
 
 
 def _apply_precision(project: Project, date_name: str, precision_name: str, precision: str | None) -> None:
-    """A date said to the year (年) or as "not later than" a year (不晚于) keeps only its year
-    and is stored as that year's last day, as imports store them (models.DatePrecision)."""
+    """A date said to the month (月), the year (年) or as "not later than" a year (不晚于) keeps
+    only its month or year and is stored as that period's last day, as imports store them
+    (models.DatePrecision)."""
     precision = precision or DatePrecision.DAY
     if precision not in DatePrecision.values:
-        raise ValidationError({precision_name: _("日期精度应为 日、年 或 不晚于。")})
+        raise ValidationError({precision_name: _("日期精度应为 日、月、年 或 不晚于。")})
     setattr(project, precision_name, precision)
     value = getattr(project, date_name)
-    if value is not None and precision != DatePrecision.DAY:
-        setattr(project, date_name, value.replace(month=12, day=31))
+    if value is not None:
+        setattr(project, date_name, latest_possible_day(value, precision))
 
 
 @transaction.atomic

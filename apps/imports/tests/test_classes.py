@@ -241,6 +241,16 @@ def test_continuing_rows_without_a_start_date_are_accepted_as_started_before_the
         ("2026-03-01", (datetime.date(2026, 3, 1), DatePrecision.DAY)),
         ("2026年", (datetime.date(2026, 12, 31), DatePrecision.YEAR)),
         ("２０２６年", (datetime.date(2026, 12, 31), DatePrecision.YEAR)),
+        # Month-only: stored as the month's last day (February of a leap year included).
+        ("2026年3月", (datetime.date(2026, 3, 31), DatePrecision.MONTH)),
+        ("2026-03", (datetime.date(2026, 3, 31), DatePrecision.MONTH)),
+        ("2026/3", (datetime.date(2026, 3, 31), DatePrecision.MONTH)),
+        ("2026.03", (datetime.date(2026, 3, 31), DatePrecision.MONTH)),
+        ("2026年3", (datetime.date(2026, 3, 31), DatePrecision.MONTH)),
+        ("２０２６年４月", (datetime.date(2026, 4, 30), DatePrecision.MONTH)),
+        ("2028-02", (datetime.date(2028, 2, 29), DatePrecision.MONTH)),
+        ("2026-03-01", (datetime.date(2026, 3, 1), DatePrecision.DAY)),
+        ("2026年3月1日", (datetime.date(2026, 3, 1), DatePrecision.DAY)),
         ("2025年底前", (datetime.date(2025, 12, 31), DatePrecision.BEFORE)),
         ("2025年前", (datetime.date(2025, 12, 31), DatePrecision.BEFORE)),
         ("不晚于2025年", (datetime.date(2025, 12, 31), DatePrecision.BEFORE)),
@@ -251,7 +261,7 @@ def test_a_date_cell_states_its_precision(typed, expected):
     assert L.cell_precise_date(typed) == expected
 
 
-@pytest.mark.parametrize("typed", ["0001年", "2026年底后", "约2026年", 2026])
+@pytest.mark.parametrize("typed", ["0001年", "2026年底后", "约2026年", 2026, "2026年13月", "2026-00", "2026年3月32日"])
 def test_a_date_cell_of_no_known_precision_is_refused(typed):
     with pytest.raises(L.CellError):
         L.cell_precise_date(typed)

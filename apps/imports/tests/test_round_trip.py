@@ -49,6 +49,9 @@ def test_project_list_export_imports_back_unchanged(world):
     ("field", "precision", "written"),
     [
         ("planned_start", DatePrecision.DAY, datetime.date(2026, 3, 1)),
+        ("planned_start", DatePrecision.MONTH, "2026年3月"),
+        ("planned_end", DatePrecision.MONTH, "2026年3月"),
+        ("actual_start", DatePrecision.MONTH, "2026年3月"),
         ("planned_start", DatePrecision.YEAR, "2026年"),
         ("planned_end", DatePrecision.YEAR, "2026年"),
         ("actual_start", DatePrecision.BEFORE, "2026年底前"),
@@ -57,10 +60,15 @@ def test_project_list_export_imports_back_unchanged(world):
 def test_project_list_dates_keep_their_precision_through_export_and_import(
     world, field, precision, written, file_format
 ):
-    """A year-only or "not later than" date is exported as the text the importer reads with
-    that precision, so the file comes back as 无变化 (not as a change to 12-31 with 日)."""
+    """A month-only, year-only or "not later than" date is exported as the text the importer
+    reads with that precision, so the file comes back as 无变化 (not as a change to 03-31 or
+    12-31 with 日)."""
     admin = world.users[Role.CITY_ADMIN]
-    day = datetime.date(2026, 3, 1) if precision == DatePrecision.DAY else datetime.date(2026, 12, 31)
+    # Each stored as the last day its precision allows (models.DatePrecision).
+    day = {
+        DatePrecision.DAY: datetime.date(2026, 3, 1),
+        DatePrecision.MONTH: datetime.date(2026, 3, 31),
+    }.get(precision, datetime.date(2026, 12, 31))
     Project.objects.filter(pk=world.p_a.pk).update(**{f"{field}_date": day, f"{field}_precision": precision})
     export = project_list_export(actor=admin, params=QueryDict(f"format={file_format}&year=2026"))
     content = _content(export)
@@ -90,7 +98,7 @@ def test_project_list_dates_keep_their_precision_through_export_and_import(
         )
         assert batch.status == BatchStatus.PREVIEWED
         changed = next(row for row in batch.preview if row["changes"])
-        assert changed["changes"] == {label: ["2026-12-31", written]}
+        assert changed["changes"] == {label: [day.isoformat(), written]}
         import_batch_commit(actor=admin, batch_id=batch.pk)
         world.p_a.refresh_from_db()
         assert getattr(world.p_a, f"{field}_precision") == precision

@@ -343,7 +343,52 @@ def test_the_api_reads_and_sets_a_dates_precision(client, world):
     )
     response = client.patch(
         url,
-        {"version": response.json()["version"], "planned_start_precision": "month"},
+        {"version": response.json()["version"], "planned_start_precision": "week"},
         content_type="application/json",
     )
     assert response.status_code == 422
+    # 月: the month of the date sent, stored as its last day.
+    version = client.get(url).json()["version"]
+    response = client.patch(
+        url,
+        {"version": version, "planned_start_date": "2028-02-10", "planned_start_precision": "month"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert (response.json()["planned_start_date"], response.json()["planned_start_precision"]) == (
+        "2028-02-29",
+        "month",
+    )
+
+
+def test_a_month_precision_is_set_on_the_form_and_shown_on_the_page(county_client, world):
+    import datetime
+
+    project = world.p_a
+    data = form_data(
+        project,
+        planned_start_date="2026-03-15",
+        planned_start_precision="month",
+        planned_end_date="2027-04-01",
+        planned_end_precision="month",
+    )
+    assert county_client.post(reverse("projects:edit", args=[project.pk]), data).status_code == 302
+    project.refresh_from_db()
+    assert (project.planned_start_date, project.planned_start_precision) == (datetime.date(2026, 3, 31), "month")
+    assert (project.planned_end_date, project.planned_end_precision) == (datetime.date(2027, 4, 30), "month")
+    assert project.earliest_date("planned_start") == datetime.date(2026, 3, 1)
+    record = ChangeRecord.objects.get(action="update", object_id=project.pk)
+    assert record.after["planned_start_precision"] == "month" and record.after["planned_start_date"] == "2026-03-31"
+    page = county_client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert "2026年3月 <small" in page and "（精度：月）" in page and "2027年4月" in page
+    form = county_client.get(reverse("projects:edit", args=[project.pk])).content.decode()
+    assert '<option value="month" selected>' in form
+
+    # A planned end in the same month as a month-only start is possible (1 March to 31 March);
+    # one before the month's first day is not.
+    data = form_data(project, planned_end_date="2026-03-05", planned_end_precision="day")
+    assert county_client.post(reverse("projects:edit", args=[project.pk]), data).status_code == 302
+    project.refresh_from_db()
+    data = form_data(project, planned_end_date="2026-02-28", planned_end_precision="day")
+    response = county_client.post(reverse("projects:edit", args=[project.pk]), data)
+    assert response.status_code == 200 and "计划竣工日期不能早于计划开工日期" in response.content.decode()
