@@ -217,6 +217,35 @@ def test_year_only_dates_stay_year_only_and_are_due_at_the_end_of_the_year(peopl
     assert imported.filter(year_end["not_started"]).count() == 2
 
 
+@pytest.mark.parametrize("typed", ["2026年3月", "2026-03", "2026/3", "2026.03"])
+def test_month_only_dates_stay_month_only_and_the_preview_says_so(people, admin, typed):
+    """No day is invented: "2026年3月" is stored as 31 March with precision 月, shown as it was
+    said, and 应开未开 only once March is over."""
+    rows = [TITLE, [*PLAN_HEADER, "计划开工日期"], [*row(), typed]]
+    batch = preview(admin, xlsx(rows))
+    assert batch.status == BatchStatus.PREVIEWED, (batch.message, errors(batch))
+    assert batch.preview[0]["changes"]["计划开工日期"] == ["", "2026年3月"]
+    assert any("按精度“月”保存" in a for a in reading(batch)["assumptions"])
+    import_batch_commit(actor=admin, batch_id=batch.pk)
+    project = Project.objects.get(project_code=CODE)
+    assert (project.planned_start_date, project.planned_start_precision) == (
+        datetime.date(2026, 3, 31),
+        DatePrecision.MONTH,
+    )
+    only = Project.objects.filter(pk=project.pk)
+    mid_march = _conditions(year=2026, end=datetime.date(2026, 3, 15), threshold=Decimal(5000))
+    march_end = _conditions(year=2026, end=datetime.date(2026, 3, 31), threshold=Decimal(5000))
+    assert not only.filter(mid_march["not_started"]).exists()
+    assert only.filter(march_end["not_started"]).exists()
+
+
+@pytest.mark.parametrize("typed", ["2026年3月", "2026-03"])
+def test_a_month_only_date_where_no_precision_is_kept_is_refused(typed):
+    """A progress sheet's 实际开工日期 has no precision to keep: the 1st would be invented."""
+    with pytest.raises(L.CellError, match="只到月份"):
+        L.cell_date(typed)
+
+
 def test_continuing_rows_without_a_start_date_are_accepted_as_started_before_the_year(people, admin):
     rows = [TITLE, PLAN_HEADER, row(**{"建设性质": "续建", "建设起止年限": "2024-2027"})]
     batch = preview(admin, xlsx(rows))
