@@ -331,34 +331,20 @@ def test_the_api_reads_and_sets_a_dates_precision(client, world):
     url = f"/api/v1/projects/{world.p_a.pk}"
     body = client.get(url).json()
     assert body["planned_start_precision"] == "day"
-    response = client.patch(
-        url,
-        {"version": body["version"], "planned_start_date": "2026-04-01", "planned_start_precision": "year"},
-        content_type="application/json",
-    )
-    assert response.status_code == 200, response.content
-    assert (response.json()["planned_start_date"], response.json()["planned_start_precision"]) == (
-        "2026-12-31",
-        "year",
-    )
-    response = client.patch(
-        url,
-        {"version": response.json()["version"], "planned_start_precision": "week"},
-        content_type="application/json",
-    )
-    assert response.status_code == 422
-    # 月: the month of the date sent, stored as its last day.
-    version = client.get(url).json()["version"]
-    response = client.patch(
-        url,
-        {"version": version, "planned_start_date": "2028-02-10", "planned_start_precision": "month"},
-        content_type="application/json",
-    )
-    assert response.status_code == 200, response.content
-    assert (response.json()["planned_start_date"], response.json()["planned_start_precision"]) == (
-        "2028-02-29",
-        "month",
-    )
+
+    def patch(**fields):
+        version = client.get(url).json()["version"]
+        return client.patch(url, {"version": version, **fields}, content_type="application/json")
+
+    # 年 keeps the year, 月 the month of the date sent, each stored as the period's last day.
+    for sent, precision, stored in (("2026-04-01", "year", "2026-12-31"), ("2028-02-10", "month", "2028-02-29")):
+        response = patch(planned_start_date=sent, planned_start_precision=precision)
+        assert response.status_code == 200, response.content
+        assert (response.json()["planned_start_date"], response.json()["planned_start_precision"]) == (
+            stored,
+            precision,
+        )
+    assert patch(planned_start_precision="week").status_code == 422
 
 
 def test_a_month_precision_is_set_on_the_form_and_shown_on_the_page(county_client, world):
