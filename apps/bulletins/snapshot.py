@@ -13,7 +13,7 @@ from apps.attraction import bulletin as attraction_bulletin
 from apps.core.money import decimal_str
 from apps.core.querysets import pk_in
 from apps.problems.models import ACTIVE_STATUSES, Escalation, Problem
-from apps.projects.models import Project
+from apps.projects.models import Project, earliest_possible_day
 from apps.regions.models import Region
 from apps.reporting.models import MONTH_COLUMNS, VERIFIED_MONTH_COLUMNS
 from apps.statistics.indicators import indicators_compute, percent, to_yi
@@ -75,7 +75,10 @@ def snapshot_take(*, user, region: Region, period: Period, verified_only: bool =
         )
         if planned_new and started and period.start <= started <= period.end:
             started_in_period.append(item(row, date=started))
-        if planned_new and started and started <= period.end and started < planned_start:
+        # Ahead of plan only before the earliest day the plan allows: a start in March is on
+        # time for a start planned "2026年3月" (stored as 31 March, precision 月).
+        planned_earliest = earliest_possible_day(planned_start, row["planned_start_precision"])
+        if planned_new and started and started <= period.end and started < planned_earliest:
             ahead.append(item(row, date=started, planned=planned_start))
         ended = row["actual_end_date"]
         if ended and year_start <= ended <= period.end:
@@ -229,6 +232,7 @@ def key_project_rows(
             "lead_official__is_city_leader",
             "lead_department__name",
             "planned_start_date",
+            "planned_start_precision",
             "actual_start_date",
             "actual_end_date",
             "planned",

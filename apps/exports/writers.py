@@ -289,7 +289,7 @@ def _write_row(sheet, formats, columns, letters, row, sequence, record, template
             sheet.write_blank(row, index, None, style)
         elif column.kind in (MONEY, PERCENT, SEQ, COUNT):
             sheet.write_number(row, index, _number(value), style)
-        elif column.kind == DATE:
+        elif column.kind == DATE and isinstance(value, datetime.date):
             sheet.write_datetime(row, index, datetime.datetime.combine(value, datetime.time()), style)
         else:
             sheet.write_string(row, index, str(value), style)

@@ -177,10 +177,27 @@ def xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
 
 
 def _xlsx_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, limits: Limits) -> SheetExtent:
-    """The fast count when it is provably exact, else the exact pass."""
+    """The fast count when it is provably exact, else the exact pass (the XML parser, which
+    also refuses any DTD). The fast count reads the raw bytes alone: it gives up on anything
+    it cannot see plainly (another encoding, a NUL byte, a markup declaration `<!` other than
+    a comment or CDATA, an element start it does not recognise, a formula)."""
     fast = _FastCount(name, limits)
-    _feed(archive, member, _parser(), on_chunk=fast.feed)
-    extent = fast.finish()
+    try:
+        with archive.open(member) as stream:
+            while chunk := stream.read(CHUNK):
+                fast.feed(chunk)
+                if not fast.usable:
+                    break
+    except _Stop as exc:
+        raise FileRefused(str(exc)) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        raise FileRefused(
+            _("文件已损坏，无法解压“%(part)s”（%(error)s）。") % {"part": member.filename[:80], "error": str(exc)[:100]}
+        ) from None
+    try:
+        extent = fast.finish()
+    except _Stop as exc:
+        raise FileRefused(str(exc)) from None
     if extent is None:
         extent = _xlsx_sheet_exact(archive, member, name, limits)
     _check_area(name, extent.rows, extent.columns, limits)
@@ -198,6 +215,22 @@ _PLAIN = {tag: re.compile(b"<" + tag + _ATTRS) for tag in (b"col", b"mergeCell")
 _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')""")
 _DIMENSION = re.compile(rb'<dimension\s+ref\s*=\s*"([^"<]*)"')
 _DECLARATION = re.compile(rb"""^<\?xml[^?]*?encoding\s*=\s*["']([^"']+)["']""")
+_PLAIN_START = re.compile(rb"^(?:<\?xml[^?<>]*\?>\s*)?<[A-Za-z_]")
+
+
+def _only_plain_markup(body: bytes, start: int) -> bool:
+    """No markup only a real XML parser may judge: a declaration `<!` (DOCTYPE, ENTITY …) other
+    than a comment or CDATA, a processing instruction after the prolog, a NUL byte (UTF-16
+    without a BOM looks like "<\0?\0x"). Plain byte searches: a regex alternation here
+    cost as much as all the counting."""
+    if b"\x00" in body or body.find(b"<?", start) >= 0:
+        return False
+    found = body.find(b"<!")
+    while found >= 0:
+        if not (body.startswith(b"<!--", found) or body.startswith(b"<![CDATA[", found)):
+            return False
+        found = body.find(b"<!", found + 2)
+    return True
 
 
 def _attributes(text: bytes) -> dict[str, str]:
@@ -212,7 +245,7 @@ class _FastCount:
 
     def __init__(self, name: str, limits: Limits):
         self.name, self.limits = name, limits
-        self.carry, self.first = b"", True
+        self.carry, self.first, self.head = b"", True, False
         self.usable = True
         self.extent = SheetExtent(name=name)
         self.counts = Counter()
@@ -228,9 +261,10 @@ class _FastCount:
             self.first = False
             data = data.removeprefix(b"\xef\xbb\xbf")
             declared = _DECLARATION.match(data)
-            if not data.startswith(b"<") or (declared and declared.group(1).lower() not in (b"utf-8", b"utf8")):
+            if not _PLAIN_START.match(data) or (declared and declared.group(1).lower() not in (b"utf-8", b"utf8")):
                 self.usable = False  # another encoding: the byte patterns would not see its tags
                 return
+            self.head = True
         cut = data.rfind(b"<")
         if cut <= 0:
             self.carry = data
@@ -239,6 +273,11 @@ class _FastCount:
         self._scan(data[:cut])
 
     def _scan(self, body: bytes) -> None:
+        # The prolog's own "<?xml" is the part's first bytes: skipped once.
+        if not _only_plain_markup(body, 1 if self.head else 0):
+            self.usable = False
+            return
+        self.head = False
         self.counts.update(_ANY.findall(body))
         if self.counts[b"f"]:
             self.usable = False
@@ -258,13 +297,13 @@ class _FastCount:
                 raise _too_many_rows(self.name, int(row), self.limits)
             if b"hidden" in attrs and _attributes(attrs).get("hidden") in _TRUE:
                 self.extent.hidden_rows.add(int(row) - 1)
-        for attrs in _PLAIN[b"col"].findall(body):
+        for attrs in _PLAIN[b"col"].findall(body) if b"<col" in body else ():
             self.plain[b"col"] += 1
             values = _attributes(attrs)
             low, high = values.get("min", "0"), values.get("max", "0")
             if values.get("hidden") in _TRUE and low.isdigit() and high.isdigit():
                 self.extent.hidden_columns.update(range(int(low) - 1, min(int(high), self.limits.columns + 1)))
-        for attrs in _PLAIN[b"mergeCell"].findall(body):
+        for attrs in _PLAIN[b"mergeCell"].findall(body) if b"<mergeCell" in body else ():
             self.plain[b"mergeCell"] += 1
             ref = _attributes(attrs).get("ref", "")
             first, _sep, last = ref.partition(":")
@@ -276,7 +315,7 @@ class _FastCount:
             area = (abs(b[0] - a[0]) + 1) * (abs(b[1] - a[1]) + 1)
             self.merged = _add_merged(self.name, self.merged, area, ref, self.limits)
             _check_area(self.name, max(a[0], b[0]), max(a[1], b[1]), self.limits)
-        for ref in _DIMENSION.findall(body):
+        for ref in _DIMENSION.findall(body) if b"<dimension" in body else ():
             last = _split_ref(ref.decode().partition(":")[2] or ref.decode())
             if last:
                 _check_area(self.name, *last, self.limits)

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from apps.core.money import WAN_PER_YI
+from apps.projects.models import DatePrecision, latest_possible_day
 
 from .reading import Sheet, column_letter
 
@@ -166,6 +167,12 @@ _TOTALS = ("合计", "总计", "小计")
 _TITLE_YEAR = re.compile(r"(\d{4})年")
 _TITLE_MONTH = re.compile(r"(\d{4})年(?:1[-~至到])?(\d{1,2})月")
 _DATE_TEXT = re.compile(r"^(\d{4})[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?月?$")
+# A date known only to the year, as the project list export writes it (and offices type it):
+# "2026年" (some day of 2026) and "2025年底前" / "不晚于2025年" (by the end of 2025).
+_YEAR_ONLY = re.compile(r"^(\d{4})年$")
+# A date known only to the month: "2026年3月" (as the export writes it), "2026-03", "2026/3", "2026.03".
+_MONTH_ONLY = re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$")
+_BY_YEAR_END = re.compile(r"^(?:(\d{4})年底?(?:以)?前|不晚于(\d{4})年底?)$")
 _YEARS = re.compile(r"^(\d{4})(?:年)?(?:[-~至到]|—|–)+(\d{4})年?$")
 
 
@@ -593,6 +600,9 @@ def cell_date(value) -> datetime.date | None:
     if isinstance(value, int | float):
         raise CellError(_("应为日期（如 2026-03-01）"))
     text = normalise(value)
+    if _MONTH_ONLY.match(text):
+        # Where no precision can be stored, the 1st of the month would be an invented day.
+        raise CellError(_("“%(value)s”只到月份，此处须填具体日期（如 2026-03-01）") % {"value": str(value)[:30]})
     match = _DATE_TEXT.match(text)
     if not match:
         raise CellError(_("“%(value)s”不是有效的日期（如 2026-03-01）") % {"value": str(value)[:30]})
@@ -601,6 +611,29 @@ def cell_date(value) -> datetime.date | None:
         return datetime.date(year, month, day)
     except ValueError as exc:
         raise CellError(_("“%(value)s”不是有效的日期（如 2026-03-01）") % {"value": str(value)[:30]}) from exc
+
+
+def cell_precise_date(value) -> tuple[datetime.date, str] | None:
+    """A project date with the precision the cell states: a full date is exact ("day"),
+    "2026年3月" / "2026-03" is month-only ("month", stored as the month's last day), "2026年"
+    is year-only ("year"), "2025年底前" is "not later than" ("before"); the last two are
+    stored as the year's last day, as `Project` keeps them."""
+    if isinstance(value, str):
+        text = normalise(value)
+        month_only = _MONTH_ONLY.match(text)
+        if month_only:
+            year, month = int(month_only.group(1)), int(month_only.group(2))
+            if not (1900 <= year <= 2200 and 1 <= month <= 12):
+                raise CellError(_("“%(value)s”不是有效的日期（如 2026-03-01）") % {"value": value[:30]})
+            return latest_possible_day(datetime.date(year, month, 1), DatePrecision.MONTH), DatePrecision.MONTH
+        year_only, by_year_end = _YEAR_ONLY.match(text), _BY_YEAR_END.match(text)
+        if year_only or by_year_end:
+            year = int(year_only.group(1) if year_only else by_year_end.group(1) or by_year_end.group(2))
+            if not 1900 <= year <= 2200:
+                raise CellError(_("“%(value)s”不是有效的日期（如 2026-03-01）") % {"value": value[:30]})
+            return datetime.date(year, 12, 31), DatePrecision.YEAR if year_only else DatePrecision.BEFORE
+    day = cell_date(value)
+    return None if day is None else (day, DatePrecision.DAY)
 
 
 def cell_years(value) -> tuple[int, int] | None:

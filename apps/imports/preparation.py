@@ -648,6 +648,12 @@ class RowReader:
 
     def error(self, key: str, message: str):
         column = self.layout.columns.get(key)
+        if column is None and key in FIELD_LABELS:
+            # A value the sheet has no column for: the message names the column to add.
+            message = _("%(message)s（表中没有“%(column)s”列：请添加该列）") % {
+                "message": message,
+                "column": FIELD_LABELS[key],
+            }
         self.outcome.errors.append(
             RowError(column=column.letter if column else "", field=str(FIELD_LABELS.get(key, key)), message=message)
         )
@@ -771,6 +777,16 @@ def _choose_dated(layouts: list[tuple], key: str, attribute: str, value: int, re
             L.choose(layout, key, lambda column: getattr(column, attribute) == value, reason)
         elif any(getattr(column, attribute) is not None for column in found):
             L.choose(layout, key, lambda column: getattr(column, attribute) is None, reason)
+
+
+# Said once per file when a date cell gives less than a day: what is stored and how it counts.
+PRECISION_ASSUMED = {
+    DatePrecision.MONTH: gettext_lazy(
+        "只到月份的日期（如“2026年3月”“2026-03”）按精度“月”保存，不补日：计划开工等到该月底未开工才算逾期。"
+    ),
+    DatePrecision.YEAR: gettext_lazy("只到年份的日期（如“2026年”）按精度“年”保存，不补月日：到该年底未开工才算逾期。"),
+    DatePrecision.BEFORE: gettext_lazy("“某年底前”“不晚于某年”的日期按精度“不晚于”保存，只记年份。"),
+}
 
 
 def _precise(values: dict, name: str, value: datetime.date, precision: str) -> None:
@@ -986,9 +1002,11 @@ def _plan_row(
     if total is not None:
         values["total_investment"] = total
     for key in ("planned_start_date", "planned_end_date", "actual_start_date"):
-        value = reader.read(key, L.cell_date)
+        value = reader.read(key, L.cell_precise_date)
         if value is not None:
-            _precise(values, key.removesuffix("_date"), value, DatePrecision.DAY)
+            _precise(values, key.removesuffix("_date"), *value)
+            if value[1] != DatePrecision.DAY:
+                reading.assume(str(PRECISION_ASSUMED[value[1]]))
     _period_and_stage(reader, values, project, year)
     for key, index, what in (
         ("lead_official", references.leaders, WHAT_LEADER),
@@ -1089,7 +1107,9 @@ def _plan_row(
         outcome.status = UNCHANGED
         return None
     outcome.status = CHANGED
-    outcome.changes = _diff(_labelled(before, references), _labelled(after, references), sorted(changed))
+    # A change of precision alone ("2026年" → 2026-12-31) shows under its date.
+    shown = sorted({name.replace("_precision", "_date") for name in changed})
+    outcome.changes = _diff(_labelled(before, references), _labelled(after, references), shown)
     if plan is not None:
         outcome.changes[f"{year}年计划投资"] = [
             _display(plan_before["planned_investment"]) if plan_before else "",
@@ -1194,6 +1214,12 @@ def snapshot_without_m2m(instance) -> dict:
 def _labelled(data: dict, references: References) -> dict:
     """Snapshot ids shown as names in the preview."""
     result = dict(data)
+    for key in [key for key in result if key.endswith("_precision")]:
+        date_key = key.replace("_precision", "_date")
+        value = result.get(date_key)
+        if value is not None:  # snapshots keep dates as ISO text
+            day = datetime.date.fromisoformat(value) if isinstance(value, str) else value
+            result[date_key] = precision_display(day, result[key])
     for key, table in references.names.items():
         if result.get(key) is not None:
             result[key] = table.get(result[key], result[key])

@@ -1,10 +1,12 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from apps.regions.models import Organisation, OrganisationKind, Person, RegionLevel
 
 from .models import AnnualPlan, Milestone, Project
 from .services import project_editable_fields
 
+PRECISION_FIELDS = ("planned_start_precision", "planned_end_precision", "actual_start_precision")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -30,8 +32,11 @@ class ProjectForm(forms.ModelForm):
             "scope",
             "total_investment",
             "planned_start_date",
+            "planned_start_precision",
             "planned_end_date",
+            "planned_end_precision",
             "actual_start_date",
+            "actual_start_precision",
             "actual_end_date",
             "lead_official",
             "lead_department",
@@ -61,6 +66,11 @@ class ProjectForm(forms.ModelForm):
         self.fields["lead_department"].queryset = departments
         self.fields["partner_units"].queryset = departments
         self.fields["owner_unit"].queryset = Organisation.objects.filter(kind=OrganisationKind.OWNER_UNIT)
+        for name in PRECISION_FIELDS:
+            self.fields[name].required = False
+            self.fields[name].help_text = _(
+                "选“月”时只取所填日期的年月（如 2026年3月），选“年”或“不晚于”时只取年份（如 2026年、2025年底前）。"
+            )
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         allowed = project_editable_fields(user=user)
@@ -75,7 +85,13 @@ class ProjectForm(forms.ModelForm):
         pass
 
     def service_fields(self) -> dict:
-        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+        # A precision not sent (an older page, a script posting dates only) is left to the
+        # service's rule: a changed date without one is a day.
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name != "version" and (name not in PRECISION_FIELDS or self.add_prefix(name) in self.data)
+        }
 
 
 class _ProjectVersionMixin(forms.Form):

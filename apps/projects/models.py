@@ -1,3 +1,5 @@
+import calendar
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
@@ -34,14 +36,39 @@ class DatePrecision(models.TextChoices):
     (建设起止年限 "2024-2027") or only "started before the plan year" (续建 without a date)
     is stored as the LATEST day it allows, with its precision, and shown as it was said:
     so "planned to start in 2024" is due by 31 December 2024 (not 应开未开 from January),
-    and a 续建 project counts as started before the year, never as a new start."""
+    "planned to start in March 2026" (月) by 31 March 2026, and a 续建 project counts as
+    started before the year, never as a new start. A check that needs the earliest day the
+    date allows asks `earliest_possible_day`."""
 
     DAY = "day", _("日")
+    MONTH = "month", _("月")
     YEAR = "year", _("年")
     BEFORE = "before", _("不晚于")
 
 
+def latest_possible_day(value: datetime.date, precision: str) -> datetime.date:
+    """The day a date said with `precision` is stored as: the last day of its month (月) or
+    year (年, 不晚于), the day itself otherwise."""
+    if precision == DatePrecision.MONTH:
+        return value.replace(day=calendar.monthrange(value.year, value.month)[1])
+    if precision in (DatePrecision.YEAR, DatePrecision.BEFORE):
+        return value.replace(month=12, day=31)
+    return value
+
+
+def earliest_possible_day(value: datetime.date | None, precision: str) -> datetime.date | None:
+    """The earliest day a stored date allows: itself (日), the 1st of its month (月), 1 January
+    of its year (年), or no bound at all (不晚于)."""
+    if value is None or precision == DatePrecision.DAY:
+        return value
+    if precision == DatePrecision.MONTH:
+        return value.replace(day=1)
+    return value.replace(month=1, day=1) if precision == DatePrecision.YEAR else datetime.date.min
+
+
 def precision_display(value, precision: str) -> str:
+    if precision == DatePrecision.MONTH:
+        return _("%(year)d年%(month)d月") % {"year": value.year, "month": value.month}
     if precision == DatePrecision.YEAR:
         return _("%(year)d年") % {"year": value.year}
     if precision == DatePrecision.BEFORE:
@@ -217,16 +244,19 @@ class Project(models.Model):
         errors = {}
         if not self.project_code and self.stage and self.stage != Stage.RESERVE:
             errors["project_code"] = _("非储备阶段的项目必须填写项目代码。")
-        if self.planned_start_date and self.planned_end_date and self.planned_start_date > self.planned_end_date:
+        # A start known only to the month or year (or as "not later than") may be any day up to the
+        # stored one: the checks hold its earliest possible day against the other dates.
+        planned_start, actual_start = self.earliest_date("planned_start"), self.earliest_date("actual_start")
+        if planned_start and self.planned_end_date and planned_start > self.planned_end_date:
             errors["planned_end_date"] = _("计划竣工日期不能早于计划开工日期。")
-        if self.actual_start_date and self.actual_end_date and self.actual_start_date > self.actual_end_date:
+        if actual_start and self.actual_end_date and actual_start > self.actual_end_date:
             errors["actual_end_date"] = _("实际竣工日期不能早于实际开工日期。")
         if self.stage in (Stage.UNDER_CONSTRUCTION, Stage.COMPLETED) and not self.actual_start_date:
             errors["actual_start_date"] = _("在建或竣工项目必须填写实际开工日期。")
         if self.stage == Stage.COMPLETED and not self.actual_end_date:
             errors["actual_end_date"] = _("竣工项目必须填写实际竣工日期。")
         # Today only when there is a date to hold against it: an import checks 50,000 rows.
-        if self.actual_start_date and self.actual_start_date > timezone.localdate():
+        if actual_start and actual_start > timezone.localdate():
             errors["actual_start_date"] = _("实际开工日期不能晚于今天。")
         if self.in_statistics and not self.statistics_included_on:
             errors["statistics_included_on"] = _("已入统的项目必须填写入统日期。")
@@ -236,12 +266,40 @@ class Project(models.Model):
             raise ValidationError(errors)
 
     def date_display(self, name: str) -> str:
-        """A date as precisely as it is known: "2026-03-01", "2024年", "2025年底前"."""
+        """A date as precisely as it is known: "2026-03-01", "2026年3月", "2024年", "2025年底前"."""
         value = getattr(self, f"{name}_date")
         if value is None:
             return ""
         precision = getattr(self, f"{name}_precision", DatePrecision.DAY)
         return precision_display(value, precision)
+
+    @property
+    def dates_shown(self) -> dict[str, dict]:
+        """Each dated fact as the page shows it: its text and, unless a day, its precision."""
+        return {
+            name: {
+                "text": self.date_display(name),
+                "precision": ""
+                if getattr(self, f"{name}_precision") == DatePrecision.DAY
+                else getattr(self, f"get_{name}_precision_display")(),
+            }
+            for name in ("planned_start", "planned_end", "actual_start")
+        }
+
+    def earliest_date(self, name: str) -> datetime.date | None:
+        """The earliest day a stored date allows (see `earliest_possible_day`)."""
+        return earliest_possible_day(
+            getattr(self, f"{name}_date"), getattr(self, f"{name}_precision", DatePrecision.DAY)
+        )
+
+    def date_cell(self, name: str):
+        """A date for a spreadsheet: an exact date as a date; a month-only, year-only or "not
+        later than" one as the text the importer reads back with its precision ("2026年3月",
+        "2026年")."""
+        value = getattr(self, f"{name}_date")
+        if value is None or getattr(self, f"{name}_precision", DatePrecision.DAY) == DatePrecision.DAY:
+            return value
+        return self.date_display(name)
 
     @property
     def span_years(self) -> range | None:

@@ -15,13 +15,17 @@ from pydantic import ConfigDict, PlainSerializer, WithJsonSchema
 from apps.core.money import decimal_str
 from apps.regions.models import OrganisationKind, RegionLevel
 
-from .models import Category, InvestorType, Level, MilestoneStatus, Stage
+from .models import Category, DatePrecision, InvestorType, Level, MilestoneStatus, Stage
 
 Money = Annotated[
     Decimal,
     PlainSerializer(decimal_str, return_type=str, when_used="always"),
     WithJsonSchema({"type": "string", "format": "decimal", "example": "12345.67", "description": "万元"}),
 ]
+PRECISION_HELP = (
+    "日期精度：day 日、month 月（只知年月）、year 年（只知年份）、before 不晚于（该年底前）；"
+    "month 只取日期的年月，存为该月最后一天；year/before 只取年份，存为该年最后一天"
+)
 MoneyIn = Annotated[
     Decimal,
     WithJsonSchema(
@@ -177,6 +181,9 @@ class ProjectListItem(Schema):
     planned_end_date: datetime.date | None
     actual_start_date: datetime.date | None
     actual_end_date: datetime.date | None
+    planned_start_precision: DatePrecision
+    planned_end_precision: DatePrecision
+    actual_start_precision: DatePrecision
     lead_official: NamedRef | None
     lead_department: NamedRef | None
     owner_unit: OwnerUnitRef
@@ -220,6 +227,9 @@ class ProjectIn(_Input):
     planned_end_date: datetime.date | None = None
     actual_start_date: datetime.date | None = None
     actual_end_date: datetime.date | None = None
+    planned_start_precision: DatePrecision | None = Field(None, description=PRECISION_HELP)
+    planned_end_precision: DatePrecision | None = Field(None, description=PRECISION_HELP)
+    actual_start_precision: DatePrecision | None = Field(None, description=PRECISION_HELP)
     lead_official: int | None = Field(None, description="包抓领导（市级领导）id")
     lead_department: int | None = Field(None, description="牵头单位（政府部门）id")
     owner_unit: int = Field(..., description="建设单位 id")
@@ -247,6 +257,9 @@ class ProjectPatch(_Input):
     planned_end_date: datetime.date | None = None
     actual_start_date: datetime.date | None = None
     actual_end_date: datetime.date | None = None
+    planned_start_precision: DatePrecision | None = None
+    planned_end_precision: DatePrecision | None = None
+    actual_start_precision: DatePrecision | None = None
     lead_official: int | None = None
     lead_department: int | None = None
     owner_unit: int = None

@@ -19,7 +19,7 @@ from apps.audit.services import change_record_write, snapshot
 from apps.core.exceptions import ConcurrentEditError
 from apps.regions.models import Organisation, Region
 
-from .models import AnnualPlan, DatePrecision, Milestone, Project, Stage
+from .models import AnnualPlan, DatePrecision, Milestone, Project, Stage, latest_possible_day
 
 
 class ProjectFields(TypedDict, total=False):
@@ -37,6 +37,9 @@ class ProjectFields(TypedDict, total=False):
     planned_end_date: datetime.date | None
     actual_start_date: datetime.date | None
     actual_end_date: datetime.date | None
+    planned_start_precision: str
+    planned_end_precision: str
+    actual_start_precision: str
     lead_official: object | None
     lead_department: Organisation | None
     owner_unit: Organisation
@@ -46,7 +49,18 @@ class ProjectFields(TypedDict, total=False):
 # A construction unit's reporter keeps its project's facts current but does not
 # re-assign responsibility, money or identity: those are the government's.
 OWNER_REPORTER_FIELDS = frozenset(
-    {"location", "scope", "stage", "planned_start_date", "planned_end_date", "actual_start_date", "actual_end_date"}
+    {
+        "location",
+        "scope",
+        "stage",
+        "planned_start_date",
+        "planned_end_date",
+        "actual_start_date",
+        "actual_end_date",
+        "planned_start_precision",
+        "planned_end_precision",
+        "actual_start_precision",
+    }
 )
 PROJECT_CREATORS = frozenset({Role.CITY_ADMIN, Role.COUNTY_USER})
 
@@ -96,13 +110,29 @@ def _apply(project: Project, fields: ProjectFields) -> list[Organisation] | None
         if name == "partner_units":
             partner_units = list(value)
         else:
-            if name in DATED and getattr(project, name) != value:
-                # A date entered by hand is a day (an import may have known only its year).
+            if name in DATED and DATED[name] not in fields and getattr(project, name) != value:
+                # A date entered by hand without a precision is a day (an import may have known only its year).
                 setattr(project, DATED[name], DatePrecision.DAY)
             setattr(project, name, value)
+    for date_name, precision_name in DATED.items():
+        if precision_name in fields:
+            _apply_precision(project, date_name, precision_name, fields[precision_name])
     if project.project_code == "":
         project.project_code = None
     return partner_units
+
+
+def _apply_precision(project: Project, date_name: str, precision_name: str, precision: str | None) -> None:
+    """A date said to the month (月), the year (年) or as "not later than" a year (不晚于) keeps
+    only its month or year and is stored as that period's last day, as imports store them
+    (models.DatePrecision)."""
+    precision = precision or DatePrecision.DAY
+    if precision not in DatePrecision.values:
+        raise ValidationError({precision_name: _("日期精度应为 日、月、年 或 不晚于。")})
+    setattr(project, precision_name, precision)
+    value = getattr(project, date_name)
+    if value is not None:
+        setattr(project, date_name, latest_possible_day(value, precision))
 
 
 @transaction.atomic

@@ -184,6 +184,21 @@ def corpus() -> list[tuple[str, str, bytes]]:
     add("doctype lowercase garbage", _rewrite(base, _prolog(SHEET, b'<?xml version="1.0"?><!doctype r>')))
     utf16 = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE r [<!ENTITY x "y">]><r>&x;</r>').encode("utf-16")
     add("DOCTYPE in UTF-16 part", _rewrite(base, {}, add={"xl/custom.xml": utf16}))
+    # A sheet in UTF-16 without a byte-order mark: a byte search sees none of its tags.
+    add(
+        "UTF-16 sheet without BOM, cell at XFD1048576",
+        _rewrite(
+            base,
+            {
+                SHEET: lambda data: (
+                    data.decode("utf-8")
+                    .replace("UTF-8", "UTF-16", 1)
+                    .replace("</sheetData>", '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>', 1)
+                    .encode("utf-16-le")
+                )
+            },
+        ),
+    )
     add("DOCTYPE in docProps", _rewrite(base, _prolog("docProps/app.xml", XXE)))
     add(
         "parameter entity",

@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from apps.accounts.models import Role
+from apps.imports import layout as L
 from apps.imports.models import BatchStatus, ImportKind
 from apps.imports.services import import_batch_commit, import_batch_create, import_batch_preview
 from apps.projects.models import AnnualPlan, DatePrecision, Project
@@ -114,6 +116,21 @@ def test_the_plan_year_picks_its_column_and_a_hidden_earlier_year_is_listed(peop
     assert list(AnnualPlan.objects.values_list("year", "planned_investment")) == [(2026, Decimal("5000"))]
 
 
+def test_a_hidden_column_feeds_nothing_unless_chosen(people, admin):
+    """Not only a second candidate: a field's only column, hidden, is listed and not read."""
+    scope = PLAN_HEADER.index("建设内容及规模")
+    letter = chr(ord("A") + scope)
+    batch = preview(admin, book([TITLE, PLAN_HEADER, row()], hidden_columns=[scope]))
+    assert batch.status == BatchStatus.PREVIEWED, (batch.message, errors(batch))
+    unused = {c["letter"]: c for c in reading(batch)["unused_columns"]}
+    assert unused[letter]["label"] == "建设内容及规模" and "隐藏列" in str(unused[letter])
+    assert "建设内容及规模" not in batch.preview[0]["changes"]
+    batch = preview(admin, book([TITLE, PLAN_HEADER, row()], hidden_columns=[scope]), columns={"scope": letter})
+    assert batch.preview[0]["changes"]["建设内容及规模"] == ["", "新建道路 5 公里"]
+    import_batch_commit(actor=admin, batch_id=batch.pk)
+    assert Project.objects.get(project_code=CODE).scope == "新建道路 5 公里"
+
+
 def test_the_plan_year_is_a_choice(people, admin):
     head, values = _two_years()
     values[8] = "2025-2027"
@@ -200,6 +217,35 @@ def test_year_only_dates_stay_year_only_and_are_due_at_the_end_of_the_year(peopl
     assert imported.filter(year_end["not_started"]).count() == 2
 
 
+@pytest.mark.parametrize("typed", ["2026年3月", "2026-03", "2026/3", "2026.03"])
+def test_month_only_dates_stay_month_only_and_the_preview_says_so(people, admin, typed):
+    """No day is invented: "2026年3月" is stored as 31 March with precision 月, shown as it was
+    said, and 应开未开 only once March is over."""
+    rows = [TITLE, [*PLAN_HEADER, "计划开工日期"], [*row(), typed]]
+    batch = preview(admin, xlsx(rows))
+    assert batch.status == BatchStatus.PREVIEWED, (batch.message, errors(batch))
+    assert batch.preview[0]["changes"]["计划开工日期"] == ["", "2026年3月"]
+    assert any("按精度“月”保存" in a for a in reading(batch)["assumptions"])
+    import_batch_commit(actor=admin, batch_id=batch.pk)
+    project = Project.objects.get(project_code=CODE)
+    assert (project.planned_start_date, project.planned_start_precision) == (
+        datetime.date(2026, 3, 31),
+        DatePrecision.MONTH,
+    )
+    only = Project.objects.filter(pk=project.pk)
+    mid_march = _conditions(year=2026, end=datetime.date(2026, 3, 15), threshold=Decimal(5000))
+    march_end = _conditions(year=2026, end=datetime.date(2026, 3, 31), threshold=Decimal(5000))
+    assert not only.filter(mid_march["not_started"]).exists()
+    assert only.filter(march_end["not_started"]).exists()
+
+
+@pytest.mark.parametrize("typed", ["2026年3月", "2026-03"])
+def test_a_month_only_date_where_no_precision_is_kept_is_refused(typed):
+    """A progress sheet's 实际开工日期 has no precision to keep: the 1st would be invented."""
+    with pytest.raises(L.CellError, match="只到月份"):
+        L.cell_date(typed)
+
+
 def test_continuing_rows_without_a_start_date_are_accepted_as_started_before_the_year(people, admin):
     rows = [TITLE, PLAN_HEADER, row(**{"建设性质": "续建", "建设起止年限": "2024-2027"})]
     batch = preview(admin, xlsx(rows))
@@ -216,6 +262,76 @@ def test_continuing_rows_without_a_start_date_are_accepted_as_started_before_the
     conditions = _conditions(year=2026, end=datetime.date(2026, 10, 31), threshold=Decimal(5000))
     assert Project.objects.filter(pk=project.pk).filter(conditions["started"]).exists()
     assert not Project.objects.filter(pk=project.pk).filter(conditions["planned_new"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("2026-03-01", (datetime.date(2026, 3, 1), DatePrecision.DAY)),
+        ("2026年", (datetime.date(2026, 12, 31), DatePrecision.YEAR)),
+        ("２０２６年", (datetime.date(2026, 12, 31), DatePrecision.YEAR)),
+        # Month-only: stored as the month's last day (February of a leap year included).
+        ("2026年3月", (datetime.date(2026, 3, 31), DatePrecision.MONTH)),
+        ("2026-03", (datetime.date(2026, 3, 31), DatePrecision.MONTH)),
+        ("2026/3", (datetime.date(2026, 3, 31), DatePrecision.MONTH)),
+        ("2026.03", (datetime.date(2026, 3, 31), DatePrecision.MONTH)),
+        ("2026年3", (datetime.date(2026, 3, 31), DatePrecision.MONTH)),
+        ("２０２６年４月", (datetime.date(2026, 4, 30), DatePrecision.MONTH)),
+        ("2028-02", (datetime.date(2028, 2, 29), DatePrecision.MONTH)),
+        ("2026-03-01", (datetime.date(2026, 3, 1), DatePrecision.DAY)),
+        ("2026年3月1日", (datetime.date(2026, 3, 1), DatePrecision.DAY)),
+        ("2025年底前", (datetime.date(2025, 12, 31), DatePrecision.BEFORE)),
+        ("2025年前", (datetime.date(2025, 12, 31), DatePrecision.BEFORE)),
+        ("不晚于2025年", (datetime.date(2025, 12, 31), DatePrecision.BEFORE)),
+        (datetime.datetime(2026, 3, 1), (datetime.date(2026, 3, 1), DatePrecision.DAY)),
+    ],
+)
+def test_a_date_cell_states_its_precision(typed, expected):
+    assert L.cell_precise_date(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["0001年", "2026年底后", "约2026年", 2026, "2026年13月", "2026-00", "2026年3月32日"])
+def test_a_date_cell_of_no_known_precision_is_refused(typed):
+    with pytest.raises(L.CellError):
+        L.cell_precise_date(typed)
+
+
+def test_a_start_known_to_the_year_is_checked_by_its_earliest_day():
+    """ "Started by the end of this year" or "in this year" is not a start after today, even
+    in the year's first days (a plan list for next year is drawn up in December)."""
+    today = timezone.localdate()
+    year_end = datetime.date(today.year, 12, 31)
+    for precision in (DatePrecision.BEFORE, DatePrecision.YEAR):
+        project = f.ProjectFactory.build(actual_start_date=year_end, actual_start_precision=precision)
+        project.clean()
+    project = f.ProjectFactory.build(
+        actual_start_date=datetime.date(today.year + 1, 12, 31), actual_start_precision=DatePrecision.YEAR
+    )
+    with pytest.raises(ValidationError, match="不能晚于今天"):
+        project.clean()
+    # 2026年 to 2026-06-30: possible; 2027年 to 2026-06-30: not.
+    project = f.ProjectFactory.build(
+        planned_start_date=datetime.date(2026, 12, 31),
+        planned_start_precision=DatePrecision.YEAR,
+        planned_end_date=datetime.date(2026, 6, 30),
+    )
+    project.clean()
+    project.planned_start_date = datetime.date(2027, 12, 31)
+    with pytest.raises(ValidationError, match="计划竣工日期不能早于计划开工日期"):
+        project.clean()
+
+
+def test_a_value_without_its_column_names_the_column_to_add(people, admin):
+    """A new project needs its 投资主体; a sheet without that column is told to add it (not
+    only that the value is missing), for every required field alike."""
+    for missing in ("投资主体", "总投资", "建设单位"):
+        keep = [i for i, label in enumerate(PLAN_HEADER) if label != missing]
+        rows = [TITLE, [PLAN_HEADER[i] for i in keep], [row()[i] for i in keep]]
+        batch = preview(admin, xlsx(rows))
+        assert batch.status == BatchStatus.INVALID
+        (column, field, message), *_ = errors(batch)
+        assert (column, field) == ("", missing)
+        assert f"表中没有“{missing}”列：请添加该列" in message, message
 
 
 def test_preliminary_rows_are_not_started(people, admin):

@@ -127,6 +127,22 @@ def test_xml_entity_declarations_are_refused():
     assert "实体" in _refused(rewrite_zip(xlsx(ROWS), with_doctype), "a.xlsx")
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16"])
+def test_a_sheet_in_another_encoding_is_measured_by_the_xml_parser(encoding):
+    """The byte-level count cannot see a UTF-16 sheet's tags (without a BOM it even starts
+    with "<"): the parser-driven pass measures it and finds the far cell."""
+
+    def far_cell(name, data):
+        if name != "xl/worksheets/sheet1.xml":
+            return data
+        text = data.decode("utf-8").replace("UTF-8", "UTF-16", 1)
+        return text.replace("</sheetData>", '<row r="90000"><c r="ZZZ90000"><v>1</v></c></row></sheetData>').encode(
+            encoding
+        )
+
+    assert "ZZ" in _refused(rewrite_zip(xlsx(ROWS), far_cell), "a.xlsx")
+
+
 def test_formula_without_cached_value_is_refused_naming_the_cell():
     def drop_value(name, data):
         if name == "xl/worksheets/sheet1.xml":

@@ -1,10 +1,12 @@
 """Export then import: the official sheets KeyProjects writes come back without changes,
 and a filled-in template imports without any edit to its columns."""
 
+import csv
 import datetime
 import io
 from decimal import Decimal
 
+import pytest
 import python_calamine
 from django.http import QueryDict
 
@@ -12,7 +14,7 @@ from apps.accounts.models import Role
 from apps.exports.services import progress_export, project_list_export, template_export
 from apps.imports.models import BatchStatus, ImportKind
 from apps.imports.services import import_batch_commit, import_batch_create, import_batch_preview
-from apps.projects.models import AnnualPlan
+from apps.projects.models import AnnualPlan, DatePrecision, Project
 from apps.reporting.models import MonthlyReport, ReportingPeriod, ReportStatus
 from tests import factories as f
 
@@ -40,6 +42,66 @@ def test_project_list_export_imports_back_unchanged(world):
         assert batch.status == BatchStatus.NO_CHANGE, (batch.message, batch.preview[:2])
         assert (batch.rows_total, batch.rows_unchanged, batch.rows_new, batch.rows_changed) == (3, 3, 0, 0), group
         assert batch.warnings == []  # the export's own subtotals and totals add up
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+@pytest.mark.parametrize(
+    ("field", "precision", "written"),
+    [
+        ("planned_start", DatePrecision.DAY, datetime.date(2026, 3, 1)),
+        ("planned_start", DatePrecision.MONTH, "2026年3月"),
+        ("planned_end", DatePrecision.MONTH, "2026年3月"),
+        ("actual_start", DatePrecision.MONTH, "2026年3月"),
+        ("planned_start", DatePrecision.YEAR, "2026年"),
+        ("planned_end", DatePrecision.YEAR, "2026年"),
+        ("actual_start", DatePrecision.BEFORE, "2026年底前"),
+    ],
+)
+def test_project_list_dates_keep_their_precision_through_export_and_import(
+    world, field, precision, written, file_format
+):
+    """A month-only, year-only or "not later than" date is exported as the text the importer
+    reads with that precision, so the file comes back as 无变化 (not as a change to 03-31 or
+    12-31 with 日)."""
+    admin = world.users[Role.CITY_ADMIN]
+    # Each stored as the last day its precision allows (models.DatePrecision).
+    day = {
+        DatePrecision.DAY: datetime.date(2026, 3, 1),
+        DatePrecision.MONTH: datetime.date(2026, 3, 31),
+    }.get(precision, datetime.date(2026, 12, 31))
+    Project.objects.filter(pk=world.p_a.pk).update(**{f"{field}_date": day, f"{field}_precision": precision})
+    export = project_list_export(actor=admin, params=QueryDict(f"format={file_format}&year=2026"))
+    content = _content(export)
+    if file_format == "xlsx":
+        rows = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    else:
+        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    label = {"planned_start": "计划开工日期", "planned_end": "计划竣工日期", "actual_start": "实际开工日期"}[field]
+    header = next(row for row in rows if label in row)
+    row = next(row for row in rows if world.p_a.name in row)
+    cell = row[header.index(label)]
+    assert (cell.isoformat() if isinstance(cell, datetime.date) else str(cell)[:10]) == str(written)
+
+    batch = import_batch_create(
+        actor=admin, kind=ImportKind.PLAN, file_name=f"round.{file_format}", content=content, parameters={}
+    )
+    batch = import_batch_preview(batch_id=batch.pk)
+    assert batch.status == BatchStatus.NO_CHANGE, (batch.message, batch.preview[:2])
+
+    # The same project with the date made exact: the preview shows the change of precision.
+    Project.objects.filter(pk=world.p_a.pk).update(**{f"{field}_precision": DatePrecision.DAY, f"{field}_date": day})
+    if precision != DatePrecision.DAY:
+        batch = import_batch_preview(
+            batch_id=import_batch_create(
+                actor=admin, kind=ImportKind.PLAN, file_name=f"r.{file_format}", content=content, parameters={}
+            ).pk
+        )
+        assert batch.status == BatchStatus.PREVIEWED
+        changed = next(row for row in batch.preview if row["changes"])
+        assert changed["changes"] == {label: [day.isoformat(), written]}
+        import_batch_commit(actor=admin, batch_id=batch.pk)
+        world.p_a.refresh_from_db()
+        assert getattr(world.p_a, f"{field}_precision") == precision
 
 
 def test_progress_table_export_imports_back_unchanged(world):

@@ -299,3 +299,103 @@ def test_child_delete_form_requires_the_loaded_version(client, world):
         assert model.objects.filter(pk=child.pk).exists()
         assert client.post(url, {"version": world.p_a.version}).status_code == 302
         assert not model.objects.filter(pk=child.pk).exists()
+
+
+def test_a_dates_precision_is_shown_and_set_on_the_form_and_page(county_client, world):
+    import datetime
+
+    from apps.projects.models import DatePrecision
+
+    project = world.p_a
+    Project.objects.filter(pk=project.pk).update(
+        planned_start_date=datetime.date(2026, 12, 31), planned_start_precision=DatePrecision.YEAR
+    )
+    project.refresh_from_db()
+    page = county_client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert "2026年" in page and "（精度：年）" in page
+    form = county_client.get(reverse("projects:edit", args=[project.pk])).content.decode()
+    assert 'name="planned_start_precision"' in form and '<option value="year" selected>' in form
+
+    # The user says the actual start is "not later than 2025" and the planned start a day.
+    data = form_data(
+        project,
+        stage="under_construction",
+        actual_start_date="2025-06-01",
+        actual_start_precision="before",
+        planned_start_date="2025-03-01",
+        planned_start_precision="day",
+        planned_end_precision="year",
+    )
+    assert county_client.post(reverse("projects:edit", args=[project.pk]), data).status_code == 302
+    project.refresh_from_db()
+    assert (project.actual_start_date, project.actual_start_precision) == (datetime.date(2025, 12, 31), "before")
+    assert (project.planned_start_date, project.planned_start_precision) == (datetime.date(2025, 3, 1), "day")
+    assert project.planned_end_precision == "year" and project.planned_end_date.month == 12
+    record = ChangeRecord.objects.get(action="update", object_id=project.pk)
+    assert record.before["planned_start_precision"] == "year" and record.after["planned_start_precision"] == "day"
+    assert record.before["actual_start_precision"] == "day" and record.after["actual_start_precision"] == "before"
+    page = county_client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert "2025年底前" in page and "（精度：不晚于）" in page and "2025-03-01" in page
+
+    # A form posted without the precision (a script) and a changed date: a day again.
+    data = form_data(project, stage="under_construction", actual_start_date="2025-06-02")
+    data.pop("planned_end_precision", None)
+    assert county_client.post(reverse("projects:edit", args=[project.pk]), data).status_code == 302
+    project.refresh_from_db()
+    assert (project.actual_start_date, project.actual_start_precision) == (datetime.date(2025, 6, 2), "day")
+    assert project.planned_end_precision == "year"  # not sent, date unchanged: kept
+
+
+def test_the_api_reads_and_sets_a_dates_precision(client, world):
+    admin = world.users[Role.CITY_ADMIN]
+    client.force_login(admin)
+    url = f"/api/v1/projects/{world.p_a.pk}"
+    body = client.get(url).json()
+    assert body["planned_start_precision"] == "day"
+
+    def patch(**fields):
+        version = client.get(url).json()["version"]
+        return client.patch(url, {"version": version, **fields}, content_type="application/json")
+
+    # 年 keeps the year, 月 the month of the date sent, each stored as the period's last day.
+    for sent, precision, stored in (("2026-04-01", "year", "2026-12-31"), ("2028-02-10", "month", "2028-02-29")):
+        response = patch(planned_start_date=sent, planned_start_precision=precision)
+        assert response.status_code == 200, response.content
+        assert (response.json()["planned_start_date"], response.json()["planned_start_precision"]) == (
+            stored,
+            precision,
+        )
+    assert patch(planned_start_precision="week").status_code == 422
+
+
+def test_a_month_precision_is_set_on_the_form_and_shown_on_the_page(county_client, world):
+    import datetime
+
+    project = world.p_a
+    data = form_data(
+        project,
+        planned_start_date="2026-03-15",
+        planned_start_precision="month",
+        planned_end_date="2027-04-01",
+        planned_end_precision="month",
+    )
+    assert county_client.post(reverse("projects:edit", args=[project.pk]), data).status_code == 302
+    project.refresh_from_db()
+    assert (project.planned_start_date, project.planned_start_precision) == (datetime.date(2026, 3, 31), "month")
+    assert (project.planned_end_date, project.planned_end_precision) == (datetime.date(2027, 4, 30), "month")
+    assert project.earliest_date("planned_start") == datetime.date(2026, 3, 1)
+    record = ChangeRecord.objects.get(action="update", object_id=project.pk)
+    assert record.after["planned_start_precision"] == "month" and record.after["planned_start_date"] == "2026-03-31"
+    page = county_client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert "2026年3月 <small" in page and "（精度：月）" in page and "2027年4月" in page
+    form = county_client.get(reverse("projects:edit", args=[project.pk])).content.decode()
+    assert '<option value="month" selected>' in form
+
+    # A planned end in the same month as a month-only start is possible (1 March to 31 March);
+    # one before the month's first day is not.
+    data = form_data(project, planned_end_date="2026-03-05", planned_end_precision="day")
+    assert county_client.post(reverse("projects:edit", args=[project.pk]), data).status_code == 302
+    project.refresh_from_db()
+    data = form_data(project, planned_end_date="2026-02-28", planned_end_precision="day")
+    response = county_client.post(reverse("projects:edit", args=[project.pk]), data)
+    assert response.status_code == 200 and "计划竣工日期不能早于计划开工日期" in response.content.decode()
