@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.filters import YesNoFilter
 from apps.projects.filters import _regions_for
 from apps.regions.models import Organisation, OrganisationKind
 
@@ -45,13 +46,11 @@ class ApprovalItemFilterSet(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(
         label=_("区划（含下级）"), queryset=_regions_for, method="filter_region_subtree"
     )
-    overdue = django_filters.BooleanFilter(label=_("已超期"), method="filter_overdue")
+    overdue = YesNoFilter(label=_("已超期"), method="filter_overdue")
     figure = django_filters.ChoiceFilter(
         label=_("统计口径"), choices=[(key, label) for key, (label, _q) in FIGURES.items()], method="filter_figure"
     )
-    no_department = django_filters.BooleanFilter(
-        label=_("未指定审批部门"), field_name="department", lookup_expr="isnull"
-    )
+    no_department = YesNoFilter(label=_("未指定审批部门"), field_name="department", lookup_expr="isnull")
 
     class Meta:
         model = ApprovalItem

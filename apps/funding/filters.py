@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.filters import YesNoFilter
 from apps.projects.filters import _regions_for
 
 from .models import (
@@ -39,8 +40,8 @@ class _ProjectFilters(django_filters.FilterSet):
 
 class FundingRecordFilterSet(_ProjectFilters):
     year = django_filters.NumberFilter(label=_("年度"), field_name="year")
-    is_ppp = django_filters.BooleanFilter(label=_("PPP项目"), field_name="is_ppp")
-    reits_candidate = django_filters.BooleanFilter(label=_("REITs培育项目"), field_name="reits_candidate")
+    is_ppp = YesNoFilter(label=_("PPP项目"), field_name="is_ppp")
+    reits_candidate = YesNoFilter(label=_("REITs培育项目"), field_name="reits_candidate")
     has_gap = django_filters.ChoiceFilter(label=_("有资金缺口"), choices=YES_NO, method="filter_gap")
 
     class Meta:

@@ -1,15 +1,13 @@
 """The FilterSet behind the report list of the API (and any report list page)."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.filters import YesNoFilter
 from apps.projects.filters import ProjectRelatedFilters, _regions_for
 from apps.regions.models import Organisation, OrganisationKind
 
 from .models import MonthlyReport, ReportStatus
-
-YES_NO = forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))])
 
 
 class MonthlyReportFilterSet(ProjectRelatedFilters, django_filters.FilterSet):
@@ -65,8 +63,8 @@ class ReviewQueueFilterSet(ProjectRelatedFilters, django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=ReportStatus.choices, empty_label=_("全部"), method="filter_status"
     )
-    late = django_filters.BooleanFilter(label=_("逾期报送"), method="filter_late", widget=YES_NO)
-    flagged = django_filters.BooleanFilter(label=_("数据异常"), method="filter_flagged", widget=YES_NO)
+    late = YesNoFilter(label=_("逾期报送"), method="filter_late")
+    flagged = YesNoFilter(label=_("数据异常"), method="filter_flagged")
     sort = django_filters.OrderingFilter(label=_("排序"), fields=QUEUE_SORT_FIELDS, empty_label=_("报送时间"))
 
     class Meta:
