@@ -158,7 +158,7 @@ class BondProjectPatch(VersionIn):
     law_firm: str = None
 
 
-class ReviewIn(_Input):
+class ReviewIn(VersionIn):
     bond_project: int
     level: ReviewLevel
     side: ReviewSide
@@ -167,7 +167,7 @@ class ReviewIn(_Input):
     opinion: str = ""
 
 
-class PoolIn(_Input):
+class PoolIn(VersionIn):
     bond_project: int
     side: ReviewSide
     result: PoolResult
