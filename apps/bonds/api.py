@@ -33,6 +33,7 @@ from .schemas import (
     BondProjectListOut,
     BondProjectOut,
     BondProjectPatch,
+    BondVersionIn,
     IssueIn,
     IssueListOut,
     IssueOut,
@@ -44,7 +45,6 @@ from .schemas import (
     ReviewIn,
     ReviewOut,
     SpendingIn,
-    VersionIn,
 )
 
 router = Router(tags=["专项债券"])
@@ -128,7 +128,7 @@ def project_update(request: HttpRequest, pk: int, payload: BondProjectPatch):
 @router.post(
     "/projects/{pk}/submit", response={200: BondProjectDetailOut, **WRITE_ERRORS}, summary="申报（全部校验通过后）"
 )
-def project_submit(request: HttpRequest, pk: int, payload: VersionIn):
+def project_submit(request: HttpRequest, pk: int, payload: BondVersionIn):
     selectors.bond_project_get(user=request.auth, pk=pk)
     services.bond_project_submit(actor=request.auth, bond_project_id=pk, expected_version=payload.version)
     return _detail(request, pk)
