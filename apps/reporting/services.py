@@ -410,8 +410,9 @@ def report_fill(
         if report is None:
             report = report_create(actor=actor, project_id=project_id, year=year, month=month, fields=fields)
         else:
-            version = report.version if expected_version is None else expected_version
-            report = report_update(actor=actor, report_id=report.pk, expected_version=version, fields=fields)
+            if expected_version is None:  # without the loaded version the last writer would win
+                raise ValidationError({"version": _("修改时必须提交编辑时加载的版本号。")})
+            report = report_update(actor=actor, report_id=report.pk, expected_version=expected_version, fields=fields)
         if submit:
             report = report_submit(actor=actor, report_id=report.pk)
     return report

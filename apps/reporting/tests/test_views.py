@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -90,6 +91,15 @@ def test_fill_without_the_version_is_refused_as_missing_not_stale(client, world,
     response = client.post(reverse("reporting:fill", args=[world.p_a.pk]), fill_data(version=1, save="1"))
     report.refresh_from_db()
     assert response.status_code == 302 and report.version == 2
+    with pytest.raises(ValidationError) as error:  # the service refuses it too
+        services.report_fill(
+            actor=world.users[Role.OWNER_REPORTER],
+            project_id=world.p_a.pk,
+            year=YEAR,
+            month=MONTH,
+            fields={},
+        )
+    assert set(error.value.message_dict) == {"version"}
 
 
 def test_locked_report_sends_editors_to_the_revision_request(client, world, period):
