@@ -33,6 +33,7 @@ from .schemas import (
     BondProjectListOut,
     BondProjectOut,
     BondProjectPatch,
+    BondVersionIn,
     IssueIn,
     IssueListOut,
     IssueOut,
@@ -44,7 +45,6 @@ from .schemas import (
     ReviewIn,
     ReviewOut,
     SpendingIn,
-    VersionIn,
 )
 
 router = Router(tags=["专项债券"])
@@ -128,19 +128,26 @@ def project_update(request: HttpRequest, pk: int, payload: BondProjectPatch):
 @router.post(
     "/projects/{pk}/submit", response={200: BondProjectDetailOut, **WRITE_ERRORS}, summary="申报（全部校验通过后）"
 )
-def project_submit(request: HttpRequest, pk: int, payload: VersionIn):
+def project_submit(request: HttpRequest, pk: int, payload: BondVersionIn):
     selectors.bond_project_get(user=request.auth, pk=pk)
     services.bond_project_submit(actor=request.auth, bond_project_id=pk, expected_version=payload.version)
     return _detail(request, pk)
 
 
 @router.post("/projects/{pk}/documents", response={201: BondProjectDetailOut, **WRITE_ERRORS}, summary="上传一案两书")
-def document_upload(request: HttpRequest, pk: int, kind: Form[DocumentKind], file: File[UploadedFile]):
+def document_upload(
+    request: HttpRequest, pk: int, kind: Form[DocumentKind], version: Form[int], file: File[UploadedFile]
+):
     selectors.bond_project_get(user=request.auth, pk=pk)
     if file.size > services.DOCUMENT_MAX_BYTES:
         raise ValidationError({"file": _("文件不能超过 20 MB。")})
     services.bond_document_upload(
-        actor=request.auth, bond_project_id=pk, kind=kind, filename=file.name or "", content=file.read()
+        actor=request.auth,
+        bond_project_id=pk,
+        kind=kind,
+        filename=file.name or "",
+        content=file.read(),
+        expected_version=version,
     )
     return Status(201, _detail(request, pk))
 
@@ -162,7 +169,9 @@ def review_list(request: HttpRequest, bond_project: int):
 def review_record(request: HttpRequest, payload: ReviewIn):
     selectors.bond_project_get(user=request.auth, pk=payload.bond_project)
     data = payload.model_dump()
-    review = services.bond_review_record(actor=request.auth, bond_project_id=data.pop("bond_project"), **data)
+    review = services.bond_review_record(
+        actor=request.auth, bond_project_id=data.pop("bond_project"), expected_version=data.pop("version"), **data
+    )
     return Status(201, review)
 
 
@@ -178,7 +187,9 @@ def pool_list(request: HttpRequest, filters: Query[BondFilterParams]):
 def pool_record(request: HttpRequest, payload: PoolIn):
     selectors.bond_project_get(user=request.auth, pk=payload.bond_project)
     data = payload.model_dump()
-    services.bond_pool_record(actor=request.auth, bond_project_id=data.pop("bond_project"), **data)
+    services.bond_pool_record(
+        actor=request.auth, bond_project_id=data.pop("bond_project"), expected_version=data.pop("version"), **data
+    )
     return selectors.bond_project_get(user=request.auth, pk=payload.bond_project)
 
 

@@ -46,12 +46,20 @@ class BondProjectForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in BOND_FIELDS}
 
 
-class DocumentForm(forms.Form):
+class _LoadedVersion(forms.Form):
+    """The bond project's version the page was loaded at: required (stale: refused)."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, error_messages={"required": _("修改时必须提交编辑时加载的版本号。")}
+    )
+
+
+class DocumentForm(_LoadedVersion):
     kind = forms.ChoiceField(label=_("文件类型"), choices=DocumentKind.choices)
     file = forms.FileField(label=_("文件（PDF、Word 或 OFD，不超过 20 MB）"))
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(_LoadedVersion):
     level = forms.ChoiceField(label=_("审核层级"), choices=ReviewLevel.choices)
     side = forms.ChoiceField(label=_("审核部门"), choices=ReviewSide.choices)
     result = forms.ChoiceField(label=_("审核结果"), choices=ReviewResult.choices)
@@ -59,7 +67,7 @@ class ReviewForm(forms.Form):
     opinion = forms.CharField(label=_("审核意见"), required=False, max_length=1000)
 
 
-class PoolForm(forms.Form):
+class PoolForm(_LoadedVersion):
     side = forms.ChoiceField(
         label=_("入库"),
         choices=[("ndrc", _("国家重大建设项目库（发改）")), ("finance", _("地方政府债券项目库（财政）"))],

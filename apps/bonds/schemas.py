@@ -133,11 +133,11 @@ class BondProjectIn(_BondFields):
     year: int
 
 
-class VersionIn(_Input):
+class BondVersionIn(_Input):
     version: int = Field(..., description="编辑时加载的版本号（必填）；过期时返回 409")
 
 
-class BondProjectPatch(VersionIn):
+class BondProjectPatch(BondVersionIn):
     field: BondField = None
     negative_category: NegativeCategory = None
     revenue_source: str = None
@@ -158,7 +158,7 @@ class BondProjectPatch(VersionIn):
     law_firm: str = None
 
 
-class ReviewIn(_Input):
+class ReviewIn(BondVersionIn):
     bond_project: int
     level: ReviewLevel
     side: ReviewSide
@@ -167,7 +167,7 @@ class ReviewIn(_Input):
     opinion: str = ""
 
 
-class PoolIn(_Input):
+class PoolIn(BondVersionIn):
     bond_project: int
     side: ReviewSide
     result: PoolResult

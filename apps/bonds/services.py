@@ -144,6 +144,13 @@ def _check_version(bond_project: BondProject, expected_version: int | None) -> N
         raise ConcurrentEditError(current=bond_project.version, expected=expected_version)
 
 
+def _bump_version(bond_project: BondProject) -> None:
+    """A change beside the project's own fields (its files, a review): a concurrent edit based on
+    the version before it is refused."""
+    bond_project.version += 1
+    bond_project.save(update_fields=["version"])
+
+
 @transaction.atomic
 def bond_project_create(*, actor, project_id: int, year: int, fields: dict) -> BondProject:
     unknown = sorted(set(fields) - set(BOND_FIELDS))
@@ -289,8 +296,12 @@ def _document_check(filename: str, content: bytes) -> str:
 
 
 @transaction.atomic
-def bond_document_upload(*, actor, bond_project_id: int, kind: str, filename: str, content: bytes) -> BondDocument:
+def bond_document_upload(
+    *, actor, bond_project_id: int, kind: str, filename: str, content: bytes, expected_version: int | None = None
+) -> BondDocument:
+    """Uploading changes the project's files: it needs the loaded version and bumps it."""
     bond_project = _lock_bond_project(actor, bond_project_id)
+    _check_version(bond_project, expected_version)
     if bond_project.status not in EDITABLE_STATUSES:
         raise ValidationError({"status": _("已申报的项目不能更换文件。")})
     if kind not in DocumentKind.values:
@@ -308,6 +319,7 @@ def bond_document_upload(*, actor, bond_project_id: int, kind: str, filename: st
     document = BondDocument.objects.create(
         bond_project=bond_project, kind=kind, filename=name, size=len(content), content=content, uploaded_by=actor
     )
+    _bump_version(bond_project)
     _record(actor=actor, action=ChangeAction.CREATE, instance=document, before=None, project_id=bond_project.project_id)
     return document
 
@@ -357,8 +369,12 @@ def bond_review_record(
     result: str,
     reviewed_on: datetime.date | None = None,
     opinion: str = "",
+    expected_version: int | None = None,
 ) -> BondReview:
+    """A review result changes the project's state (the next level's review, a return): it needs
+    the loaded version and bumps it."""
     bond_project = _lock_bond_project(actor, bond_project_id, "view")
+    _check_version(bond_project, expected_version)
     errors: dict = {}
     if side not in ReviewSide.values:
         errors["side"] = _("请选择审核部门。")
@@ -398,9 +414,12 @@ def bond_review_record(
         recorded_by=actor,
     )
     _record(actor=actor, action=ChangeAction.CREATE, instance=review, before=None, project_id=bond_project.project_id)
-    if result == ReviewResult.RETURNED:
+    if result != ReviewResult.RETURNED:
+        _bump_version(bond_project)
+    else:
         before = snapshot(bond_project)
         bond_project.status = BondProjectStatus.RETURNED
+        bond_project.version += 1
         bond_project.save()
         _record(
             actor=actor,
@@ -413,9 +432,19 @@ def bond_review_record(
 
 
 @transaction.atomic
-def bond_pool_record(*, actor, bond_project_id: int, side: str, result: str, on: datetime.date | None = None):
-    """双入库: the 发改 side's 国家重大建设项目库 or the finance side's 地方政府债券项目库."""
+def bond_pool_record(
+    *,
+    actor,
+    bond_project_id: int,
+    side: str,
+    result: str,
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
+):
+    """双入库: the 发改 side's 国家重大建设项目库 or the finance side's 地方政府债券项目库
+    (an edit of the project: needs the loaded version and bumps it)."""
     bond_project = _lock_bond_project(actor, bond_project_id, "view")
+    _check_version(bond_project, expected_version)
     if side == ReviewSide.NDRC:
         allowed = (
             actor.role == Role.CITY_ADMIN
@@ -439,6 +468,7 @@ def bond_pool_record(*, actor, bond_project_id: int, side: str, result: str, on:
         bond_project.ndrc_pool, bond_project.ndrc_pool_on = result, on
     else:
         bond_project.mof_pool, bond_project.mof_pool_on = result, on
+    bond_project.version += 1
     bond_project.save()
     _record(
         actor=actor,

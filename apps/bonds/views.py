@@ -64,6 +64,13 @@ def _form_errors(request, form) -> None:
     messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
 
 
+def _versioned(data: dict) -> dict:
+    """A step form's data for its service: the loaded `version` as `expected_version`."""
+    fields = dict(data)
+    fields["expected_version"] = fields.pop("version")
+    return fields
+
+
 def _step(request, form, call, *, success: str, back: str, refusals=(ValidationError,), **back_kwargs):
     """A POST step of a page: the form checked, `call(cleaned_data)` (a service), its refusal
     or `success` said as a message, then back to the page."""
@@ -191,9 +198,9 @@ def project_detail(request, pk: int):
         "allocations": allocations,
         "can_edit": can_change and editable,
         "can_submit": can_change and editable,
-        "document_form": DocumentForm(),
-        "review_form": ReviewForm(initial={"reviewed_on": today}),
-        "pool_form": PoolForm(initial={"on": today}),
+        "document_form": DocumentForm(initial={"version": bond_project.version}),
+        "review_form": ReviewForm(initial={"reviewed_on": today, "version": bond_project.version}),
+        "pool_form": PoolForm(initial={"on": today, "version": bond_project.version}),
         "submitted": bond_project.status == BondProjectStatus.SUBMITTED,
         "adjustment_form": AdjustmentForm(
             bond_projects=selectors.bond_project_queryset(user=user)
@@ -242,9 +249,12 @@ def document_upload(request, pk: int):
             kind=form.cleaned_data["kind"],
             filename=upload.name,
             content=upload.read(),
+            expected_version=form.cleaned_data["version"],
         )
     except ValidationError as error:
         _errors(request, error)
+    except ConcurrentEditError as error:
+        messages.error(request, str(error))
     else:
         messages.success(request, _("文件已上传。"))
     return redirect("bonds:project", pk=pk)
@@ -262,8 +272,9 @@ def review_record(request, pk: int):
     return _step(
         request,
         ReviewForm(request.POST),
-        lambda data: services.bond_review_record(actor=request.user, bond_project_id=pk, **data),
+        lambda data: services.bond_review_record(actor=request.user, bond_project_id=pk, **_versioned(data)),
         success=_("审核结果已录入。"),
+        refusals=(ValidationError, ConcurrentEditError),
         back="bonds:project",
         pk=pk,
     )
@@ -276,8 +287,9 @@ def pool_record(request, pk: int):
     return _step(
         request,
         PoolForm(request.POST),
-        lambda data: services.bond_pool_record(actor=request.user, bond_project_id=pk, **data),
+        lambda data: services.bond_pool_record(actor=request.user, bond_project_id=pk, **_versioned(data)),
         success=_("入库结果已录入。"),
+        refusals=(ValidationError, ConcurrentEditError),
         back="bonds:project",
         pk=pk,
     )

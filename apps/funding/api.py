@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from apps.core.api_helpers import Paging, filtered_page, invalid_filters, page_of
-from apps.projects.schemas import ErrorOut
+from apps.projects.schemas import ConflictOut, ErrorOut
 from apps.regions.models import Organisation
 
 from . import selectors, services
@@ -32,7 +32,7 @@ from .schemas import (
 
 router = Router(tags=["资金"])
 READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: ErrorOut}
 LIST_ERRORS = {400: ErrorOut, 401: ErrorOut}
 
 
@@ -68,8 +68,10 @@ def source_list(request: HttpRequest, filters: Query[ListParams]):
 def source_save(request: HttpRequest, payload: FundingRecordIn):
     selectors.project_get(user=request.auth, pk=payload.project)
     data = payload.model_dump()
-    project_id, year = data.pop("project"), data.pop("year")
-    record = services.funding_record_save(actor=request.auth, project_id=project_id, year=year, fields=data)
+    project_id, year, version = data.pop("project"), data.pop("year"), data.pop("version")
+    record = services.funding_record_save(
+        actor=request.auth, project_id=project_id, year=year, fields=data, expected_version=version
+    )
     return selectors.record_get(user=request.auth, pk=record.pk)
 
 
@@ -79,9 +81,10 @@ def source_get(request: HttpRequest, record_id: int):
 
 
 @router.delete("/sources/{record_id}", response={204: None, **WRITE_ERRORS}, summary="删除资金来源")
-def source_delete(request: HttpRequest, record_id: int):
+def source_delete(request: HttpRequest, record_id: int, version: int):
+    """`version` is the version the user saw (stale: 409)."""
     selectors.record_get(user=request.auth, pk=record_id)
-    services.funding_record_delete(actor=request.auth, record_id=record_id)
+    services.funding_record_delete(actor=request.auth, record_id=record_id, expected_version=version)
     return Status(204, None)
 
 

@@ -19,6 +19,11 @@ class _ServiceValidated(forms.ModelForm):
 
 
 class FundingRecordForm(_ServiceValidated):
+    # The version the editor loaded: required when replacing a saved record (stale: refused).
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, error_messages={"required": _("修改时必须提交编辑时加载的版本号。")}
+    )
+
     class Meta:
         model = FundingRecord
         fields = list(RECORD_FIELDS)
@@ -26,6 +31,9 @@ class FundingRecordForm(_ServiceValidated):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].required = True
+            self.fields["version"].initial = self.instance.version
         for name in AMOUNT_FIELDS:
             self.fields[name].required = False
 

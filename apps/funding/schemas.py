@@ -59,6 +59,7 @@ class FundingRecordIn(_AmountsIn):
     gap: MoneyIn = Decimal(0)
     gap_arranged: bool = False
     gap_note: str = ""
+    version: int | None = Field(None, description="替换已有记录时必填：编辑时加载的版本号；过期时返回 409")
 
 
 class ArrivalOut(Schema):

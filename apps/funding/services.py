@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from apps.audit.models import ChangeAction
 from apps.audit.services import change_record_write, snapshot
+from apps.core.exceptions import ConcurrentEditError
 from apps.projects.models import Project
 from apps.regions.models import Organisation, OrganisationKind
 
@@ -109,8 +110,11 @@ def funding_record_errors(record: FundingRecord) -> dict[str, str]:
 
 
 @transaction.atomic
-def funding_record_save(*, actor, project_id: int, year: int, fields: dict) -> FundingRecord:
-    """Create or replace the project's record for the year."""
+def funding_record_save(
+    *, actor, project_id: int, year: int, fields: dict, expected_version: int | None = None
+) -> FundingRecord:
+    """Create or replace the project's record for the year. Replacing a saved record needs the
+    version the editor loaded (missing: refused naming `version`; stale: ConcurrentEditError)."""
     unknown = sorted(set(fields) - set(RECORD_FIELDS))
     if unknown:
         raise ValidationError({name: _("不支持修改该字段。") for name in unknown})
@@ -123,6 +127,8 @@ def funding_record_save(*, actor, project_id: int, year: int, fields: dict) -> F
     before = snapshot(record) if record else None
     if record is None:
         record = FundingRecord(project=project, year=year)
+    else:
+        _check_record_version(record, expected_version)
     for name, value in fields.items():
         setattr(record, name, Decimal(0) if value is None and name in AMOUNT_FIELDS else value)
     errors = funding_record_errors(record)
@@ -141,11 +147,20 @@ def funding_record_save(*, actor, project_id: int, year: int, fields: dict) -> F
     return record
 
 
+def _check_record_version(record: FundingRecord, expected_version: int | None) -> None:
+    """Without the version the editor loaded the last writer would win: both are refused."""
+    if expected_version is None:
+        raise ValidationError({"version": _("修改时必须提交编辑时加载的版本号。")})
+    if record.version != expected_version:
+        raise ConcurrentEditError(current=record.version, expected=expected_version)
+
+
 @transaction.atomic
-def funding_record_delete(*, actor, record_id: int) -> None:
+def funding_record_delete(*, actor, record_id: int, expected_version: int | None) -> None:
     record = FundingRecord.objects.restrict(actor, "change").select_for_update().filter(pk=record_id).first()
     if record is None:
         raise PermissionDenied(_("您无权修改该项目的资金信息。"))
+    _check_record_version(record, expected_version)
     before = snapshot(record)
     change_record_write(
         actor=actor,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.exceptions import ConcurrentEditError
 from apps.core.money import wan_to_yi
 from apps.projects.forms import apply_service_errors
 
@@ -85,10 +86,16 @@ def record_edit(request, project_id: int, year: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.funding_record_save(
-                actor=request.user, project_id=project.pk, year=year, fields=form.service_fields()
+                actor=request.user,
+                project_id=project.pk,
+                year=year,
+                fields=form.service_fields(),
+                expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             apply_service_errors(form, error)
+        except ConcurrentEditError as error:
+            form.add_error(None, str(error))
         else:
             messages.success(request, _("资金来源已保存。"))
             return redirect("funding:project", project_id=project.pk)

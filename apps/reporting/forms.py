@@ -14,7 +14,9 @@ TEXTAREA = forms.Textarea(attrs={"rows": 3})
 class ReportForm(forms.ModelForm):
     """The month's figures. `version` carries the version the reporter loaded."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, error_messages={"required": _("修改时必须提交编辑时加载的版本号。")}
+    )
 
     class Meta:
         model = MonthlyReport
@@ -29,7 +31,8 @@ class ReportForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
+        if self.instance.pk:  # changing a saved report: the loaded version is required
+            self.fields["version"].required = True
             self.fields["version"].initial = self.instance.version
 
     def _post_clean(self):

@@ -410,8 +410,9 @@ def report_fill(
         if report is None:
             report = report_create(actor=actor, project_id=project_id, year=year, month=month, fields=fields)
         else:
-            version = report.version if expected_version is None else expected_version
-            report = report_update(actor=actor, report_id=report.pk, expected_version=version, fields=fields)
+            if expected_version is None:  # without the loaded version the last writer would win
+                raise ValidationError({"version": _("修改时必须提交编辑时加载的版本号。")})
+            report = report_update(actor=actor, report_id=report.pk, expected_version=expected_version, fields=fields)
         if submit:
             report = report_submit(actor=actor, report_id=report.pk)
     return report
@@ -458,17 +459,35 @@ def report_verify(*, actor: User, report_id: int, expected_version: int | None =
 
 
 @transaction.atomic
-def report_verify_many(*, actor: User, report_ids) -> tuple[list[MonthlyReport], list[tuple[int, str]]]:
-    """审核通过 for many reports at once (the review queue's selection): each is verified as by
-    report_verify (its own change record and reminder) in its own savepoint, so one that can
-    no longer be verified (returned meanwhile, not the actor's) is listed with the reason and
-    does not stop the others. Returns (verified, [(report id, reason)])."""
+def report_verify_many(*, actor: User, versions: dict[int, int]) -> tuple[list[MonthlyReport], list[tuple[int, str]]]:
+    """审核通过 for many reports at once (the review queue's selection, report id → the version the
+    reviewer loaded). A report changed since then is never verified: any stale one refuses the
+    whole selection (ValidationError naming them), nothing written. Otherwise each is verified as
+    by report_verify (its own change record and reminder) in its own savepoint, so one that can no
+    longer be verified (not the actor's) is listed with the reason and does not stop the others.
+    Returns (verified, [(report id, reason)])."""
+    stale = (
+        MonthlyReport.objects.restrict(actor, "verify")
+        .select_for_update(of=("self",))
+        .select_related("project")
+        .filter(pk_in(list(versions)))
+        .order_by("pk")
+    )
+    stale = [report for report in stale if report.version != versions[report.pk]]
+    if stale:
+        names = "、".join(f"{report.project.name} {report.year}-{report.month:02d}" for report in stale)
+        raise ValidationError(
+            {
+                "version": _("以下月报在您打开审核清单后已被修改，本次未审核任何月报，请刷新后重新核对：%(reports)s")
+                % {"reports": names}
+            }
+        )
     verified, refused = [], []
     with completed_investment_deferred():  # one refresh for the selection, not one per report
-        for report_id in dict.fromkeys(int(pk) for pk in report_ids):
+        for report_id, version in versions.items():
             try:
                 with transaction.atomic():
-                    verified.append(report_verify(actor=actor, report_id=report_id))
+                    verified.append(report_verify(actor=actor, report_id=report_id, expected_version=version))
             except (ValidationError, PermissionDenied) as error:
                 refused.append((report_id, " ".join(getattr(error, "messages", [str(error)]))))
     return verified, refused

@@ -88,7 +88,7 @@ def report_fill(request, project_id: int):
                 year=period.year,
                 month=period.month,
                 fields=form.service_fields(),
-                expected_version=form.cleaned_data["version"] or 0,
+                expected_version=form.cleaned_data["version"],
                 submit="submit" in request.POST,
             )
         except ValidationError as error:
@@ -402,11 +402,25 @@ def verify_selected(request):
     """审核通过所选: the queue's checked reports, each verified and recorded on its own."""
     if request.user.role not in REPORT_VERIFIER_ROLES:
         raise PermissionDenied(_("只有审核人员有审核队列。"))
-    ids = [pk for pk in (_int_or_none(value) for value in request.POST.getlist("report")) if pk]
-    if not ids:
+    # Each checkbox is "id:version" (the version the reviewer loaded): without it the batch is refused.
+    versions, missing = {}, False
+    for value in request.POST.getlist("report"):
+        pk, _sep, version = value.partition(":")
+        pk, version = _int_or_none(pk), _int_or_none(version)
+        if pk:
+            missing = missing or version is None
+            versions.setdefault(pk, version)
+    if not versions:
         messages.error(request, _("请先勾选要审核的月报。"))
         return _back(request, "reporting:queue")
-    verified, refused = services.report_verify_many(actor=request.user, report_ids=ids)
+    if missing:
+        messages.error(request, _("修改时必须提交编辑时加载的版本号。"))
+        return _back(request, "reporting:queue")
+    try:
+        verified, refused = services.report_verify_many(actor=request.user, versions=versions)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return _back(request, "reporting:queue")
     if verified:
         messages.success(request, _("已审核通过 %(n)s 份月报。") % {"n": len(verified)})
     for report_id, reason in refused:

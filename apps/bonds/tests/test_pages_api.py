@@ -13,6 +13,7 @@ from django.urls import reverse
 from apps.accounts.models import APIToken, Role
 from apps.audit.models import ChangeRecord
 from apps.bonds import services
+from apps.bonds.models import BondDocument
 from apps.funding import services as funding_services
 from tests.scope_table import SEES
 
@@ -209,16 +210,24 @@ def test_api_project_submit_and_upload(client, world, make_bond_project):
     patched = client.patch(url, {"law_firm": "某律所", "version": 1}, content_type=json, **headers)
     assert patched.status_code == 200 and patched.json()["version"] == 2
     assert client.post(f"{url}/submit", {"version": 2}, content_type=json, **headers).status_code == 422  # no files
-    for kind in ("plan", "financial", "legal"):
-        from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
-        upload = SimpleUploadedFile(f"{kind}.pdf", PDF, content_type="application/pdf")
-        response = client.post(f"/api/v1/bonds/projects/{pk}/documents", {"kind": kind, "file": upload}, **headers)
-        assert response.status_code == 201, response.content
-    stale = client.post(f"{url}/submit", {"version": 1}, content_type=json, **headers)
-    assert stale.status_code == 409 and stale.json()["current_version"] == 2
-    response = client.post(f"{url}/submit", {"version": 2}, content_type=json, **headers)
-    assert response.status_code == 200 and response.json()["status"] == "submitted" and response.json()["version"] == 3
+    def upload(kind, **version):
+        file = SimpleUploadedFile(f"{kind}.pdf", PDF, content_type="application/pdf")
+        return client.post(f"{url}/documents", {"kind": kind, "file": file, **version}, **headers)
+
+    # An upload changes the project: it needs the loaded version (missing 422, stale 409) and bumps it.
+    missing = upload("plan")
+    assert missing.status_code == 422 and "version" in missing.json()["errors"]
+    assert upload("plan", version=1).status_code == 409
+    assert not BondDocument.objects.filter(bond_project_id=pk).exists()
+    for version, kind in enumerate(("plan", "financial", "legal"), start=2):
+        response = upload(kind, version=version)
+        assert response.status_code == 201 and response.json()["version"] == version + 1, response.content
+    stale = client.post(f"{url}/submit", {"version": 2}, content_type=json, **headers)
+    assert stale.status_code == 409 and stale.json()["current_version"] == 5
+    response = client.post(f"{url}/submit", {"version": 5}, content_type=json, **headers)
+    assert response.status_code == 200 and response.json()["status"] == "submitted" and response.json()["version"] == 6
     document = response.json()["documents"][0]
     download = client.get(f"/api/v1/bonds/projects/{pk}/documents/{document['id']}", **headers)
     assert download.status_code == 200 and download.content == PDF
@@ -327,3 +336,44 @@ def test_pages_need_the_loaded_version(client, world, make_bond_project):
     assert BondProject.objects.get(pk=bond.pk).status == stored.status
     client.post(submit, {"version": stored.version})
     assert BondProject.objects.get(pk=bond.pk).status == "submitted"
+
+
+def test_review_and_pool_steps_need_the_loaded_version(client, world, make_bond_project):
+    """Issue 12: recording a review or a pool result changes the bond project: the page forms and the
+    API need the loaded version (missing refused naming it, stale refused), neither writes anything,
+    and each recorded step bumps the version so a concurrent edit is detected."""
+    from apps.bonds.models import BondProject, BondReview
+
+    bond = make_bond_project(world.p_a)
+    county, admin = world.users[Role.COUNTY_USER], world.users[Role.CITY_ADMIN]
+    client.force_login(county)
+    page = client.get(reverse("bonds:project", args=[bond.pk])).content.decode()
+    assert page.count(f'name="version" value="{bond.version}"') >= 2  # the review and pool forms
+    url = reverse("bonds:review_record", args=[bond.pk])
+    step = {"level": "county", "side": "ndrc", "result": "passed", "reviewed_on": "2026-02-02"}
+    count = ChangeRecord.objects.count()
+    assert "必须提交编辑时加载的版本号" in client.post(url, step, follow=True).content.decode()
+    stale = client.post(url, {**step, "version": bond.version + 1}, follow=True)
+    assert "已被他人修改" in stale.content.decode()
+    assert not BondReview.objects.exists() and ChangeRecord.objects.count() == count
+    client.post(url, {**step, "version": bond.version})
+    assert BondReview.objects.count() == 1
+    assert BondProject.objects.get(pk=bond.pk).version == bond.version + 1  # the old version is now stale
+
+    headers, json = token(admin), "application/json"
+    body = {"bond_project": bond.pk, "level": "city", "side": "ndrc", "result": "passed"}
+    missing = client.post("/api/v1/bonds/reviews", body, content_type=json, **headers)
+    assert missing.status_code == 422 and "version" in missing.json()["errors"]
+    stale = client.post("/api/v1/bonds/reviews", {**body, "version": bond.version}, content_type=json, **headers)
+    assert stale.status_code == 409 and BondReview.objects.count() == 1
+    done = client.post("/api/v1/bonds/reviews", {**body, "version": bond.version + 1}, content_type=json, **headers)
+    assert done.status_code == 201
+
+    pool = {"bond_project": bond.pk, "side": "ndrc", "result": "in"}
+    missing = client.post("/api/v1/bonds/pools", pool, content_type=json, **headers)
+    assert missing.status_code == 422 and "version" in missing.json()["errors"]
+    stale = client.post("/api/v1/bonds/pools", {**pool, "version": bond.version + 1}, content_type=json, **headers)
+    assert stale.status_code == 409 and BondProject.objects.get(pk=bond.pk).ndrc_pool != "in"
+    done = client.post("/api/v1/bonds/pools", {**pool, "version": bond.version + 2}, content_type=json, **headers)
+    assert done.status_code == 200 and done.json()["ndrc_pool"] == "in"
+    assert BondProject.objects.get(pk=bond.pk).version == bond.version + 3

@@ -38,6 +38,7 @@ def test_record_saved_with_a_change_record(world):
         project_id=world.p_a.pk,
         year=2026,
         fields={**GOOD, "gap": D(50), "gap_arranged": True, "gap_note": "申请银行贷款"},
+        expected_version=record.version,
     )
     assert again.pk == record.pk and again.version == 2
     assert ChangeRecord.objects.filter(object_id=record.pk, content_type__model="fundingrecord").count() == 2

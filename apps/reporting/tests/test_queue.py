@@ -14,7 +14,7 @@ from django.utils import translation
 from apps.accounts.models import Role
 from apps.audit.models import ChangeRecord
 from apps.reporting import services
-from apps.reporting.models import Reminder, ReportStatus
+from apps.reporting.models import MonthlyReport, Reminder, ReportStatus
 from apps.reporting.selectors import review_queue_filterset
 from tests import factories as f
 
@@ -83,7 +83,8 @@ def test_select_and_verify_many_records_each_and_tells_the_owner(client, world, 
     returned = make_report(world.p_b, status=ReportStatus.RETURNED)
     client.force_login(admin)
     response = client.post(
-        reverse("reporting:verify_selected"), {"report": [r.pk for r in reports] + [returned.pk], "next": "/x"}
+        reverse("reporting:verify_selected"),
+        {"report": [f"{r.pk}:{r.version}" for r in [*reports, returned]], "next": "/x"},
     )
     assert response.status_code == 302
     for report in reports:
@@ -94,6 +95,26 @@ def test_select_and_verify_many_records_each_and_tells_the_owner(client, world, 
     assert ChangeRecord.objects.filter(content_type__model="monthlyreport", user=admin).count() == 3
     told = Reminder.objects.filter(user=owner)
     assert told.count() == 3 and all("审核通过" in r.message and r.link.startswith("/reports/") for r in told)
+
+
+def test_verify_selected_needs_each_rows_loaded_version(client, world, period, admin):
+    """Issue 12: a report whose figures changed since the reviewer loaded the queue is never
+    verified: a stale row refuses the whole selection, named; a row without a version too."""
+    a, b = make_report(world.p_a), make_report(world.p_b)
+    client.force_login(admin)
+    page = client.get(reverse("reporting:queue")).content.decode()
+    assert f'value="{a.pk}:{a.version}"' in page and f'value="{b.pk}:{b.version}"' in page
+    url, count = reverse("reporting:verify_selected"), ChangeRecord.objects.count()
+    MonthlyReport.objects.filter(pk=b.pk).update(version=b.version + 1)  # changed by its owner meanwhile
+    response = client.post(url, {"report": [f"{a.pk}:{a.version}", f"{b.pk}:{b.version}"]}, follow=True)
+    text = " ".join(str(m) for m in response.context["messages"])
+    assert "本次未审核任何月报" in text and world.p_b.name in text and world.p_a.name not in text
+    response = client.post(url, {"report": [f"{a.pk}:{a.version}", str(b.pk)]}, follow=True)
+    assert "修改时必须提交编辑时加载的版本号" in " ".join(str(m) for m in response.context["messages"])
+    assert not MonthlyReport.objects.filter(status=ReportStatus.VERIFIED).exists()
+    assert ChangeRecord.objects.count() == count
+    client.post(url, {"report": [f"{a.pk}:{a.version}", f"{b.pk}:{b.version + 1}"]})
+    assert MonthlyReport.objects.filter(status=ReportStatus.VERIFIED).count() == 2
 
 
 def test_returning_tells_the_owner_units_reporters(world, period, admin):

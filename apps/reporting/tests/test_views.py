@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -75,6 +76,30 @@ def test_stale_form_is_refused_with_a_message(client, world, period):
     assert response.status_code == 200 and "已被他人修改" in response.content.decode()
     report.refresh_from_db()
     assert report.problems == ""
+
+
+def test_fill_without_the_version_is_refused_as_missing_not_stale(client, world, period):
+    """Issue 12: changing a saved report without the loaded version names the missing version."""
+    report = make_report(world.p_a, status=ReportStatus.DRAFT)
+    login(client, world, Role.OWNER_REPORTER)
+    count = ChangeRecord.objects.count()
+    response = client.post(reverse("reporting:fill", args=[world.p_a.pk]), fill_data(save="1"))
+    body = response.content.decode()
+    assert response.status_code == 200 and "修改时必须提交编辑时加载的版本号" in body and "已被他人修改" not in body
+    report.refresh_from_db()
+    assert report.problems == "" and report.version == 1 and ChangeRecord.objects.count() == count
+    response = client.post(reverse("reporting:fill", args=[world.p_a.pk]), fill_data(version=1, save="1"))
+    report.refresh_from_db()
+    assert response.status_code == 302 and report.version == 2
+    with pytest.raises(ValidationError) as error:  # the service refuses it too
+        services.report_fill(
+            actor=world.users[Role.OWNER_REPORTER],
+            project_id=world.p_a.pk,
+            year=YEAR,
+            month=MONTH,
+            fields={},
+        )
+    assert set(error.value.message_dict) == {"version"}
 
 
 def test_locked_report_sends_editors_to_the_revision_request(client, world, period):
