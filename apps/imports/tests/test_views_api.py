@@ -223,3 +223,18 @@ def test_api_upload_above_the_inline_limit_is_always_a_job(client, people, admin
         assert response.status_code == 201, response.content
         assert not queued.called
     assert (body["status"], body["working"], body["rows_new"]) == ("previewed", False, 1)
+
+
+def test_api_large_upload_in_embedded_mode_is_previewed_by_the_eager_job(client, people, admin, settings):
+    """`make run` (no Redis: Celery runs jobs eagerly): the large upload still answers 202,
+    and the job has already run by the time the client polls."""
+    settings.IMPORTS_RUN_INLINE = False
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    content = xlsx([PLAN_HEADER, row()])
+    settings.IMPORT_INLINE_MAX_BYTES = len(content) - 1
+    _token, raw = APIToken.issue(user=admin, name="import")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    response = client.post("/api/v1/imports", {"kind": "plan", "file": _named(content)}, **headers)
+    assert response.status_code == 202, response.content
+    polled = client.get(response.json()["status_url"], **headers).json()
+    assert (polled["status"], polled["working"], polled["rows_new"]) == ("previewed", False, 1)
