@@ -217,6 +217,9 @@ IMPORT_MAX_ROWS = int(os.environ.get("KP_IMPORT_MAX_ROWS", 100_000))
 IMPORT_MAX_CELLS = int(os.environ.get("KP_IMPORT_MAX_CELLS", 5_000_000))
 IMPORT_PARSER_MEMORY_MB = int(os.environ.get("KP_IMPORT_PARSER_MEMORY_MB", 1024))
 IMPORT_PARSER_SECONDS = int(os.environ.get("KP_IMPORT_PARSER_SECONDS", 120))
+# An API upload larger than this is always previewed as a job (202 + status), whatever
+# `background` says: the web process then never holds a large file's parsed rows.
+IMPORT_INLINE_MAX_BYTES = int(os.environ.get("KP_IMPORT_INLINE_MAX_BYTES", 4 * 1024 * 1024))
 IMPORTS_RUN_INLINE = False
 
 # Redis (REDIS_URL) carries the cache, the Celery broker and its results in production.

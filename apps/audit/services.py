@@ -11,7 +11,7 @@ from django.utils import timezone
 from apps.core.context import current_request_meta
 from apps.core.money import decimal_str
 
-from .chain import lock_and_last_hash, row_hash
+from .chain import lock_and_last_hash, row_hasher
 from .models import ChangeAction, ChangeRecord
 
 
@@ -22,6 +22,9 @@ def _plain(value):
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
     return value
+
+
+_AS_IS = frozenset({str, int, bool, float, type(None)})
 
 
 def _snapshot_fields(model: type[models.Model]) -> tuple[list, list]:
@@ -54,10 +57,11 @@ def snapshot(instance: models.Model) -> dict:
     concrete, many = _snapshot_fields(type(instance))
     values = instance.__dict__
     # Read the instance dict directly (fast); a deferred field is loaded as usual.
-    data = {
-        field.name: _plain(values[field.attname] if field.attname in values else getattr(instance, field.attname))
-        for field in concrete
-    }
+    data = {}
+    for field in concrete:
+        value = values[field.attname] if field.attname in values else getattr(instance, field.attname)
+        # Most values are already plain; the type test is cheaper than the call (100,000s in an import).
+        data[field.name] = value if type(value) in _AS_IS else _plain(value)
     if instance.pk is not None:
         for field in many:
             data[field.name] = sorted(obj.pk for obj in getattr(instance, field.name).all())
@@ -128,6 +132,7 @@ def change_records_write_bulk(*, actor, entries, batch_size: int = 2000) -> int:
         "correlation_id": meta.correlation_id,
         "client_ip": client_ip,
     }
+    hash_row = row_hasher("changerecord", chained)
     previous = lock_and_last_hash(ChangeRecord)
     content_types: dict[type, int] = {}
     names = list(fields)
@@ -155,7 +160,7 @@ def change_records_write_bulk(*, actor, entries, batch_size: int = 2000) -> int:
                 "before": before,
                 "after": after,
             }
-            previous = row_hash(previous, {**chained, **own}, "changerecord")
+            previous = hash_row(previous, own)
             values = {
                 **constant,
                 "action": own["action"],

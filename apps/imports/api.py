@@ -2,10 +2,12 @@
 preview and the commit run within the request (the client waits for the answer);
 `background=true` queues them as the pages do (a Celery job, apps/imports/runner.py) and
 answers 202 at once: poll GET /imports/{id} (`status`, `progress`, `working`, `message`).
-Errors become JSON in keyprojects/api.py."""
+A file above settings.IMPORT_INLINE_MAX_BYTES is always previewed as a job (202), so the
+web process never holds a large file's parsed rows. Errors become JSON in keyprojects/api.py."""
 
 from typing import Literal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
@@ -41,7 +43,9 @@ class ImportParams(Schema):
     columns: str | None = Field(None, description="列选择，如“总投资=J；2026年计划投资=M”")
     hidden_rows: Literal["skip", "include"] = Field("skip", description="隐藏行：skip 不导入（默认）/ include 一并导入")
     blanks: Literal["keep", "clear"] = Field("keep", description="空白单元格：keep 不修改（默认）/ clear 清空")
-    background: bool = Field(False, description="后台处理：true 时立即返回 202，轮询批次查看进度")
+    background: bool = Field(
+        False, description="后台处理：true 时立即返回 202，轮询批次查看进度；超过内联上限的大文件总是后台处理"
+    )
 
 
 @router.get("", response=list[BatchOut], summary="导入批次列表")
@@ -79,13 +83,15 @@ def batch_create(request, params: Form[ImportParams], file: UploadedFile = OPTIO
             "columns": parse_column_choices(params.columns or ""),
         },
     ).pk
-    if params.background:
+    if params.background or file.size > settings.IMPORT_INLINE_MAX_BYTES:
         runner.run(batch_id, "preview", actor=request.auth, client_ip=client_ip(request))
         return Status(202, selectors.import_batch_get(user=request.auth, batch_id=batch_id))
     return Status(201, services.import_batch_preview(batch_id=batch_id))
 
 
-@router.get("/{batch_id}", response={200: BatchDetailOut, **READ_ERRORS}, summary="导入批次及预览")
+@router.get(
+    "/{batch_id}", response={200: BatchDetailOut, **READ_ERRORS}, summary="导入批次及预览", url_name="imports_detail"
+)
 def batch_detail(request, batch_id: int):
     return selectors.import_batch_get(user=request.auth, batch_id=batch_id)
 

@@ -1,5 +1,6 @@
 import datetime
 
+from django.urls import reverse
 from ninja import Schema
 
 
@@ -44,6 +45,11 @@ class BatchOut(Schema):
     # "queued", "stalled"}; None when nothing runs. `working` is true until it ends.
     progress: dict | None
     working: bool
+    status_url: str  # poll this (GET) while `working`
+
+    @staticmethod
+    def resolve_status_url(batch) -> str:
+        return reverse("api:imports_detail", args=[batch.pk])
 
     @staticmethod
     def resolve_user(batch) -> str:

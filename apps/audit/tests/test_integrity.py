@@ -1,15 +1,19 @@
 """安全审计: the hash chain (single and bulk writes, concurrent writers), append-only at the
 database, server-generated request ids, trusted proxies."""
 
+import datetime
 import threading
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 from django.test import RequestFactory
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from apps.accounts.models import Role
-from apps.audit.chain import verify
+from apps.audit.chain import row_hash, row_hasher, verify
 from apps.audit.models import ChangeAction, ChangeRecord, SecurityEvent, SecurityEventKind
 from apps.audit.services import change_record_write, change_records_write_bulk, security_event_write, snapshot
 from apps.core.context import request_context
@@ -182,3 +186,30 @@ def test_without_trusted_proxies_forwarded_for_is_ignored(settings):
 @pytest.mark.django_db
 def test_snapshot_of_users_keeps_secrets_out(world):
     assert "password" not in snapshot(world.users[Role.COUNTY_USER])
+
+
+@given(
+    own=st.dictionaries(
+        st.sampled_from(["action", "object_id", "object_repr", "project_id", "before", "after"]),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text() | st.decimals(allow_nan=False, places=4),
+            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+            max_leaves=8,
+        ),
+    ),
+    previous=st.text(alphabet="0123456789abcdef", max_size=64),
+)
+@hypothesis_settings(deadline=None)  # timings on a shared machine are not the point
+def test_the_bulk_hasher_gives_row_hash_exactly(own, previous):
+    """change_records_write_bulk encodes the shared values once (row_hasher); every hash must
+    be the one row_hash, which audit_verify recomputes, gives for the whole row."""
+    shared = {
+        "time": datetime.datetime(2026, 12, 1, 21, 5, 7, 123456, tzinfo=datetime.UTC),
+        "user_id": 7,
+        "user_name": "县发改局 王科长",
+        "request_id": "r-1",
+        "correlation_id": "",
+        "client_ip": "::ffff:10.0.0.1",
+    }
+    values = {**shared, **own}
+    assert row_hasher("changerecord", shared)(previous, own) == row_hash(previous, values, "changerecord")

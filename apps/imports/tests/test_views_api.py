@@ -194,3 +194,47 @@ def test_api_background_preview_and_commit_are_queued_and_polled(client, people,
     polled = client.get(f"/api/v1/imports/{body['id']}", **headers).json()
     assert polled["status"] == "committed" and polled["working"] is False
     assert Project.objects.filter(project_code=CODE).exists()
+
+
+@pytest.mark.parametrize("over", [False, True])
+def test_api_upload_above_the_inline_limit_is_always_a_job(client, people, admin, settings, over):
+    """A file larger than IMPORT_INLINE_MAX_BYTES is previewed as a job (202 + status URL),
+    even without background=true; one at the limit is still previewed in the request (201)."""
+    from unittest import mock
+
+    from apps.imports import tasks
+
+    settings.IMPORTS_RUN_INLINE = False
+    content = xlsx([PLAN_HEADER, row()])
+    settings.IMPORT_INLINE_MAX_BYTES = len(content) - 1 if over else len(content)
+    _token, raw = APIToken.issue(user=admin, name="import")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    with mock.patch.object(tasks.run_batch, "delay") as queued:
+        response = client.post("/api/v1/imports", {"kind": "plan", "file": _named(content)}, **headers)
+    body = response.json()
+    assert body["status_url"] == f"/api/v1/imports/{body['id']}"
+    if over:
+        assert response.status_code == 202, response.content
+        assert body["status"] == "pending" and body["working"] is True and body["rows"] == []
+        assert queued.call_args.args[:2] == (body["id"], "preview")
+        tasks.run_batch.delay(*queued.call_args.args)  # the worker picks it up
+        body = client.get(body["status_url"], **headers).json()
+    else:
+        assert response.status_code == 201, response.content
+        assert not queued.called
+    assert (body["status"], body["working"], body["rows_new"]) == ("previewed", False, 1)
+
+
+def test_api_large_upload_in_embedded_mode_is_previewed_by_the_eager_job(client, people, admin, settings):
+    """`make run` (no Redis: Celery runs jobs eagerly): the large upload still answers 202,
+    and the job has already run by the time the client polls."""
+    settings.IMPORTS_RUN_INLINE = False
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    content = xlsx([PLAN_HEADER, row()])
+    settings.IMPORT_INLINE_MAX_BYTES = len(content) - 1
+    _token, raw = APIToken.issue(user=admin, name="import")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    response = client.post("/api/v1/imports", {"kind": "plan", "file": _named(content)}, **headers)
+    assert response.status_code == 202, response.content
+    polled = client.get(response.json()["status_url"], **headers).json()
+    assert (polled["status"], polled["working"], polled["rows_new"]) == ("previewed", False, 1)
