@@ -329,8 +329,11 @@ def _starts_and_completions(content: BulletinContent, s: dict) -> None:
         count = s["figures"]["not_started_count"]["value"]
         items = []
         for row in not_started[:NAMES_IN_TEXT]:
-            planned = datetime.date.fromisoformat(row["planned_start_date"])
-            text = f"{row['name']}（{row['region']}，计划{planned.year}年{planned.month}月开工"
+            planned = row.get("planned_start_month")
+            if planned is None:  # a snapshot frozen before the precision was kept
+                date = datetime.date.fromisoformat(row["planned_start_date"])
+                planned = f"{date.year}年{date.month}月"
+            text = f"{row['name']}（{row['region']}，计划{planned}开工"
             problems = row["problems"].strip().rstrip("。；;.， ")
             text += f"，存在问题：{problems}）" if problems else "）"
             items.append(text)
@@ -342,7 +345,13 @@ def _starts_and_completions(content: BulletinContent, s: dict) -> None:
                 "未按计划开工项目清单",
                 ["序号", "项目名称", "县（市、区）", "计划开工日期", "存在问题"],
                 [
-                    [index, row["name"], row["region"], row["planned_start_date"], row["problems"] or "—"]
+                    [
+                        index,
+                        row["name"],
+                        row["region"],
+                        row.get("planned_start_text", row["planned_start_date"]),
+                        row["problems"] or "—",
+                    ]
                     for index, row in enumerate(not_started, start=1)
                 ],
             )

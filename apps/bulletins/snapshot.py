@@ -13,7 +13,7 @@ from apps.attraction import bulletin as attraction_bulletin
 from apps.core.money import decimal_str
 from apps.core.querysets import pk_in
 from apps.problems.models import ACTIVE_STATUSES, Escalation, Problem
-from apps.projects.models import Project, earliest_possible_day
+from apps.projects.models import Project, earliest_possible_day, planned_month_phrase, precision_display
 from apps.regions.models import Region
 from apps.reporting.models import MONTH_COLUMNS, VERIFIED_MONTH_COLUMNS
 from apps.statistics.indicators import indicators_compute, percent, to_yi
@@ -110,6 +110,10 @@ def snapshot_take(*, user, region: Region, period: Period, verified_only: bool =
             "name": row["name"],
             "region": row["region"],
             "planned_start_date": _json(row["planned_start_date"]),
+            # As precisely as known: a year-only date is not "2026-12-31" (snapshots before
+            # this key have only the date; content.py reads them as before).
+            "planned_start_text": precision_display(row["planned_start_date"], row["planned_start_precision"]),
+            "planned_start_month": planned_month_phrase(row["planned_start_date"], row["planned_start_precision"]),
             "problems": row["problems"],
         }
         for row in report.not_started[:LIST_LIMIT]

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core.querysets import pk_in
+from apps.projects.models import DatePrecision
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -202,13 +203,18 @@ def months_not_started(ctx: Context) -> Iterable[Reading]:
     rows = (
         project_queryset(ctx)
         .filter(not_started_q(ctx.end), planned_start_date__lte=ctx.end)
-        .values_list("pk", "name", "region_id", "planned_start_date")
+        .values_list("pk", "name", "region_id", "planned_start_date", "planned_start_precision")
     )
     template = _("计划%(year)s年%(month)s月开工，已连续%(n)s个月未开工")
-    for pk, name, region_id, planned in rows:
+    # A year-only start is stored as 31 December: say the year, not an invented "12月".
+    year_only = {
+        DatePrecision.YEAR: _("计划%(year)s年内开工，已连续%(n)s个月未开工"),
+        DatePrecision.BEFORE: _("计划%(year)s年底前开工，已连续%(n)s个月未开工"),
+    }
+    for pk, name, region_id, planned, precision in rows:
         months = ctx.index - month_index(planned) + 1
         args = {"year": planned.year, "month": planned.month, "n": months}
-        yield Reading(pk, name, region_id, pk, {"value": Decimal(months)}, template, args)
+        yield Reading(pk, name, region_id, pk, {"value": Decimal(months)}, year_only.get(precision, template), args)
 
 
 def plan_progress(ctx: Context) -> list[tuple]:

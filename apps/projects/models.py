@@ -66,6 +66,17 @@ def earliest_possible_day(value: datetime.date | None, precision: str) -> dateti
     return value.replace(month=1, day=1) if precision == DatePrecision.YEAR else datetime.date.min
 
 
+def planned_month_phrase(value, precision: str) -> str:
+    """When something is planned, as precisely as it is known, for "计划…开工": a day or a
+    month says its month ("2026年3月"), a year only its year ("2026年内", "2026年底前"): a
+    year-only date is stored as 31 December, and "12月" would invent a month."""
+    if precision == DatePrecision.YEAR:
+        return _("%(year)d年内") % {"year": value.year}
+    if precision == DatePrecision.BEFORE:
+        return _("%(year)d年底前") % {"year": value.year}
+    return _("%(year)d年%(month)d月") % {"year": value.year, "month": value.month}
+
+
 def precision_display(value, precision: str) -> str:
     if precision == DatePrecision.MONTH:
         return _("%(year)d年%(month)d月") % {"year": value.year, "month": value.month}

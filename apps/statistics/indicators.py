@@ -816,7 +816,7 @@ def indicators_compute(
         key_projects.filter(when["not_started"])
         .annotate(region_name=F("region__name"), latest_problems=latest_problems)
         .order_by("planned_start_date", "pk")
-        .values_list("pk", "name", "region_name", "planned_start_date", "latest_problems")
+        .values_list("pk", "name", "region_name", "planned_start_date", "planned_start_precision", "latest_problems")
     )
 
     def not_started_rows(limit: int | None) -> list[dict]:
@@ -832,9 +832,10 @@ def indicators_compute(
                 "name": name,
                 "region": region_name,
                 "planned_start_date": planned_start,
+                "planned_start_precision": precision,
                 "problems": problems or "",
             }
-            for pk, name, region_name, planned_start, problems in rows
+            for pk, name, region_name, planned_start, precision, problems in rows
         ]
 
     report.not_started = LazyRows(every["n_not_started"], not_started_rows)

@@ -77,6 +77,7 @@ class NotStartedOut(Schema):
     name: str
     region: str
     planned_start_date: datetime.date | None
+    planned_start_precision: str = "day"
     problems: str
 
 

@@ -50,3 +50,14 @@ def rate_of(part, whole):
     """{{ completed|rate_of:plan }}: percent with one decimal, empty without a plan."""
     rate = percent_of(part, whole)
     return "" if rate is None else rate
+
+
+@register.filter
+def as_known(value, precision="day"):
+    """A project date as precisely as it is known ("2026-03-01", "2026年3月", "2026年",
+    "2026年底前"): a year-only date is stored as 31 December, which is not a day anyone set."""
+    if value is None or value == "":
+        return "—"
+    from apps.projects.models import precision_display
+
+    return precision_display(value, precision or "day")

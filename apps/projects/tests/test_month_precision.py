@@ -102,3 +102,47 @@ def test_a_start_in_the_planned_month_is_on_time_not_ahead(world):
     assert "甲区产业园" not in ahead()
     Project.objects.filter(pk=town.k2.pk).update(actual_start_date=datetime.date(2026, 2, 20))
     assert "甲区产业园" in ahead()
+
+
+@pytest.mark.parametrize(
+    ("precision", "said"),
+    [(DatePrecision.YEAR, "计划2026年内开工"), (DatePrecision.BEFORE, "计划2026年底前开工")],
+)
+def test_a_year_only_planned_start_is_said_by_its_year_not_an_invented_december(world, precision, said):
+    """A year-only start is stored as 31 December: the light's reason and the bulletin say the
+    year ("2026年内"), never "2026年12月", and the bulletin's list shows "2026年", not a day."""
+    project = f.ProjectFactory(
+        name="年内开工项目",
+        region=world.county_a,
+        owner_unit=world.owner,
+        stage=Stage.PRELIMINARY,
+        planned_start_date=datetime.date(2026, 12, 31),
+        planned_start_precision=precision,
+        planned_end_date=datetime.date(2028, 12, 31),
+    )
+    f.AnnualPlanFactory(project=project, year=2026)
+    context = Context(year=2026, month=12, params={}, scope={})
+    (reading,) = [r for r in months_not_started(context) if r.object_id == project.pk]
+    assert reading.template % reading.args == f"{said}，已连续1个月未开工"
+
+    from apps.bulletins.content import bulletin_content
+
+    admin = world.users[Role.CITY_ADMIN]
+    snapshot = snapshot_take(user=admin, region=world.city, period=period_make(kind="month", year=2026, month=12))
+    (row,) = [row for row in snapshot["not_started"] if row["name"] == "年内开工项目"]
+    assert row["planned_start_text"] == ("2026年" if precision == DatePrecision.YEAR else "2026年底前")
+    text = "".join(block.text or "" for block in bulletin_content(snapshot, requirements="").blocks)
+    assert f"年内开工项目（甲区，{said}" in text and "2026年12月开工" not in text
+
+
+def test_lists_show_a_date_as_precisely_as_it_is_known(client, world):
+    """The project list, 我的项目 and the dashboard's 应开未开 table: "2026年", never the
+    stored 31 December."""
+    from django.urls import reverse
+
+    Project.objects.filter(pk=world.p_a.pk).update(
+        planned_start_date=datetime.date(2026, 12, 31), planned_start_precision=DatePrecision.YEAR
+    )
+    client.force_login(world.users[Role.CITY_ADMIN])
+    page = client.get(reverse("projects:list")).content.decode()
+    assert "2026年" in page and "2026-12-31" not in page

@@ -89,6 +89,7 @@ def test_indicators_shape_and_values(client, town):
             "name": "乙县医院",
             "region": "乙县",
             "planned_start_date": "2026-05-01",
+            "planned_start_precision": "day",
             "problems": "征地未完成",
         }
     ]

@@ -329,6 +329,7 @@ def test_not_started_list_with_latest_problems(town, admin):
             "name": "乙县医院",
             "region": "乙县",
             "planned_start_date": datetime.date(2026, 5, 1),
+            "planned_start_precision": "day",
             "problems": "征地未完成",  # May's; June's is empty, April's is older
         }
     ]
