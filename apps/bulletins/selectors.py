@@ -50,5 +50,8 @@ def bulletin_region_get(*, user, region_id: int | None):
         return user.region
     region = Region.objects.filter(pk=region_id, code__startswith=user.region.code_prefix).first()
     if region is None:
+        from apps.core.querysets import note_miss_outside_scope
+
+        note_miss_outside_scope(model=Region, object_id=region_id, user=user, action="change")
         raise Http404("区划不存在或不在您的范围内。")
     return region

@@ -88,6 +88,16 @@ class ScopeMiss:
         return queryset.exists()
 
 
+def note_miss_outside_scope(*, model, object_id, user, action: str = "view") -> None:
+    """For a lookup that narrows by the user's scope without a RestrictedQuerySet (a region
+    inside the user's tree, an owner unit the user reaches through projects): note the miss
+    as a scoped fetch would, so a 404 for an object that exists is an access-denied event."""
+    from .context import note_scope_miss
+
+    lookups = ((False, (), {"pk": object_id}),)
+    note_scope_miss(ScopeMiss(model=model, object_id=object_id, lookups=lookups, user=user, action=action))
+
+
 def pk_in(ids, field: str = "pk") -> Q:
     """`pk IN (ids)` (or another integer field's) as a single bound parameter, for id lists of any length.
 

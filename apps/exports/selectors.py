@@ -225,6 +225,9 @@ def template_owner_unit(*, user, owner_unit_id: int | None):
         .filter(owner_unit_id=owner_unit_id)
         .exists()
     ):
+        from apps.core.querysets import note_miss_outside_scope
+
+        note_miss_outside_scope(model=Organisation, object_id=owner_unit_id, user=user, action="change")
         raise Http404("建设单位不存在或不在您的权限范围内。")
     return unit
 

@@ -9,6 +9,7 @@ from typing import TypedDict
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from apps.core.querysets import note_miss_outside_scope
 from apps.regions.models import Region, RegionLevel
 
 from .models import ProvinceListTotal, RegionStat, RegionTarget, StatisticsSettings
@@ -81,5 +82,7 @@ def indicator_region_get(*, user, region_id: int | None = None) -> Region:
             or regions.filter(parent__isnull=True).order_by("code").first()
         )
     if region is None:
+        if region_id is not None:
+            note_miss_outside_scope(model=Region, object_id=region_id, user=user)
         raise Http404(_("区划不存在或不在您的权限范围内。"))
     return region

@@ -116,3 +116,20 @@ def test_a_scoped_fetch_outside_a_request_records_nothing(world):
     county = world.users[Role.COUNTY_USER]
     assert Project.objects.restrict(county).filter(pk=world.p_c.pk).first() is None
     assert denied() == []
+
+
+@pytest.mark.parametrize("existing", [True, False])
+def test_a_region_outside_the_users_tree_is_an_access_denied_event(client, world, existing):
+    """Regions are narrowed to the user's tree without a RestrictedQuerySet (statistics,
+    bulletins): their misses are noted all the same."""
+    from apps.regions.models import Region
+
+    client.force_login(world.users[Role.COUNTY_USER])  # 甲区; 乙县 is outside
+    region_id = world.county_b.pk if existing else missing_id(Region)
+    assert client.get(f"/api/v1/indicators?region={region_id}").status_code == 404
+    events = denied()
+    if existing:
+        [event] = events
+        assert event.detail["object_type"] == "regions.region" and event.detail["object_id"] == str(region_id)
+    else:
+        assert events == []
