@@ -1,6 +1,7 @@
 """Reads of the allocation plans, taking the acting user (outside scope → 404)."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from apps.exports.writers import MONEY, SEQ, TEXT, Column
 
@@ -33,7 +34,7 @@ def share_get(*, user, pk: int, action: str = "view") -> Share:
 
 def factor_columns(plan: Plan) -> list[tuple[str, str]]:
     if plan.method == "tiers":
-        return [("rank", "考核名次")]
+        return [("rank", str(_("考核名次")))]
     return [(item["key"], str(LABELS[item["key"]])) for item in plan.factors]
 
 

@@ -539,6 +539,8 @@ def action_detail(request, pk: int):
         "problems": selectors.problem_queryset(user=request.user).filter(supervised_actions=item),
         "can_report": selectors.supervised_action_can(user=request.user, item=item, action="report"),
         "can_close": selectors.supervised_action_can(user=request.user, item=item, action="close"),
+        # Whoever must carry out a decision sees it, not always the meeting that took it.
+        "meeting_visible": selectors.meeting_queryset(user=request.user).filter(pk=item.meeting_id).exists(),
         "form": ProgressForm(),
     }
     return render(request, "problems/action.html", context)

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from apps.accounts.models import Role, User
 
 from .conftest import CHROMIUM
-from .walk import CHROMIUM_ARGS, login, main_paths, walk
+from .walk import CHROMIUM_ARGS, DETAILS_PER_USER, login, main_paths, walk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +46,7 @@ def test_every_role_walks_its_pages_without_overflow_dead_links_or_chinese_in_en
                 page = context.new_page()
                 page.set_default_timeout(15_000)
                 login(page, live_server.url, username, "demo12345", "en")
-                passes = [dict(check_links=True, english=True, narrow=390)]
+                passes = [dict(check_links=True, english=True, narrow=390, details=DETAILS_PER_USER)]
                 if username in PHONE_USERS:
                     passes.append(dict(check_links=False, english=False, language="zh-hans", width=390))
                 for options in passes:
@@ -54,7 +54,7 @@ def test_every_role_walks_its_pages_without_overflow_dead_links_or_chinese_in_en
                     page.set_viewport_size({"width": width, "height": 900})
                     context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
                     result = walk(page, live_server.url, paths, checked=checked, **options)
-                    assert len(result.pages) == len(paths)
+                    assert len(result.pages) >= len(paths)
                     problems += [f"{username} {width}px {language} {finding}" for finding in result.problems()]
                 context.close()
         finally:

@@ -52,10 +52,10 @@ UNTRANSLATED_JS = """() => {
 LINK_PATTERN = re.compile(r"\d+")
 LINK_SAMPLES = 1
 
-# Pages whose English catalogue their owners have not written yet (merged from parallel issues
-# without translations). Their overflow and links are still checked; remove an entry once its app
-# is translated and the walk enforces it. Owners: attraction 18, bonds and funding 17, lights 15.
-ENGLISH_PENDING = re.compile(r"^/(attraction|bonds|funding|lights)/")
+# Record pages (a lead, a bond project, a bulletin, a plan...) are reached from the pages that
+# list them: the walk opens the first link of each such pattern it meets, up to this many a user.
+DETAIL_LINK = re.compile(r"^/[a-z-]+/(?:[a-z-]+/)*\d+/(?:[a-z-]+/(?:\d+/)?)?$")
+DETAILS_PER_USER = 30
 
 OVERFLOW_JS = """() => {
   const over = document.documentElement.scrollWidth - window.innerWidth;
@@ -120,18 +120,37 @@ def _overflow(page, path: str, result: WalkResult, note: str = ""):
         result.overflow.append(Finding(path, f"{note}{overflow}px wider than the window: {', '.join(culprits)}"))
 
 
-def walk(page, base_url: str, paths, *, check_links=True, english=False, screenshot=None, checked=None, narrow=None):
+def walk(
+    page,
+    base_url: str,
+    paths,
+    *,
+    check_links=True,
+    english=False,
+    screenshot=None,
+    checked=None,
+    narrow=None,
+    details=0,
+):
     """Open every path; return a WalkResult. `checked` (url → status) is shared between
     calls so a link is requested once per user; `screenshot(path, page)` is called per page.
     `narrow` (a width): each page is also checked for overflow at that width, by resizing the
     window of the loaded page (the layout is CSS: media queries apply on resize), instead of
-    loading it again."""
+    loading it again. `details`: also open up to that many record pages linked from the pages
+    walked, one per URL pattern (result.pages lists them too)."""
     result = WalkResult()
     checked = {} if checked is None else checked
     samples = checked.setdefault("__samples__", {})
-    for path in paths:
+    queue = list(paths)
+    explored = {LINK_PATTERN.sub("#", path.split("?")[0]) for path in queue}
+    for path in queue:
         url = urljoin(base_url + "/", path.lstrip("/"))
-        response = page.goto(url)
+        try:
+            response = page.goto(url)
+        except Exception as error:  # a record link that is a file: not a page to walk
+            if "Download is starting" in str(error):
+                continue
+            raise
         page.wait_for_load_state("load")
         status = response.status if response else 0
         checked[page.url] = checked[url] = status  # a walked page needs no second request as a link
@@ -145,7 +164,7 @@ def walk(page, base_url: str, paths, *, check_links=True, english=False, screens
             page.set_viewport_size({"width": narrow, "height": wide["height"]})
             _overflow(page, path, result, f"at {narrow}px: ")
             page.set_viewport_size(wide)
-        if english and not ENGLISH_PENDING.match(path):
+        if english:
             for text in page.evaluate(UNTRANSLATED_JS):
                 result.untranslated.append(Finding(path, text))
         if screenshot:
@@ -158,6 +177,10 @@ def walk(page, base_url: str, paths, *, check_links=True, english=False, screens
                 if target is None:
                     continue
                 pattern = LINK_PATTERN.sub("#", urlsplit(target).path)
+                if details and pattern not in explored and DETAIL_LINK.match(urlsplit(target).path):
+                    explored.add(pattern)
+                    queue.append(urlsplit(target).path)
+                    details -= 1
                 if target not in checked and samples.setdefault(pattern, 0) >= LINK_SAMPLES:
                     continue
                 if target not in checked:

@@ -1,7 +1,8 @@
 from decimal import Decimal
 
-from django import template
+from django import forms, template
 from django.utils.http import urlencode
+from django.utils.translation import get_language, pgettext_lazy
 
 from apps.core.money import normalize_wan, percent_of, wan_to_yi
 
@@ -61,3 +62,33 @@ def as_known(value, precision="day"):
     from apps.projects.models import precision_display
 
     return precision_display(value, precision or "day")
+
+
+# Counting words (65个项目, 12名领导, 第3位) have no English word after a number: the figure's
+# label already says what is counted, so in other languages they are left out.
+COUNTING_WORDS = frozenset({"个", "名", "位", "件", "批"})
+UNIT_NAMES = {
+    "亿元": pgettext_lazy("unit", "亿元"),
+    "万元": pgettext_lazy("unit", "万元"),
+    "个百分点": pgettext_lazy("unit", "个百分点"),
+    "天": pgettext_lazy("unit", "天"),
+    "个工作日": pgettext_lazy("unit", "个工作日"),
+    "亩": pgettext_lazy("unit", "亩"),
+}
+
+
+@register.filter
+def unit_name(unit):
+    """A figure's unit in the active language ("亿元" -> "100M yuan", "个" -> nothing in English)."""
+    if not unit or (get_language() or "zh-hans").startswith("zh"):
+        return unit or ""
+    if unit in COUNTING_WORDS:
+        return ""
+    return str(UNIT_NAMES.get(unit, unit))
+
+
+@register.filter
+def holds_data(bound_field) -> bool:
+    """A field whose choices are records (units, items, problems): their names are data, not
+    interface text, and stay as entered in any language."""
+    return isinstance(bound_field.field, forms.ModelChoiceField)

@@ -223,7 +223,10 @@ def test_meetings_and_supervised_actions_by_scope(client, world, setup, role):
     )
 
     sees_action = role in ACTION_VIEW
-    ui_status(client.get(reverse("problems:action", args=[action.pk])), outcome(role, sees_action, True, 200))
+    page = client.get(reverse("problems:action", args=[action.pk]))
+    ui_status(page, outcome(role, sees_action, True, 200))
+    if page.status_code == 200:  # the meeting is linked only for those who may open it
+        assert (reverse("problems:meeting", args=[meeting.pk]) in page.content.decode()) == sees
     api_status(
         client.post(
             f"/api/v1/supervised-actions/{action.pk}/report",
