@@ -61,10 +61,9 @@ def generate_assessment_if_small(*, projects: int, seed: int, today: datetime.da
     return generate_assessment(admin=admin, seed=seed, today=today)
 
 
-def generate_assessment(*, admin, seed: int, today: datetime.date):
-    """The scheme, Q2 and Q3 published; returns the Q3 run."""
-    year = demo_year(today)
-    city = admin.region
+def demo_scheme(*, city, year: int) -> Scheme:
+    """The demo city's scheme of `year` with its county and department indicators (also the
+    province-scale benchmark's, bench/assessment.py --create-scheme)."""
     scheme = Scheme.objects.create(
         region=city,
         year=year,
@@ -82,6 +81,14 @@ def generate_assessment(*, admin, seed: int, today: datetime.date):
         for subject, indicators in ((Subject.COUNTY, INDICATORS), (Subject.DEPARTMENT, DEPARTMENT_INDICATORS))
         for position, (key, weight, method, params) in enumerate(indicators, start=1)
     )
+    return scheme
+
+
+def generate_assessment(*, admin, seed: int, today: datetime.date):
+    """The scheme, Q2 and Q3 published; returns the Q3 run."""
+    year = demo_year(today)
+    city = admin.region
+    scheme = demo_scheme(city=city, year=year)
     rng = random.Random(seed + 15)
     counties = counties_of(city)
     departments = departments_of(city)
