@@ -324,44 +324,46 @@ def _on_time_rates(
     return _rates(rows, counties, by, label, names)
 
 
-PROBLEM_DONE_ON_TIME = Q(status__in=PROBLEM_DONE, resolved_on__lte=F("deadline"))
-APPROVAL_DONE_ON_TIME = Q(status__in=APPROVAL_DECIDED, decided_on__lte=F("due_date"))
-PROBLEM_WORDS = ("问题按期解决率", ("按期解决", "到期问题"))
-APPROVAL_WORDS = ("审批按时办结率", ("按时办结", "到期事项"))
-
-
 def _commitment_items(user):
     return item_queryset(user=user).filter(commitment_applies=True).exclude(status=ItemStatus.WITHDRAWN)
 
 
-def problems_on_time(*, user, counties: list[Region], year: int, month: int) -> tuple:
-    label, names = PROBLEM_WORDS
+#: The on-time rates: key → (rows in the user's scope, due date, done on time, words, the field
+#: naming a department's rows).
+ON_TIME = {
+    "problems_on_time": (
+        lambda user: problem_queryset(user=user),
+        "deadline",
+        Q(status__in=PROBLEM_DONE, resolved_on__lte=F("deadline")),
+        ("问题按期解决率", ("按期解决", "到期问题")),
+        "responsible_department_id",
+    ),
+    "approvals_on_time": (
+        _commitment_items,
+        "due_date",
+        Q(status__in=APPROVAL_DECIDED, decided_on__lte=F("due_date")),
+        ("审批按时办结率", ("按时办结", "到期事项")),
+        "department_id",
+    ),
+}
+
+
+def on_time(key: str, *, user, subjects: list, year: int, month: int, department: bool = False) -> tuple:
+    """An on-time rate per county (by the project's county) or per department (the one
+    responsible for the problem, or handling the approval)."""
+    rows_of, due, done, (label, names), department_field = ON_TIME[key]
+    by = department_field if department else "project__region_id"
     return _on_time_rates(
-        problem_queryset(user=user),
-        counties=counties,
-        year=year,
-        month=month,
-        due="deadline",
-        done=PROBLEM_DONE_ON_TIME,
-        by="project__region_id",
-        label=label,
-        names=names,
+        rows_of(user), counties=subjects, year=year, month=month, due=due, done=done, by=by, label=label, names=names
     )
+
+
+def problems_on_time(*, user, counties: list[Region], year: int, month: int) -> tuple:
+    return on_time("problems_on_time", user=user, subjects=counties, year=year, month=month)
 
 
 def approvals_on_time(*, user, counties: list[Region], year: int, month: int) -> tuple:
-    label, names = APPROVAL_WORDS
-    return _on_time_rates(
-        _commitment_items(user),
-        counties=counties,
-        year=year,
-        month=month,
-        due="due_date",
-        done=APPROVAL_DONE_ON_TIME,
-        by="project__region_id",
-        label=label,
-        names=names,
-    )
+    return on_time("approvals_on_time", user=user, subjects=counties, year=year, month=month)
 
 
 def bond_pace(*, user, counties: list[Region], year: int, month: int) -> tuple:
@@ -497,32 +499,11 @@ def department_read(
                     value = DEPARTMENT_DEFINITIONS[key].from_report(report)
                     values[key][department.pk] = None if value is None else Decimal(value)
                     bases[key][department.pk] = report_basis(key, report, query)
-    if "problems_on_time" in keys:
-        label, names = PROBLEM_WORDS
-        values["problems_on_time"], bases["problems_on_time"] = _on_time_rates(
-            problem_queryset(user=user),
-            counties=departments,
-            year=year,
-            month=month,
-            due="deadline",
-            done=PROBLEM_DONE_ON_TIME,
-            by="responsible_department_id",
-            label=label,
-            names=names,
-        )
-    if "approvals_on_time" in keys:
-        label, names = APPROVAL_WORDS
-        values["approvals_on_time"], bases["approvals_on_time"] = _on_time_rates(
-            _commitment_items(user),
-            counties=departments,
-            year=year,
-            month=month,
-            due="due_date",
-            done=APPROVAL_DONE_ON_TIME,
-            by="department_id",
-            label=label,
-            names=names,
-        )
+    for key in ON_TIME:
+        if key in keys:
+            values[key], bases[key] = on_time(
+                key, user=user, subjects=departments, year=year, month=month, department=True
+            )
     if "red_lights" in keys:
         rows = (
             light_queryset(user=user)

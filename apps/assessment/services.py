@@ -275,23 +275,17 @@ def build_run(*, actor, scheme: Scheme, quarter: int, counties: list, version: i
     inputs = list(QuarterInput.objects.filter(scheme=scheme, quarter=quarter))
     previous = previous_published(scheme, quarter)
     earlier = list(previous.results.all()) if previous is not None else []
-    county_part = _score_subjects(
-        actor=actor,
-        scheme=scheme,
-        quarter=quarter,
-        subject=Subject.COUNTY,
-        members=counties,
-        inputs=inputs,
-        earlier=earlier,
-    )
-    department_part = _score_subjects(
-        actor=actor,
-        scheme=scheme,
-        quarter=quarter,
-        subject=Subject.DEPARTMENT,
-        members=departments,
-        inputs=inputs,
-        earlier=earlier,
+    county_part, department_part = (
+        _score_subjects(
+            actor=actor,
+            scheme=scheme,
+            quarter=quarter,
+            subject=subject,
+            members=members,
+            inputs=inputs,
+            earlier=earlier,
+        )
+        for subject, members in ((Subject.COUNTY, counties), (Subject.DEPARTMENT, departments))
     )
     stored = {"months": [3 * quarter - 2, 3 * quarter - 1, 3 * quarter], **county_part["inputs"]}
     stored["shares"] = {"month": str(scheme.month_share), "review": str(scheme.review_share)}

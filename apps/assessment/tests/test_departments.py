@@ -144,6 +144,8 @@ def test_trace_counts_equal_the_drilldown_lists(client, world, run):
                         assert response.context["page"].paginator.count == int(part["value"]), part
                         checked += 1
     assert checked >= 12  # two counts × three months × two departments with projects
+    url = department_results(run)[world.dept.pk].trace["months"][0]["rows"][0]["basis"]["parts"][0]["url"]
+    assert "市交通运输局牵头的项目" in client.get(url).content.decode()  # the list names its set
 
 
 def test_the_department_user_opens_its_own_drilldown(client, world, run):
