@@ -194,6 +194,7 @@ def test_scoping_matrix(client, world, run, role):
         assert [(row["subject"], row["organisation_id"]) for row in rows] == [("department", world.dept.pk)]
         period = client.get(f"/assessment/periods/{run.pk}/").content.decode()
         assert "部门考核排名" in period and "市交通运输局" in period and "市水利局" not in period
+        assert 'id="ranking"' not in period  # no empty county table
 
 
 def test_a_county_sees_departments_when_the_scheme_opens_them(client, world, run, department_scheme):
