@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.assessment.selectors import result_queryset
+from apps.assessment.selectors import county_result_queryset
 from apps.bonds.selectors import bond_figures
 from apps.reserve.selectors import reserve_figures
 
@@ -20,7 +20,9 @@ LABELS = {
 def assessment_score(*, user, plan, counties) -> dict:
     if plan.assessment_run_id is None:
         return dict.fromkeys(c.pk for c in counties)
-    totals = dict(result_queryset(user=user).filter(run_id=plan.assessment_run_id).values_list("region_id", "total"))
+    totals = dict(
+        county_result_queryset(user=user).filter(run_id=plan.assessment_run_id).values_list("region_id", "total")
+    )
     return {c.pk: totals.get(c.pk) for c in counties}
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from apps.assessment.indicators import counties_of
 from apps.assessment.models import RunStatus
-from apps.assessment.selectors import result_queryset, run_queryset
+from apps.assessment.selectors import county_result_queryset, run_queryset
 from apps.audit.models import ChangeAction
 from apps.audit.services import change_record_write, change_records_write_bulk, snapshot
 from apps.regions.models import Region, RegionLevel
@@ -150,7 +150,7 @@ def plan_build(
             factors=[(i["key"], str(LABELS[i["key"]]), Decimal(i["weight"]), values[i["key"]]) for i in plan.factors],
         )
     else:
-        ranks = dict(result_queryset(user=actor).filter(run=run).values_list("region_id", "rank"))
+        ranks = dict(county_result_queryset(user=actor).filter(run=run).values_list("region_id", "rank"))
         values["rank"] = ranks
         try:
             shares, words = by_tiers(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from apps.projects.schemas import ErrorOut
-from apps.regions.models import Region
+from apps.regions.models import Organisation, Region
 
 from . import selectors, services
 from .models import RunStatus
@@ -77,7 +77,16 @@ def indicator_set(request: HttpRequest, scheme_id: int, key: str, payload: Indic
 def quarter_input(request: HttpRequest, scheme_id: int, payload: QuarterInputIn):
     scheme = selectors.scheme_get(user=request.auth, pk=scheme_id)
     data = payload.model_dump()
-    item = services.quarter_input_set(actor=request.auth, scheme=scheme, region=_region(data.pop("region")), **data)
+    region, department = data.pop("region"), data.pop("department")
+    if department is not None:
+        found = Organisation.objects.filter(pk=department).first()
+        if found is None:
+            raise ValidationError({"department": _("所选对象不存在。")})
+        item = services.quarter_input_set(actor=request.auth, scheme=scheme, department=found, **data)
+    else:
+        if region is None:
+            raise ValidationError({"region": _("请选择本市所辖县区。")})
+        item = services.quarter_input_set(actor=request.auth, scheme=scheme, region=_region(region), **data)
     return {"id": item.pk}
 
 
@@ -109,12 +118,24 @@ def run_publish(request: HttpRequest, run_id: int):
 
 @router.get("/periods/{run_id}/results", response={200: list[ResultOut], **READ_ERRORS}, summary="考核结果与计分过程")
 def result_list(request: HttpRequest, run_id: int):
-    """The city sees every county; a county sees only its own row and trace."""
+    """The counties, then the departments when the scheme assesses them (subject: county or
+    department). The city sees all; a county only its own row and trace (and the departments'
+    when the scheme opens them); a department only its own."""
     run = selectors.run_get(user=request.auth, pk=run_id)
-    return selectors.run_results(user=request.auth, run=run)
+    return selectors.run_results(user=request.auth, run=run, subject=None)
 
 
 @router.get("/periods/{run_id}/results/{region_id}", response={200: ResultOut, **READ_ERRORS}, summary="某县区计分过程")
 def result_detail(request: HttpRequest, run_id: int, region_id: int):
     run = selectors.run_get(user=request.auth, pk=run_id)
     return selectors.result_get(user=request.auth, run=run, region_id=region_id)
+
+
+@router.get(
+    "/periods/{run_id}/departments/{organisation_id}",
+    response={200: ResultOut, **READ_ERRORS},
+    summary="某部门计分过程",
+)
+def department_result_detail(request: HttpRequest, run_id: int, organisation_id: int):
+    run = selectors.run_get(user=request.auth, pk=run_id)
+    return selectors.department_result_get(user=request.auth, run=run, organisation_id=organisation_id)

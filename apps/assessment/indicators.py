@@ -1,7 +1,9 @@
-"""The raw values of the assessment indicators, per county and month, read from the figures
-the rest of KeyProjects shows (apps/statistics indicators_compute, the lights), so that a
-score stands on the same number as the dashboard's card. Every value is a Decimal or None
-(no data: never a guessed 0)."""
+"""The raw values of the assessment indicators, per county (or city department) and month,
+read from the figures the rest of KeyProjects shows (apps/statistics indicators_compute, the
+lights), so that a score stands on the same number as the dashboard's card. Every value is a
+Decimal or None (no data: never a guessed 0). With each value goes its basis: the counts
+behind a rate ("开工率 = 已开工 3 ÷ 应开工 4 = 75.00%"), each linked to the list of its projects
+where one exists (the dashboard's drill-down, the lights list), kept in the run's trace."""
 
 import datetime
 from collections.abc import Callable
@@ -9,6 +11,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q, Sum
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from apps.approvals.models import DECIDED_STATUSES as APPROVAL_DECIDED
@@ -18,14 +22,35 @@ from apps.attraction.models import LeadStage
 from apps.attraction.selectors import lead_queryset
 from apps.bonds import rules as bond_rules
 from apps.bonds.selectors import paces
+from apps.dashboard.selectors import DashboardQuery
 from apps.lights.selectors import light_queryset
 from apps.problems.models import DONE_STATUSES as PROBLEM_DONE
 from apps.problems.selectors import problem_queryset
 from apps.projects.models import Project
-from apps.regions.models import Region
-from apps.statistics.indicators import indicators_compute, period_end
+from apps.regions.models import Organisation, OrganisationKind, Region
+from apps.statistics.indicators import IndicatorReport, indicators_compute, period_end
 
 YI_WAN = Decimal(10000)  # 1亿元 in 万元
+
+
+def part(label: str, value, *, unit: str = "", url: str | None = None) -> dict:
+    """One count (or amount) behind a value, with the list of its projects when there is one."""
+    return {"label": label, "value": str(value), "unit": unit, "url": url}
+
+
+def basis(label: str, parts: list[dict], *, op: str = "÷", result: str | None = None) -> dict:
+    """What a raw value stands on, also in words: "开工率 = 已开工 3 ÷ 应开工 4 = 75.00%";
+    a single count reads "红灯 2盏"."""
+    words = f" {op} ".join(f"{p['label']} {p['value']}{p['unit']}" for p in parts)
+    if len(parts) == 1 and result is None:
+        text = words
+    else:
+        text = f"{label} = {words} = {result}" if result is not None else f"{label} = {words}：无数据"
+    return {"label": label, "parts": parts, "op": op, "result": result, "text": text}
+
+
+def _shown(value, unit: str) -> str | None:
+    return None if value is None else f"{value}{unit}"
 
 
 @dataclass(frozen=True)
@@ -147,17 +172,86 @@ DEFINITIONS: dict[str, Definition] = {
 }
 
 
+#: The indicators of a city department (牵头单位): about the projects it leads, the problems it
+#: is responsible for and the approvals it handles. Nothing due: None (无数据), never 0.
+DEPARTMENT_DEFINITIONS: dict[str, Definition] = {
+    item.key: item
+    for item in (
+        Definition(
+            "start_rate",
+            _("开工率"),
+            "%",
+            _(
+                "该部门牵头的重点项目中，当年计划新开工且已开工 ÷ 计划新开工（看板“开工率”，项目范围为该部门牵头的项目）；没有计划新开工项目的部门无数据。"
+            ),
+            _report_value("start_rate"),
+        ),
+        Definition(
+            "plan_completion_rate",
+            _("年度计划完成率"),
+            "%",
+            _("该部门牵头的重点项目：累计完成投资 ÷ 年度计划投资；没有年度计划的部门无数据。"),
+            _report_value("plan_completion_rate"),
+        ),
+        Definition(
+            "problems_on_time",
+            _("问题按期解决率"),
+            "%",
+            _(
+                "该部门为责任单位、办结时限在当年1月1日至期末的问题中，按期解决的个数 ÷ 到期的问题个数；没有到期问题的部门无数据。"
+            ),
+        ),
+        Definition(
+            "approvals_on_time",
+            _("审批按时办结率"),
+            "%",
+            _(
+                "由该部门办理、适用承诺制、承诺办结日期在当年1月1日至期末的审批事项中（已撤回的除外），按时办结的个数 ÷ 到期的事项个数；没有到期事项的部门无数据。"
+            ),
+        ),
+        Definition(
+            "red_lights",
+            _("红灯"),
+            "盏",
+            _("当月该部门牵头的项目亮起的红灯数（扣分项）；当年没有牵头重点项目的部门无数据。"),
+        ),
+    )
+}
+
+
+def definitions_for(subject: str) -> dict[str, Definition]:
+    return DEPARTMENT_DEFINITIONS if subject == "department" else DEFINITIONS
+
+
 def counties_of(region: Region) -> list[Region]:
     return list(Region.objects.filter(parent=region).order_by("code"))
 
 
-def _by_county(rows, counties: list[Region]) -> dict[int, Decimal]:
-    """Grouped counts by region id → per county (a county is the lowest level: its own id)."""
-    found = {row["region_id"]: Decimal(row["n"]) for row in rows}
+def departments_of(region: Region) -> list[Organisation]:
+    """The city's lead departments: its departments (政府部门 of the city or below) that lead at
+    least one project of the city."""
+    found = Organisation.objects.filter(
+        kind=OrganisationKind.DEPARTMENT,
+        region__code__startswith=region.code_prefix,
+        led_projects__region__code__startswith=region.code_prefix,
+    ).distinct()
+    # Sorted here: the same order on SQLite and PostgreSQL whatever the collation.
+    return sorted(found, key=lambda item: (item.name, item.pk))
+
+
+def _by_county(rows, counties: list, key: str = "region_id") -> dict[int, Decimal]:
+    """Grouped counts by `key` → per subject (a county is the lowest level: its own id)."""
+    found = {row[key]: Decimal(row["n"]) for row in rows}
     return {county.pk: found.get(county.pk, Decimal(0)) for county in counties}
 
 
-def yi_new_starts(*, user, counties: list[Region], year: int, month: int) -> dict[int, Decimal]:
+def _counts_basis(values: dict, label: str, unit: str, url=None) -> dict:
+    return {
+        pk: basis(label, [part(label, int(n), unit=unit, url=url(pk) if url else None)]) for pk, n in values.items()
+    }
+
+
+def yi_new_starts(*, user, counties: list[Region], year: int, month: int) -> tuple[dict, dict]:
     rows = (
         Project.objects.restrict(user, "view")
         .filter(
@@ -170,10 +264,15 @@ def yi_new_starts(*, user, counties: list[Region], year: int, month: int) -> dic
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return _by_county(rows, counties)
+    values = _by_county(rows, counties)
+    return values, _counts_basis(values, "亿元以上新开工", "个")
 
 
-def red_lights(*, user, counties: list[Region], year: int, month: int) -> dict[int, Decimal]:
+def lights_url(year: int, month: int, **filters) -> str:
+    return f"{reverse('lights:list')}?{urlencode({'year': year, 'month': month, 'colour': 'red', **filters})}"
+
+
+def red_lights(*, user, counties: list[Region], year: int, month: int) -> tuple[dict, dict]:
     rows = (
         light_queryset(user=user)
         .filter(region__in=counties, year=year, month=month, colour="red")
@@ -181,7 +280,8 @@ def red_lights(*, user, counties: list[Region], year: int, month: int) -> dict[i
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return _by_county(rows, counties)
+    values = _by_county(rows, counties)
+    return values, _counts_basis(values, "红灯", "盏", lambda pk: lights_url(year, month, region=pk))
 
 
 def _percent(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
@@ -191,41 +291,82 @@ def _percent(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _rates(rows, counties: list[Region], region_key: str) -> dict[int, Decimal | None]:
-    """Grouped rows with `part` and `whole` → a percentage per county (None: nothing due)."""
-    found = {row[region_key]: _percent(row["part"], row["whole"]) for row in rows}
-    return {county.pk: found.get(county.pk) for county in counties}
+def _rates(rows, counties: list, region_key: str, label: str, names: tuple[str, str], unit: str = "") -> tuple:
+    """Grouped rows with `part` and `whole` → a percentage per subject (None: nothing due), and
+    its basis in counts."""
+    found = {row[region_key]: (row["part"] or 0, row["whole"] or 0) for row in rows}
+    values, bases = {}, {}
+    for county in counties:
+        got, due = found.get(county.pk, (0, 0))
+        values[county.pk] = _percent(got, due)
+        bases[county.pk] = basis(
+            label,
+            [part(names[0], got, unit=unit), part(names[1], due, unit=unit)],
+            result=_shown(values[county.pk], "%"),
+        )
+    return values, bases
 
 
-def _on_time_rates(queryset, *, counties: list[Region], year: int, month: int, due: str, done: Q) -> dict:
-    """Of the rows of the counties' projects whose `due` date falls from 1 January to the month
-    end, the share that `done` (finished by that date): one grouped query."""
+def _on_time_rates(
+    queryset, *, counties: list, year: int, month: int, due: str, done: Q, by: str, label: str, names: tuple
+) -> tuple:
+    """Of the rows of the subjects (grouped `by`) whose `due` date falls from 1 January to the
+    month end, the share that `done` (finished by that date): one grouped query."""
     rows = (
         queryset.filter(
-            project__region__in=counties,
+            **{f"{by}__in": [c.pk for c in counties]},
             **{f"{due}__gte": datetime.date(year, 1, 1), f"{due}__lte": period_end(year, month)},
         )
-        .values("project__region_id")
+        .values(by)
         .annotate(whole=Count("pk"), part=Count("pk", filter=done))
         .order_by()
     )
-    return _rates(rows, counties, "project__region_id")
+    return _rates(rows, counties, by, label, names)
 
 
-def problems_on_time(*, user, counties: list[Region], year: int, month: int) -> dict[int, Decimal | None]:
-    done = Q(status__in=PROBLEM_DONE, resolved_on__lte=F("deadline"))
+def _commitment_items(user):
+    return item_queryset(user=user).filter(commitment_applies=True).exclude(status=ItemStatus.WITHDRAWN)
+
+
+#: The on-time rates: key → (rows in the user's scope, due date, done on time, words, the field
+#: naming a department's rows).
+ON_TIME = {
+    "problems_on_time": (
+        lambda user: problem_queryset(user=user),
+        "deadline",
+        Q(status__in=PROBLEM_DONE, resolved_on__lte=F("deadline")),
+        ("问题按期解决率", ("按期解决", "到期问题")),
+        "responsible_department_id",
+    ),
+    "approvals_on_time": (
+        _commitment_items,
+        "due_date",
+        Q(status__in=APPROVAL_DECIDED, decided_on__lte=F("due_date")),
+        ("审批按时办结率", ("按时办结", "到期事项")),
+        "department_id",
+    ),
+}
+
+
+def on_time(key: str, *, user, subjects: list, year: int, month: int, department: bool = False) -> tuple:
+    """An on-time rate per county (by the project's county) or per department (the one
+    responsible for the problem, or handling the approval)."""
+    rows_of, due, done, (label, names), department_field = ON_TIME[key]
+    by = department_field if department else "project__region_id"
     return _on_time_rates(
-        problem_queryset(user=user), counties=counties, year=year, month=month, due="deadline", done=done
+        rows_of(user), counties=subjects, year=year, month=month, due=due, done=done, by=by, label=label, names=names
     )
 
 
-def approvals_on_time(*, user, counties: list[Region], year: int, month: int) -> dict[int, Decimal | None]:
-    items = item_queryset(user=user).filter(commitment_applies=True).exclude(status=ItemStatus.WITHDRAWN)
-    done = Q(status__in=APPROVAL_DECIDED, decided_on__lte=F("due_date"))
-    return _on_time_rates(items, counties=counties, year=year, month=month, due="due_date", done=done)
+def problems_on_time(*, user, counties: list[Region], year: int, month: int) -> tuple:
+    return on_time("problems_on_time", user=user, subjects=counties, year=year, month=month)
 
 
-def bond_pace(*, user, counties: list[Region], year: int, month: int) -> dict[int, Decimal | None]:
+def approvals_on_time(*, user, counties: list[Region], year: int, month: int) -> tuple:
+    return on_time("approvals_on_time", user=user, subjects=counties, year=year, month=month)
+
+
+def bond_pace(*, user, counties: list[Region], year: int, month: int) -> tuple:
     """From the bonds page's own pace (bonds.selectors.paces: one query and two prefetches for
     every batch × project in scope), counted per county of the project."""
     due = {county.pk: 0 for county in counties}
@@ -236,10 +377,11 @@ def bond_pace(*, user, counties: list[Region], year: int, month: int) -> dict[in
             continue
         due[region_id] += 1
         met[region_id] += row.pace.status == bond_rules.PACE_OK
-    return {county.pk: _percent(met[county.pk], due[county.pk]) for county in counties}
+    rows = [{"region_id": pk, "part": met[pk], "whole": due[pk]} for pk in due]
+    return _rates(rows, counties, "region_id", "专项债券支出进度达标率", ("达标", "已到节点"))
 
 
-def investment_arrival(*, user, counties: list[Region], year: int, month: int) -> dict[int, Decimal | None]:
+def investment_arrival(*, user, counties: list[Region], year: int, month: int) -> tuple:
     end = period_end(year, month)
     # Signed by the period's end and not exited by then; a lead has at most one contract.
     leads = (
@@ -259,7 +401,7 @@ def investment_arrival(*, user, counties: list[Region], year: int, month: int) -
         {"region_id": row["region_id"], "whole": row["total"], "part": arrived_by_region.get(row["region_id"], 0)}
         for row in signed
     ]
-    return _rates(rows, counties, "region_id")
+    return _rates(rows, counties, "region_id", "签约项目资金到位率", ("到位资金", "合同投资额"), unit="万元")
 
 
 EXTRA = {
@@ -272,19 +414,113 @@ EXTRA = {
 }
 
 
-def month_values(*, user, counties: list[Region], keys: list[str], year: int, month: int) -> dict[str, dict]:
-    """{indicator key: {county id: value}} for one month: one indicators_compute per county
-    (the dashboard's figures for that county, in the acting user's scope), one grouped query
-    per extra indicator."""
+def _drill(query: DashboardQuery, report: IndicatorReport, key: str, label: str, *, unit: str = "") -> dict:
+    """A dashboard figure as a part of a basis, linked to its drill-down list."""
+    value = report[key].value
+    return part(label, 0 if value is None else value, unit=unit, url=query.drill_url(key))
+
+
+def report_basis(key: str, report: IndicatorReport, query: DashboardQuery) -> dict | None:
+    """The counts behind a value read from the dashboard's report, each linked to its list."""
+    value = report[key].value if key in ("start_rate", "plan_completion_rate") else None
+    if key == "start_rate":
+        parts = [
+            _drill(query, report, "new_starts_started", "已开工"),
+            _drill(query, report, "planned_new_starts", "应开工"),
+        ]
+        return basis("开工率", parts, result=_shown(value, "%"))
+    if key == "plan_completion_rate":
+        parts = [
+            _drill(query, report, "completed_ytd", "累计完成投资", unit="亿元"),
+            _drill(query, report, "annual_planned_investment", "年度计划投资", unit="亿元"),
+        ]
+        return basis("年度计划完成率", parts, result=_shown(value, "%"))
+    if key == "fai_vs_target":
+        growth, target = report["fai_yoy_growth"].value, report["fai_target_growth"].value
+        if growth is None or target is None:
+            return None
+        parts = [part("增速", growth, unit="%"), part("目标", target, unit="%")]
+        return basis("增速与目标之差", parts, op="−", result=f"{growth - target}个百分点")
+    counted = {
+        "provincial_projects": ("provincial_projects_count", "省级重点项目", "个"),
+        "statistics_pending": ("statistics_candidates_count", "应统未统项目", "个"),
+        "not_started": ("not_started_count", "应开未开项目", "个"),
+    }
+    if key in counted:
+        figure, label, unit = counted[key]
+        return basis(label, [_drill(query, report, figure, label, unit=unit)])
+    return None
+
+
+def month_read(*, user, counties: list[Region], keys: list[str], year: int, month: int) -> tuple[dict, dict]:
+    """({indicator key: {county id: value}}, {key: {county id: basis}}) for one month: one
+    indicators_compute per county (the dashboard's figures for that county, in the acting
+    user's scope), one grouped query per extra indicator."""
     values: dict[str, dict] = {key: {} for key in keys}
+    bases: dict[str, dict] = {key: {} for key in keys}
     report_keys = [key for key in keys if DEFINITIONS[key].from_report is not None]
     if report_keys:
         for county in counties:
             report = indicators_compute(user=user, region=county, year=year, month=month)
+            query = DashboardQuery(region=county, year=year, month=month, project_set="all")
             for key in report_keys:
                 value = DEFINITIONS[key].from_report(report)
                 values[key][county.pk] = None if value is None else Decimal(value)
+                bases[key][county.pk] = report_basis(key, report, query)
     for key in keys:
         if key in EXTRA:
-            values[key] = EXTRA[key](user=user, counties=counties, year=year, month=month)
-    return values
+            values[key], bases[key] = EXTRA[key](user=user, counties=counties, year=year, month=month)
+    return values, bases
+
+
+def month_values(*, user, counties: list[Region], keys: list[str], year: int, month: int) -> dict[str, dict]:
+    """{indicator key: {county id: value}} for one month (month_read without the bases)."""
+    return month_read(user=user, counties=counties, keys=keys, year=year, month=month)[0]
+
+
+def department_read(
+    *, user, city: Region, departments: list[Organisation], keys: list[str], year: int, month: int
+) -> tuple[dict, dict]:
+    """The month's values and bases of the city's departments: the dashboard's figures of the
+    city for the projects each leads (indicators_compute with the set department:<id>, so each
+    count links to the same drill-down a department user opens), one grouped query each for
+    problems, approvals and red lights."""
+    values: dict[str, dict] = {key: {} for key in keys}
+    bases: dict[str, dict] = {key: {} for key in keys}
+    led_key_projects = {}
+    if {"start_rate", "plan_completion_rate", "red_lights"} & set(keys):
+        for department in departments:
+            project_set = f"department:{department.pk}"
+            report = indicators_compute(user=user, region=city, year=year, month=month, project_set=project_set)
+            query = DashboardQuery(region=city, year=year, month=month, project_set=project_set)
+            led_key_projects[department.pk] = report["key_projects_count"].value
+            for key in ("start_rate", "plan_completion_rate"):
+                if key in keys:
+                    value = DEPARTMENT_DEFINITIONS[key].from_report(report)
+                    values[key][department.pk] = None if value is None else Decimal(value)
+                    bases[key][department.pk] = report_basis(key, report, query)
+    for key in ON_TIME:
+        if key in keys:
+            values[key], bases[key] = on_time(
+                key, user=user, subjects=departments, year=year, month=month, department=True
+            )
+    if "red_lights" in keys:
+        rows = (
+            light_queryset(user=user)
+            .filter(project__lead_department__in=departments, year=year, month=month, colour="red")
+            .values("project__lead_department_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        counted = _by_county(rows, departments, "project__lead_department_id")
+        for department in departments:
+            if not led_key_projects.get(department.pk):
+                # Leads no key project this year: nothing could light (无数据), not a clean 0.
+                values["red_lights"][department.pk] = None
+                continue
+            values["red_lights"][department.pk] = counted[department.pk]
+            url = lights_url(year, month, department=department.pk)
+            bases["red_lights"][department.pk] = basis(
+                "红灯", [part("红灯", int(counted[department.pk]), unit="盏", url=url)]
+            )
+    return values, bases

@@ -5,6 +5,7 @@ from ninja import Schema
 
 
 class SchemeIndicatorOut(Schema):
+    subject: str
     key: str
     weight: Decimal
     method: str
@@ -22,6 +23,8 @@ class SchemeOut(Schema):
     flag_bottom: int
     flag_months: int
     source: str
+    subjects: str
+    departments_open: bool
     indicators: list[SchemeIndicatorOut]
 
     @staticmethod
@@ -39,6 +42,8 @@ class SchemeIn(Schema):
     flag_bottom: int = 10
     flag_months: int = 2
     source: str = ""
+    subjects: str = "counties"
+    departments_open: bool = False
 
 
 class SchemePatch(Schema):
@@ -49,9 +54,12 @@ class SchemePatch(Schema):
     flag_bottom: int | None = None
     flag_months: int | None = None
     source: str | None = None
+    subjects: str | None = None
+    departments_open: bool | None = None
 
 
 class IndicatorIn(Schema):
+    subject: str = "county"
     weight: Decimal
     method: str
     params: dict = {}
@@ -59,7 +67,8 @@ class IndicatorIn(Schema):
 
 class QuarterInputIn(Schema):
     quarter: int
-    region: int
+    region: int | None = None
+    department: int | None = None
     review_score: Decimal | None = None
     vetoed: bool = False
     veto_reason: str = ""
@@ -88,14 +97,17 @@ class RunIn(Schema):
 
 
 class ResultOut(Schema):
-    region_id: int
-    region_name: str
-    total: Decimal
-    rank: int
+    subject: str
+    region_id: int | None
+    region_name: str | None
+    organisation_id: int | None
+    organisation_name: str | None
+    total: Decimal | None
+    rank: int | None
     previous_rank: int | None
     movement: int | None
-    month_scores: list[str]
-    month_ranks: list[int]
+    month_scores: list[str | None]
+    month_ranks: list[int | None]
     review_score: Decimal | None
     vetoed: bool
     board: str
@@ -104,4 +116,8 @@ class ResultOut(Schema):
 
     @staticmethod
     def resolve_region_name(obj):
-        return obj.region.name
+        return obj.region.name if obj.region_id else None
+
+    @staticmethod
+    def resolve_organisation_name(obj):
+        return str(obj.organisation) if obj.organisation_id else None

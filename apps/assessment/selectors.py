@@ -3,11 +3,12 @@ county sees only its own results; outside scope → 404)."""
 
 from decimal import Decimal
 
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .indicators import DEFINITIONS
-from .models import Result, Run, RunStatus, Scheme
+from .models import Result, Run, RunStatus, Scheme, Subject
 
 
 def scheme_queryset(*, user, action: str = "view"):
@@ -16,9 +17,14 @@ def scheme_queryset(*, user, action: str = "view"):
 
 def scheme_scope_exists(*, user) -> bool:
     """Whether the user has an assessment scope at all (an empty one shows an empty page)."""
+    from apps.accounts.models import Role
+
     from .models import scheme_scope_q
 
-    return user.is_authenticated and scheme_scope_q(user, "view") is not None
+    if not user.is_authenticated or scheme_scope_q(user, "view") is None:
+        return False
+    # A department has one only while its city assesses departments.
+    return user.role != Role.DEPARTMENT_USER or scheme_queryset(user=user).exists()
 
 
 def scheme_get(*, user, pk: int, action: str = "view") -> Scheme:
@@ -38,16 +44,37 @@ def latest_published(*, user) -> Run | None:
 
 
 def result_queryset(*, user):
-    return Result.objects.restrict(user, "view").select_related("region", "run__scheme")
+    return Result.objects.restrict(user, "view").select_related("region", "organisation", "run__scheme")
 
 
-def run_results(*, user, run: Run) -> list[Result]:
-    """The results of a run the user may see (the city all, a county its own), by rank."""
-    return list(result_queryset(user=user).filter(run=run).order_by("rank", "region__code"))
+def county_result_queryset(*, user):
+    """The counties' results only (allocation factors and tiers are per county)."""
+    return result_queryset(user=user).filter(subject=Subject.COUNTY)
+
+
+def run_results(*, user, run: Run, subject: str | None = Subject.COUNTY) -> list[Result]:
+    """The results of a run the user may see (the city all, a county its own, a department
+    its own), by rank (无数据 last); `subject` None: both kinds, counties first."""
+    queryset = result_queryset(user=user).filter(run=run)
+    if subject is not None:
+        queryset = queryset.filter(subject=subject)
+    order = ("subject", F("rank").asc(nulls_last=True), "region__code", "organisation__name")
+    return list(queryset.order_by(*order))
 
 
 def result_get(*, user, run: Run, region_id: int) -> Result:
-    result = result_queryset(user=user).filter(run=run, region_id=region_id).first()
+    result = result_queryset(user=user).filter(run=run, subject=Subject.COUNTY, region_id=region_id).first()
+    if result is None:
+        raise Http404
+    return result
+
+
+def department_result_get(*, user, run: Run, organisation_id: int) -> Result:
+    """A department's result and trace: the city, the auditor and the department itself (a
+    county only when the scheme opens departments' results to counties); else 404."""
+    result = (
+        result_queryset(user=user).filter(run=run, subject=Subject.DEPARTMENT, organisation_id=organisation_id).first()
+    )
     if result is None:
         raise Http404
     return result
@@ -62,17 +89,22 @@ def boards(results: list[Result]) -> dict:
 
 
 def year_totals(*, user, scheme: Scheme) -> list[dict]:
-    """Quarters into the year: the average of the published quarters so far, per county the
-    user may see (labelled with the quarters it covers: never a guessed quarter)."""
+    """Quarters into the year: the average of the published quarters so far, per county (then
+    department) the user may see (labelled with the quarters it covers: never a guessed quarter;
+    a quarter without data is not averaged in)."""
     runs = list(run_queryset(user=user).filter(scheme=scheme, status=RunStatus.PUBLISHED).order_by("quarter"))
-    rows: dict[int, dict] = {}
-    for result in result_queryset(user=user).filter(run__in=runs).order_by("region__code"):
-        row = rows.setdefault(result.region_id, {"region": result.region, "quarters": {}})
+    rows: dict[tuple, dict] = {}
+    order = ("subject", "region__code", "organisation__name")
+    for result in result_queryset(user=user).filter(run__in=runs).order_by(*order):
+        row = rows.setdefault(
+            (result.subject, result.subject_id),
+            {"name": result.subject_name, "department": result.subject == Subject.DEPARTMENT, "quarters": {}},
+        )
         row["quarters"][result.run.quarter] = result.total
     for row in rows.values():
-        scores = list(row["quarters"].values())
+        scores = [score for score in row["quarters"].values() if score is not None]
         row["average"] = (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01")) if scores else None
-    return sorted(rows.values(), key=lambda row: -(row["average"] or 0))
+    return sorted(rows.values(), key=lambda row: (row["department"], -(row["average"] or 0)))
 
 
 def indicator_choices() -> list[tuple[str, str]]:

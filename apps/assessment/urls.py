@@ -12,4 +12,9 @@ urlpatterns = [
     path("periods/<int:pk>/", views.run_detail, name="run"),
     path("periods/<int:pk>/publish/", views.run_publish, name="publish"),
     path("periods/<int:pk>/counties/<int:region_id>/", views.result_detail, name="result"),
+    path(
+        "periods/<int:pk>/departments/<int:organisation_id>/",
+        views.department_result_detail,
+        name="department_result",
+    ),
 ]

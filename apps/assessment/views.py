@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.regions.models import Region
+from apps.regions.models import Organisation, Region
 
 from . import selectors, services
-from .indicators import DEFINITIONS, counties_of
-from .models import Method, QuarterInput, RunStatus
+from .indicators import DEFINITIONS, DEPARTMENT_DEFINITIONS, counties_of, definitions_for, departments_of
+from .models import Method, QuarterInput, RunStatus, Subject, Subjects
 
 
 def show_refusal(request, error) -> None:
@@ -47,6 +47,9 @@ def index(request):
     runs = list(selectors.run_queryset(user=request.user)[:40])
     latest = selectors.latest_published(user=request.user)
     results = selectors.run_results(user=request.user, run=latest) if latest else []
+    department_results = (
+        selectors.run_results(user=request.user, run=latest, subject=Subject.DEPARTMENT) if latest else []
+    )
     if not schemes and not runs and not selectors.scheme_scope_exists(user=request.user):
         raise Http404
     return render(
@@ -58,6 +61,8 @@ def index(request):
             "latest": latest,
             "results": results,
             "boards": selectors.boards(results),
+            "department_results": department_results,
+            "department_boards": selectors.boards(department_results),
             "can_change": _can_change(request.user),
             "quarters": (1, 2, 3, 4),
         },
@@ -69,7 +74,7 @@ def scheme_detail(request, pk: int):
     scheme = selectors.scheme_get(user=request.user, pk=pk)
     indicators = list(scheme.indicators.all())
     for item in indicators:
-        item.definition = DEFINITIONS.get(item.key)
+        item.definition = definitions_for(item.subject).get(item.key)
     can_change = selectors.scheme_queryset(user=request.user, action="change").filter(pk=pk).exists()
     inputs = list(
         QuarterInput.objects.restrict(request.user)
@@ -82,8 +87,12 @@ def scheme_detail(request, pk: int):
         "assessment/scheme.html",
         {
             "scheme": scheme,
-            "indicators": indicators,
+            "indicators": [item for item in indicators if item.subject == Subject.COUNTY],
+            "department_indicators": [item for item in indicators if item.subject == Subject.DEPARTMENT],
             "definitions": DEFINITIONS.values(),
+            "department_definitions": DEPARTMENT_DEFINITIONS.values(),
+            "subjects": Subjects.choices,
+            "departments": departments_of(scheme.region) if can_change and scheme.assesses_departments else [],
             "methods": Method.choices,
             "inputs": inputs,
             "counties": counties_of(scheme.region) if can_change else [],
@@ -113,6 +122,7 @@ def indicator_save(request, pk: int):
             weight=request.POST.get("weight", ""),
             method=request.POST.get("method", ""),
             params=params,
+            subject=request.POST.get("subject") or Subject.COUNTY,
         )
         messages.success(request, _("已保存考核指标。"))
     except (ValidationError, PermissionDenied) as error:
@@ -124,9 +134,13 @@ def indicator_save(request, pk: int):
 @require_POST
 def input_save(request, pk: int):
     scheme = selectors.scheme_get(user=request.user, pk=pk)
-    region = Region.objects.filter(pk=request.POST.get("region") or 0, parent=scheme.region).first()
+    # One select names a county ("r<id>") or a department ("d<id>").
+    choice = request.POST.get("subject") or f"r{request.POST.get('region') or ''}"
+    kind, number = choice[:1], _int(choice[1:])
+    region = Region.objects.filter(pk=number, parent=scheme.region).first() if kind == "r" else None
+    department = Organisation.objects.filter(pk=number).first() if kind == "d" else None
     try:
-        if region is None:
+        if region is None and department is None:
             raise ValidationError({"region": _("请选择本市所辖县区。")})
         quarter = int(request.POST.get("quarter") or 0)
         services.quarter_input_set(
@@ -134,6 +148,7 @@ def input_save(request, pk: int):
             scheme=scheme,
             quarter=quarter,
             region=region,
+            department=department,
             review_score=request.POST.get("review_score") or None,
             vetoed=request.POST.get("vetoed") == "1",
             veto_reason=request.POST.get("veto_reason", ""),
@@ -175,6 +190,7 @@ def _int(value) -> int:
 def run_detail(request, pk: int):
     run = selectors.run_get(user=request.user, pk=pk)
     results = selectors.run_results(user=request.user, run=run)
+    department_results = selectors.run_results(user=request.user, run=run, subject=Subject.DEPARTMENT)
     return render(
         request,
         "assessment/run.html",
@@ -182,6 +198,8 @@ def run_detail(request, pk: int):
             "run": run,
             "results": results,
             "boards": selectors.boards(results),
+            "department_results": department_results,
+            "department_boards": selectors.boards(department_results),
             "can_publish": run.status == RunStatus.DRAFT and _can_change(request.user),
             "versions": list(selectors.run_queryset(user=request.user).filter(scheme=run.scheme, quarter=run.quarter)),
         },
@@ -199,14 +217,26 @@ def run_publish(request, pk: int):
 @login_required
 def result_detail(request, pk: int, region_id: int):
     run = selectors.run_get(user=request.user, pk=pk)
-    result = selectors.result_get(user=request.user, run=run, region_id=region_id)
+    return _trace(request, run, selectors.result_get(user=request.user, run=run, region_id=region_id))
+
+
+@login_required
+def department_result_detail(request, pk: int, organisation_id: int):
+    run = selectors.run_get(user=request.user, pk=pk)
+    return _trace(
+        request, run, selectors.department_result_get(user=request.user, run=run, organisation_id=organisation_id)
+    )
+
+
+def _trace(request, run, result):
     months = [
         {"month": month, **data, "rank": rank}
         for month, data, rank in zip(run.months, result.trace.get("months", []), result.month_ranks, strict=False)
     ]
     # What each raw value counts (口径), for the indicators of this trace, in the scheme's order.
     keys = dict.fromkeys(row["key"] for month in months for row in month.get("rows", []))
-    definitions = [DEFINITIONS[key] for key in keys if key in DEFINITIONS]
+    known = definitions_for(result.subject)
+    definitions = [known[key] for key in keys if key in known]
     return render(
         request,
         "assessment/result.html",

@@ -116,6 +116,14 @@ class DashboardQuery:
 
     @property
     def set_label(self) -> str:
+        kind, _sep, value = self.project_set.partition(":")
+        if kind == "department" and value.isdigit():
+            # A department's projects (the assessment's drill-downs link to them).
+            from apps.regions.models import Organisation
+
+            found = Organisation.objects.filter(pk=int(value)).first()
+            if found is not None:
+                return _("%(department)s牵头的项目") % {"department": found}
         return dict(project_set_choices()).get(self.project_set, self.project_set)
 
     @property

@@ -139,7 +139,9 @@ DEFAULT_LIST_NAME = ProvinceListTotal._meta.get_field("list_name").default
 
 def parse_project_set(project_set: str, prefix: str = "") -> Q:
     """The filter of a project set: "all", "leader", "level:<Level>", "category:<Category>",
-    "person:<Person id>" (one leader's projects: led by them or by a department in their charge);
+    "person:<Person id>" (one leader's projects: led by them or by a department in their charge),
+    "department:<Organisation id>" (the projects a department leads, 牵头单位: the assessment of
+    departments and its drill-downs);
     `prefix` reaches the project through a relation (e.g. "project__" from a report).
 
     Raises ValueError (Chinese message) for anything else.
@@ -157,12 +159,16 @@ def parse_project_set(project_set: str, prefix: str = "") -> Q:
 
         in_charge = DepartmentCharge.objects.filter(person_id=int(value)).values("department_id")
         return Q(**{f"{prefix}lead_official_id": int(value)}) | Q(**{f"{prefix}lead_department_id__in": in_charge})
+    if sep and kind == "department" and value.isdigit() and value == str(int(value)):
+        return Q(**{f"{prefix}lead_department_id": int(value)})
     if sep and kind == "level" and value in Level.values:
         return Q(**{f"{prefix}level": value})
     if sep and kind == "category" and value in Category.values:
         return Q(**{f"{prefix}category": value})
     raise ValueError(
-        _("未知的项目范围“%(set)s”。可选：all、leader、level:%(levels)s、category:%(categories)s、person:人员编号。")
+        _(
+            "未知的项目范围“%(set)s”。可选：all、leader、level:%(levels)s、category:%(categories)s、person:人员编号、department:部门编号。"
+        )
         % {"set": project_set, "levels": "|".join(Level.values), "categories": "|".join(Category.values)}
     )
 
