@@ -233,12 +233,14 @@ def application_step(request, pk: int):
 @login_required
 def export(request):
     """资金到位情况表 of the overview's filters (format=xlsx|csv)."""
-    from apps.exports.views import file_response
+    from apps.exports.lists import filtered_list_export_response
 
-    from .exports import funding_export
+    from .exports import FUNDING
 
-    try:
-        return file_response(funding_export(actor=request.user, params=request.GET))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("funding:index")
+    return filtered_list_export_response(
+        request,
+        filterset=selectors.record_filterset,
+        prepare=selectors.with_record_figures,
+        layout=FUNDING,
+        back="funding:index",
+    )
