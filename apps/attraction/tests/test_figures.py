@@ -9,7 +9,7 @@ import pytest
 from apps.accounts.models import Role
 from apps.attraction.models import ExitReason, InvestmentLead, LeadStage
 from apps.attraction.selectors import lead_figures
-from apps.core.testing import stored_version
+from apps.core.tests.versions import stored_version
 from apps.reporting.models import MonthlyReport, ReportStatus
 from tests import factories as f
 

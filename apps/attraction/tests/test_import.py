@@ -14,7 +14,7 @@ from apps.accounts.models import Role
 from apps.attraction import services
 from apps.attraction.models import InvestmentLead, LeadStage
 from apps.audit.models import ChangeRecord
-from apps.core.testing import stored_version
+from apps.core.tests.versions import stored_version
 from apps.imports.models import BatchStatus, ImportKind
 from apps.imports.selectors import import_kinds_for
 from apps.imports.services import import_batch_commit, import_batch_create, import_batch_preview, import_batch_undo

@@ -13,7 +13,7 @@ from apps.accounts.models import Role
 from apps.attraction import services
 from apps.attraction.models import ExitReason, InvestmentLead, LeadStage, NoticeKind
 from apps.audit.models import ChangeRecord
-from apps.core.testing import stored_version
+from apps.core.tests.versions import stored_version
 from apps.projects.models import Project, Stage
 
 from .factories import TODAY

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from apps.attraction import services
 from apps.attraction.models import InvestmentLead, LeadStage
-from apps.core.testing import stored_version
+from apps.core.tests.versions import stored_version
 from tests import factories as f
 
 D = datetime.date

@@ -11,7 +11,7 @@ from apps.accounts.models import Role
 from apps.audit.models import ChangeRecord
 from apps.bonds import selectors, services
 from apps.bonds.models import BondProject, BondSpending
-from apps.core.testing import stored_version
+from apps.core.tests.versions import stored_version
 from tests import factories as f
 from tests.scope_table import CHANGES, SEES
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from apps.accounts.models import Role
 from apps.bonds import services
 from apps.bonds.models import BondProject
-from apps.core.testing import stored_version
+from apps.core.tests.versions import stored_version
 
 pytestmark = pytest.mark.django_db
 

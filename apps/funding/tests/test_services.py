@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from apps.accounts.models import Role
 from apps.audit.models import ChangeRecord
-from apps.core.testing import stored_version
+from apps.core.tests.versions import stored_version
 from apps.funding import selectors, services
 from apps.funding.models import ApplicationStatus, FundingApplication, FundingRecord
 from tests.scope_table import CHANGES, SEES

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from apps.accounts.models import APIToken, Role
 from apps.audit.models import ChangeRecord
-from apps.core.testing import stored_version
+from apps.core.tests.versions import stored_version
 from apps.problems.models import Meeting, MeetingKind
 from apps.projects.models import AnnualPlan, Stage
 from apps.reserve import selectors, services
