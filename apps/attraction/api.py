@@ -11,7 +11,7 @@ from ninja import Query, Router, Status
 
 from apps.core.api_helpers import Paging, filtered_page, invalid_filters, page_of, reference
 from apps.core.money import decimal_str
-from apps.projects.schemas import ErrorOut
+from apps.projects.schemas import ConflictOut, ErrorOut
 from apps.regions.models import Organisation, Person, Region
 
 from . import selectors, services
@@ -43,7 +43,7 @@ from .schemas import (
 router = Router(tags=["招商引资"])
 
 READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: ErrorOut}
 
 
 class LeadFilterParams(Paging):
@@ -151,7 +151,9 @@ def lead_detail(request: HttpRequest, lead_id: int):
 @router.patch("/{lead_id}", response={200: LeadOut, **WRITE_ERRORS}, summary="修改招商线索")
 def lead_update(request: HttpRequest, lead_id: int, payload: LeadPatch):
     _lead(request, lead_id)
-    services.lead_update(actor=request.auth, lead_id=lead_id, fields=_fields(payload.model_dump(exclude_unset=True)))
+    data = payload.model_dump(exclude_unset=True)
+    version = data.pop("version")
+    services.lead_update(actor=request.auth, lead_id=lead_id, fields=_fields(data), expected_version=version)
     return _lead(request, lead_id)
 
 
@@ -164,21 +166,30 @@ def stage_events(request: HttpRequest, lead_id: int):
 def advance(request: HttpRequest, lead_id: int, payload: AdvanceIn):
     """研判, 在谈, 供地, 入统, 投产, 达产; 签约/注册/开工/退出 have their own endpoints. Refused with 422."""
     _lead(request, lead_id)
-    services.lead_advance(actor=request.auth, lead_id=lead_id, stage=payload.stage, on=payload.on, note=payload.note)
+    services.lead_advance(
+        actor=request.auth,
+        lead_id=lead_id,
+        stage=payload.stage,
+        on=payload.on,
+        note=payload.note,
+        expected_version=payload.version,
+    )
     return _lead(request, lead_id)
 
 
 @router.post("/{lead_id}/sign", response={200: LeadOut, **WRITE_ERRORS}, summary="签约")
 def sign(request: HttpRequest, lead_id: int, payload: SignIn):
     _lead(request, lead_id)
-    services.lead_sign(actor=request.auth, lead_id=lead_id, **payload.model_dump())
+    data = payload.model_dump()
+    services.lead_sign(actor=request.auth, lead_id=lead_id, expected_version=data.pop("version"), **data)
     return _lead(request, lead_id)
 
 
 @router.post("/{lead_id}/registered", response={200: LeadOut, **WRITE_ERRORS}, summary="注册企业")
 def registered(request: HttpRequest, lead_id: int, payload: RegisteredIn):
     _lead(request, lead_id)
-    services.lead_mark_registered(actor=request.auth, lead_id=lead_id, **payload.model_dump())
+    data = payload.model_dump()
+    services.lead_mark_registered(actor=request.auth, lead_id=lead_id, expected_version=data.pop("version"), **data)
     return _lead(request, lead_id)
 
 
@@ -194,6 +205,7 @@ def start(request: HttpRequest, lead_id: int, payload: StartIn):
         project_id=data["project"],
         project_code=data["project_code"],
         note=data["note"],
+        expected_version=data["version"],
     )
     return _lead(request, lead_id)
 
@@ -201,7 +213,8 @@ def start(request: HttpRequest, lead_id: int, payload: StartIn):
 @router.post("/{lead_id}/exit", response={200: LeadOut, **WRITE_ERRORS}, summary="退出")
 def exit_lead(request: HttpRequest, lead_id: int, payload: ExitIn):
     _lead(request, lead_id)
-    services.lead_exit(actor=request.auth, lead_id=lead_id, **payload.model_dump())
+    data = payload.model_dump()
+    services.lead_exit(actor=request.auth, lead_id=lead_id, expected_version=data.pop("version"), **data)
     return _lead(request, lead_id)
 
 

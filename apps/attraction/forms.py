@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import LoadedVersionForm
 from apps.projects.forms import DATE_INPUT
 from apps.regions.models import Organisation, OrganisationKind, Person, Region
 
@@ -49,8 +50,16 @@ class LeadForm(forms.ModelForm):
         ]
         widgets = {"content": TEXTAREA, "received_on": DATE_INPUT}
 
+    # The version the editor loaded: required when changing a saved lead (stale: refused).
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, error_messages={"required": _("修改时必须提交编辑时加载的版本号。")}
+    )
+
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].required = True
+            self.fields["version"].initial = self.instance.version
         self.fields["attraction_unit"].queryset = departments()
         if user is not None and user.region_id:
             self.fields["region"].queryset = user.region.subtree()
@@ -65,13 +74,14 @@ class LeadForm(forms.ModelForm):
         pass
 
 
-class AdvanceForm(forms.Form):
+# The forms that change the lead itself carry the version it was loaded at.
+class AdvanceForm(LoadedVersionForm):
     stage = forms.ChoiceField(label=_("推进到"), choices=ADVANCE_STAGES)
     on = forms.DateField(label=_("日期"), widget=DATE_INPUT)
     note = forms.CharField(label=_("说明"), required=False)
 
 
-class SignForm(forms.Form):
+class SignForm(LoadedVersionForm):
     amount = forms.DecimalField(label=_("合同投资额（万元）"), max_digits=16, decimal_places=4)
     signed_on = forms.DateField(label=_("签约日期"), widget=DATE_INPUT)
     counterpart = forms.CharField(label=_("签约主体"), required=False)
@@ -80,20 +90,20 @@ class SignForm(forms.Form):
     commitments = forms.CharField(label=_("双方承诺事项"), widget=TEXTAREA, required=False)
 
 
-class RegisteredForm(forms.Form):
+class RegisteredForm(LoadedVersionForm):
     on = forms.DateField(label=_("注册日期"), widget=DATE_INPUT)
     credit_code = forms.CharField(label=_("统一社会信用代码"), required=False)
     enterprise_name = forms.CharField(label=_("注册企业名称"), required=False)
 
 
-class StartForm(forms.Form):
+class StartForm(LoadedVersionForm):
     on = forms.DateField(label=_("开工日期"), widget=DATE_INPUT)
     project = forms.IntegerField(label=_("已有项目库项目编号"), required=False, help_text=_("不填则新建项目库项目"))
     project_code = forms.CharField(label=_("项目代码（新建时必填）"), required=False)
     note = forms.CharField(label=_("说明"), required=False)
 
 
-class ExitForm(forms.Form):
+class ExitForm(LoadedVersionForm):
     reason = forms.ChoiceField(label=_("退出原因"), choices=ExitReason.choices)
     on = forms.DateField(label=_("退出日期"), widget=DATE_INPUT)
     note = forms.CharField(label=_("说明"), required=False)

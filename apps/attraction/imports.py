@@ -304,7 +304,10 @@ def write_leads(*, actor, prepared: Prepared) -> None:
     ]
     LeadStageEvent.objects.bulk_create(events)
     if updated:
-        InvestmentLead.objects.bulk_update([write.record for write in updated], WRITTEN, batch_size=1000)
+        # A changed lead gets a new version: an editor who loaded it before the import is refused.
+        for write in updated:
+            write.record.version += 1
+        InvestmentLead.objects.bulk_update([write.record for write in updated], [*WRITTEN, "version"], batch_size=1000)
     entries = record_entries(prepared.writes) + [
         (ChangeAction.CREATE, event, None, snapshot_without_m2m(event), None) for event in events
     ]

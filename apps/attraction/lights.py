@@ -28,28 +28,39 @@ def _lead_url(pk: int) -> str:
 
 
 def lead_lateness_measure(ctx: Context) -> Iterable[Reading]:
-    """Every open lead (not 达产, not 退出) received by the period's end in the rule's region,
-    checked on the period's last day (or today, in the running month). The lead's stage is its
-    current one: a past month replays the deadlines, not the stages it had then.
+    """Every lead open at the period's end (not 达产, not 退出 by then) received by then in the
+    rule's region, checked on the period's last day (or today, in the running month). A past
+    month is replayed as the lead stood then: the stage it had (its stage events) and the
+    reports, funds and notices dated by then (`selectors.lead_as_of`).
 
     Values: value = the worst check as a level (0 正常, 1 临期, 2 逾期, 3 应发限期开工通知书,
     4 应启动退出); days = days past the most overdue deadline (negative: days left before the
     nearest). Six statements whatever the number of leads."""
+    from django.db.models import Exists, OuterRef
     from django.utils import timezone
 
-    from .models import FINAL_STAGES, InvestmentLead
-    from .selectors import LateContext, LateStatus, with_lateness_relations, worst_status
+    from .models import FINAL_STAGES, InvestmentLead, LeadStageEvent
+    from .selectors import LateContext, LateStatus, lead_as_of, leads_for_lateness, worst_status
 
     today = min(ctx.end, timezone.localdate())
+    past = ctx.end < timezone.localdate()
     late = LateContext(today=today)
-    queryset = InvestmentLead.objects.exclude(stage__in=FINAL_STAGES).filter(received_on__lte=ctx.end)
+    queryset = InvestmentLead.objects.filter(received_on__lte=ctx.end)
+    if past:
+        # Final by the period's end: a lead that reached 达产 or 退出 later was still open then.
+        final_by_then = LeadStageEvent.objects.filter(
+            lead=OuterRef("pk"), stage__in=FINAL_STAGES, entered_on__lte=ctx.end
+        )
+        queryset = queryset.exclude(Exists(final_by_then))
+    else:
+        queryset = queryset.exclude(stage__in=FINAL_STAGES)
     if ctx.region is not None:
         queryset = queryset.filter(region__code__startswith=ctx.region.code_prefix)
     if ctx.object_ids is not None:
         queryset = queryset.filter(pk__in=sorted(ctx.object_ids))
     missing = False
-    for lead in with_lateness_relations(queryset).order_by("pk"):
-        checks = late.checks(lead)
+    for lead in leads_for_lateness(queryset.order_by("pk")):
+        checks = late.checks(lead_as_of(lead, ctx.end) if past else lead)
         status = worst_status(checks)
         if status == LateStatus.UNKNOWN:
             missing = True  # never guessed: left unlit, and the run says why
@@ -129,7 +140,7 @@ def register() -> None:
             },
             description=gettext_lazy(
                 "按招商线索期限设置（ATTRACTION_RULES，工作日）检查响应、研判、跟进、注册、供地、开工、资金到位各项期限，"
-                "取最严重的一项；线索阶段取当前阶段。"
+                "取最严重的一项；回看以往月份时按线索当时所处阶段计算。"
             ),
         )
     )

@@ -14,6 +14,10 @@ class _Input(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+class LeadVersionIn(_Input):
+    version: int = Field(..., description="编辑时加载的线索版本号（必填）；过期时返回 409")
+
+
 class ContractOut(Schema):
     amount: Money
     signed_on: datetime.date
@@ -55,6 +59,7 @@ class LeadOut(Schema):
     exit_note: str
     registered_credit_code: str
     registered_name: str
+    version: int
     project_id: int | None = Field(None, description="开工后对应的项目库项目")
     contract: ContractOut | None = None
     funds_arrived: Money = Field(..., description="到位资金合计（万元）")
@@ -107,7 +112,7 @@ class LeadIn(_Input):
     contacts: list[ContactIn] = []
 
 
-class LeadPatch(_Input):
+class LeadPatch(LeadVersionIn):
     name: str = None
     investor_name: str = None
     investor_credit_code: str = None
@@ -125,13 +130,13 @@ class LeadPatch(_Input):
     received_on: datetime.date = None
 
 
-class AdvanceIn(_Input):
+class AdvanceIn(LeadVersionIn):
     stage: LeadStage
     on: datetime.date
     note: str = ""
 
 
-class SignIn(_Input):
+class SignIn(LeadVersionIn):
     amount: MoneyIn
     signed_on: datetime.date
     counterpart: str
@@ -140,20 +145,20 @@ class SignIn(_Input):
     signed_at_event: str = ""
 
 
-class RegisteredIn(_Input):
+class RegisteredIn(LeadVersionIn):
     on: datetime.date
     credit_code: str
     enterprise_name: str
 
 
-class StartIn(_Input):
+class StartIn(LeadVersionIn):
     on: datetime.date
     project: int | None = Field(None, description="已有项目库项目 id；不填则新建，须填 project_code")
     project_code: str = ""
     note: str = ""
 
 
-class ExitIn(_Input):
+class ExitIn(LeadVersionIn):
     reason: ExitReason
     on: datetime.date
     note: str = ""

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Role, User
 from apps.audit.models import ChangeAction
 from apps.audit.services import change_record_write, snapshot
+from apps.core.exceptions import check_version
 from apps.projects import services as project_services
 from apps.projects.models import InvestorType, Project, Stage
 from apps.regions.models import Organisation, OrganisationKind, Region
@@ -110,6 +111,20 @@ def _lock(*, actor: User, lead_id: int) -> InvestmentLead:
     return lead
 
 
+def _lock_for_edit(*, actor: User, lead_id: int, expected_version: int) -> InvestmentLead:
+    """The lead locked for a change of its own fields or stage, refused when someone saved it
+    since the editor loaded `expected_version`. (Reports, funds, notices and contacts are added
+    beside the lead and overwrite nothing: they take the plain lock.)"""
+    lead = _lock(actor=actor, lead_id=lead_id)
+    check_version(lead, expected_version, what=_("招商线索“%(name)s”") % {"name": lead.name})
+    return lead
+
+
+def _save_lead(lead: InvestmentLead) -> None:
+    lead.version += 1
+    lead.save()
+
+
 def _check_date(value, field: str, *, not_before: datetime.date | None = None, label_before: str = "") -> None:
     if value is None:
         raise ValidationError({field: _("请填写日期。")})
@@ -168,8 +183,8 @@ def lead_register(*, actor: User, fields: LeadFields, contacts: list[dict] = ())
 
 
 @transaction.atomic
-def lead_update(*, actor: User, lead_id: int, fields: LeadFields) -> InvestmentLead:
-    lead = _lock(actor=actor, lead_id=lead_id)
+def lead_update(*, actor: User, lead_id: int, fields: LeadFields, expected_version: int) -> InvestmentLead:
+    lead = _lock_for_edit(actor=actor, lead_id=lead_id, expected_version=expected_version)
     unknown = sorted(set(fields) - set(LEAD_FIELDS))
     if unknown:
         raise ValidationError({name: _("不支持该字段。") for name in unknown})
@@ -182,7 +197,7 @@ def lead_update(*, actor: User, lead_id: int, fields: LeadFields) -> InvestmentL
     if lead.stage == LeadStage.LEAD:
         lead.stage_since = lead.received_on
         lead.stage_events.filter(stage=LeadStage.LEAD).update(entered_on=lead.received_on)
-    lead.save()
+    _save_lead(lead)
     _record(actor=actor, action=ChangeAction.UPDATE, instance=lead, before=before)
     return lead
 
@@ -226,16 +241,18 @@ def _enter(*, actor, lead: InvestmentLead, stage: str, on: datetime.date, note: 
     lead.stage_since = on
     # The whole lead again: lengths and codes set by the stage's own service (注册's enterprise).
     lead.full_clean(exclude=["created_by"], validate_unique=False)
-    lead.save()
+    _save_lead(lead)
     _record(actor=actor, action=ChangeAction.UPDATE, instance=lead, before=before)
     _event(actor=actor, lead=lead, stage=stage, on=on, note=note)
 
 
 @transaction.atomic
-def lead_advance(*, actor: User, lead_id: int, stage: str, on: datetime.date, note: str = "") -> InvestmentLead:
+def lead_advance(
+    *, actor: User, lead_id: int, stage: str, on: datetime.date, note: str = "", expected_version: int
+) -> InvestmentLead:
     """Move a lead to `stage` (研判, 在谈, 供地, 入统, 投产, 达产). 签约, 注册 and 开工
     have their own services: they need the contract, the enterprise or the project."""
-    lead = _lock(actor=actor, lead_id=lead_id)
+    lead = _lock_for_edit(actor=actor, lead_id=lead_id, expected_version=expected_version)
     if stage not in LeadStage.values:
         raise ValidationError({"stage": _("请选择有效的阶段。")})
     if stage in SPECIAL_STAGES:
@@ -268,9 +285,10 @@ def lead_sign(
     commitments: str = "",
     agreed_start_date: datetime.date | None = None,
     signed_at_event: str = "",
+    expected_version: int,
 ) -> InvestmentLead:
     """在谈 → 签约, with the contract."""
-    lead = _lock(actor=actor, lead_id=lead_id)
+    lead = _lock_for_edit(actor=actor, lead_id=lead_id, expected_version=expected_version)
     _check_transition(lead, LeadStage.SIGNED)
     errors = {}
     if amount is None or amount <= 0:
@@ -300,10 +318,10 @@ def lead_sign(
 
 @transaction.atomic
 def lead_mark_registered(
-    *, actor: User, lead_id: int, on: datetime.date, credit_code: str, enterprise_name: str
+    *, actor: User, lead_id: int, on: datetime.date, credit_code: str, enterprise_name: str, expected_version: int
 ) -> InvestmentLead:
     """签约 → 注册: the enterprise registered locally (统一社会信用代码 checked)."""
-    lead = _lock(actor=actor, lead_id=lead_id)
+    lead = _lock_for_edit(actor=actor, lead_id=lead_id, expected_version=expected_version)
     _check_transition(lead, LeadStage.REGISTERED)
     before = snapshot(lead)
     lead.registered_credit_code = (credit_code or "").strip().upper()
@@ -348,11 +366,12 @@ def lead_start(
     project_id: int | None = None,
     project_code: str = "",
     note: str = "",
+    expected_version: int,
 ) -> InvestmentLead:
     """注册/供地 → 开工, linking the lead to a registry project, once: an existing project the
     actor may change (`project_id`), or a new one built from the lead (its 项目代码 required).
     From then on investment, funds and 入统 are counted on the project only."""
-    lead = _lock(actor=actor, lead_id=lead_id)
+    lead = _lock_for_edit(actor=actor, lead_id=lead_id, expected_version=expected_version)
     _check_transition(lead, LeadStage.STARTED)
     if lead.project_id is not None:
         raise ValidationError({"project": _("该线索已转为项目库项目，不能重复转换。")})
@@ -405,9 +424,11 @@ def lead_start(
 
 
 @transaction.atomic
-def lead_exit(*, actor: User, lead_id: int, reason: str, on: datetime.date, note: str = "") -> InvestmentLead:
+def lead_exit(
+    *, actor: User, lead_id: int, reason: str, on: datetime.date, note: str = "", expected_version: int
+) -> InvestmentLead:
     """Any stage before 达产 → 退出, with the reason (and for an overdue start, after the notice)."""
-    lead = _lock(actor=actor, lead_id=lead_id)
+    lead = _lock_for_edit(actor=actor, lead_id=lead_id, expected_version=expected_version)
     _check_transition(lead, LeadStage.EXITED)
     if reason not in ExitReason.values:
         raise ValidationError({"reason": _("请选择有效的退出原因。")})

@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.exceptions import ConcurrentEditError
 from apps.core.forms import saved_through_service
+from apps.imports.selectors import import_kinds_for
 from apps.problems.models import Meeting
 from apps.projects.forms import apply_service_errors
 
@@ -49,6 +51,7 @@ def lead_list(request):
         "stages": [{"stage": stage, "count": counts.get(stage.value, 0)} for stage in LeadStage],
         "scope": selectors.scope_label(user=user),
         "can_register": user.role in services.LEAD_REGISTRARS,
+        "can_import": "leads" in import_kinds_for(user=user),
         "can_export": True,
         "can_audit_reads": selectors.can_audit_reads(user=user),
         "query": request.GET.urlencode(),
@@ -136,7 +139,13 @@ def lead_create(request):
 def lead_edit(request, pk: int):
     lead = selectors.lead_get(user=request.user, pk=pk, action="change")
     form = LeadForm(request.POST or None, instance=lead, user=request.user)
-    save = lambda: services.lead_update(actor=request.user, lead_id=lead.pk, fields=form.cleaned_data)  # noqa: E731
+
+    def save():
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+        return services.lead_update(
+            actor=request.user, lead_id=lead.pk, fields=fields, expected_version=form.cleaned_data["version"]
+        )
+
     if saved_through_service(request, form, save, success=_("已保存。")) is not None:
         return redirect("attraction:detail", pk=lead.pk)
     return render(request, "attraction/lead_form.html", {"form": form, "lead": lead})
@@ -147,13 +156,15 @@ def _meetings(user):
 
 
 def _forms(user, lead, bound=None, step=None):
-    """The work forms of the detail page; the one just posted comes back bound with its errors."""
+    """The work forms of the detail page; the one just posted comes back bound with its errors.
+    The forms changing the lead itself carry the version the page was loaded at."""
+    loaded = {"version": lead.version}
     builders = {
-        "advance": lambda data: AdvanceForm(data),
-        "sign": lambda data: SignForm(data),
-        "registered": lambda data: RegisteredForm(data),
-        "start": lambda data: StartForm(data),
-        "exit": lambda data: ExitForm(data),
+        "advance": lambda data: AdvanceForm(data, initial=loaded),
+        "sign": lambda data: SignForm(data, initial=loaded),
+        "registered": lambda data: RegisteredForm(data, initial=loaded),
+        "start": lambda data: StartForm(data, initial=loaded),
+        "exit": lambda data: ExitForm(data, initial=loaded),
         "follow_up": lambda data: FollowUpForm(data),
         "funds": lambda data: FundsForm(data),
         "notice": lambda data: NoticeForm(data),
@@ -207,12 +218,14 @@ def contacts(request, pk: int):
 
 def _run_step(user, lead, step, data):
     lead_id = lead.pk
+    data = dict(data)
+    version = data.pop("version", None)
     if step == "advance":
-        services.lead_advance(actor=user, lead_id=lead_id, **data)
+        services.lead_advance(actor=user, lead_id=lead_id, expected_version=version, **data)
     elif step == "sign":
-        services.lead_sign(actor=user, lead_id=lead_id, **data)
+        services.lead_sign(actor=user, lead_id=lead_id, expected_version=version, **data)
     elif step == "registered":
-        services.lead_mark_registered(actor=user, lead_id=lead_id, **data)
+        services.lead_mark_registered(actor=user, lead_id=lead_id, expected_version=version, **data)
     elif step == "start":
         services.lead_start(
             actor=user,
@@ -221,9 +234,10 @@ def _run_step(user, lead, step, data):
             project_id=data["project"],
             project_code=data["project_code"],
             note=data["note"],
+            expected_version=version,
         )
     elif step == "exit":
-        services.lead_exit(actor=user, lead_id=lead_id, **data)
+        services.lead_exit(actor=user, lead_id=lead_id, expected_version=version, **data)
     elif step == "follow_up":
         services.lead_follow_up(actor=user, lead_id=lead_id, **data)
     elif step == "funds":
@@ -271,6 +285,8 @@ def lead_step(request, pk: int, step: str):
             _run_step(user, lead, step, form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
+        except ConcurrentEditError as error:
+            form.add_error(None, str(error))
         else:
             messages.success(request, STEP_DONE[step])
             return redirect("attraction:detail", pk=lead.pk)

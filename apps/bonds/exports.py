@@ -1,12 +1,12 @@
 """专项债券项目表: the bond projects of the list's scope and filters with the fields of the
 published project records (融资与资本金, 建设期/运营期, 收益与覆盖倍数, 中介机构), the review
-state and 双入库. Written by the shared export writers (apps/exports)."""
+state and 双入库. Written by the one list export (apps/exports/lists.py)."""
 
+from apps.exports.lists import ListLayout
 from apps.exports.models import ExportKind
 from apps.exports.writers import MONEY, SEQ, TEXT, Column
-from apps.funding.exports import list_export
 
-from . import rules, selectors
+from . import rules
 
 
 def bond_columns() -> list[Column]:
@@ -39,45 +39,35 @@ def bond_columns() -> list[Column]:
     ]
 
 
-def _rows(bond_projects):
-    for bond in bond_projects:
-        value = rules.coverage(income=bond.expected_income, cost=bond.expected_cost, debt_service=bond.debt_service)
-        yield {
-            "name": bond.project.name,
-            "project_code": bond.project.project_code or "",
-            "region": bond.project.region.name,
-            "year": str(bond.year),
-            "kind": bond.get_kind_display(),
-            "field": bond.get_field_display(),
-            "total_investment": bond.total_investment,
-            "capital_excl_bonds": bond.capital_excl_bonds,
-            "bond_amount": bond.bond_amount,
-            "bonds_as_capital": bond.bonds_as_capital,
-            "other_debt": bond.other_debt,
-            "construction": f"{bond.construction_start:%Y-%m-%d}—{bond.construction_end:%Y-%m-%d}",
-            "operation": f"{bond.operation_start_year}—{bond.operation_end_year}",
-            "expected_income": bond.expected_income,
-            "expected_cost": bond.expected_cost,
-            "debt_service": bond.debt_service,
-            "coverage": "" if value is None else str(value),
-            "revenue_source": bond.revenue_source,
-            "accounting_firm": bond.accounting_firm,
-            "law_firm": bond.law_firm,
-            "status": bond.get_status_display(),
-            "ndrc_pool": bond.get_ndrc_pool_display(),
-            "mof_pool": bond.get_mof_pool_display(),
-        }
+def _row(bond) -> dict:
+    value = rules.coverage(income=bond.expected_income, cost=bond.expected_cost, debt_service=bond.debt_service)
+    return {
+        "name": bond.project.name,
+        "project_code": bond.project.project_code or "",
+        "region": bond.project.region.name,
+        "year": str(bond.year),
+        "kind": bond.get_kind_display(),
+        "field": bond.get_field_display(),
+        "total_investment": bond.total_investment,
+        "capital_excl_bonds": bond.capital_excl_bonds,
+        "bond_amount": bond.bond_amount,
+        "bonds_as_capital": bond.bonds_as_capital,
+        "other_debt": bond.other_debt,
+        "construction": f"{bond.construction_start:%Y-%m-%d}—{bond.construction_end:%Y-%m-%d}",
+        "operation": f"{bond.operation_start_year}—{bond.operation_end_year}",
+        "expected_income": bond.expected_income,
+        "expected_cost": bond.expected_cost,
+        "debt_service": bond.debt_service,
+        "coverage": "" if value is None else str(value),
+        "revenue_source": bond.revenue_source,
+        "accounting_firm": bond.accounting_firm,
+        "law_firm": bond.law_firm,
+        "status": bond.get_status_display(),
+        "ndrc_pool": bond.get_ndrc_pool_display(),
+        "mof_pool": bond.get_mof_pool_display(),
+    }
 
 
-def bond_list_export(*, actor, params):
-    return list_export(
-        actor=actor,
-        params=params,
-        kind=ExportKind.BONDS,
-        filterset=selectors.bond_project_filterset,
-        prepare=lambda queryset: queryset,
-        title="专项债券项目表",
-        sheet_name="专项债券项目",
-        columns=bond_columns,
-        rows=_rows,
-    )
+BONDS = ListLayout(
+    title="专项债券项目表", columns=bond_columns, row=_row, kind=ExportKind.BONDS, sheet_name="专项债券项目"
+)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import LoadedVersionForm
 from apps.projects.forms import DATE_INPUT
 from apps.regions.models import Region
 
@@ -46,12 +47,8 @@ class BondProjectForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in BOND_FIELDS}
 
 
-class _LoadedVersion(forms.Form):
-    """The bond project's version the page was loaded at: required (stale: refused)."""
-
-    version = forms.IntegerField(
-        widget=forms.HiddenInput, error_messages={"required": _("修改时必须提交编辑时加载的版本号。")}
-    )
+# The bond project's version the page was loaded at: required (stale: refused).
+_LoadedVersion = LoadedVersionForm
 
 
 class DocumentForm(_LoadedVersion):

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Role
 from apps.audit.models import ChangeAction
 from apps.audit.services import snapshot
-from apps.core.exceptions import ConcurrentEditError
+from apps.core.exceptions import check_version
 from apps.funding.models import finance_region, funding_scope_q
 from apps.funding.services import field_errors
 from apps.funding.services import record_change as _record
@@ -137,11 +137,14 @@ def _lock_bond_project(actor, bond_project_id: int, action: str = "change") -> B
     return _locked(queryset, bond_project_id, _("您无权办理该专项债券项目。"))
 
 
-def _check_version(bond_project: BondProject, expected_version: int | None) -> None:
-    """Refuse a write based on a version other than the stored one (None: not checked;
-    the API and the pages always send it)."""
-    if expected_version is not None and bond_project.version != expected_version:
-        raise ConcurrentEditError(current=bond_project.version, expected=expected_version)
+def _check_version(bond_project: BondProject, expected_version: int) -> None:
+    """Refuse a write based on a version other than the stored one (required: a caller
+    without it would let the last writer win)."""
+    check_version(
+        bond_project,
+        expected_version,
+        what=_("专项债券项目“%(name)s”") % {"name": bond_project.project.name},
+    )
 
 
 def _bump_version(bond_project: BondProject) -> None:
@@ -171,9 +174,7 @@ def bond_project_create(*, actor, project_id: int, year: int, fields: dict) -> B
 
 
 @transaction.atomic
-def bond_project_update(
-    *, actor, bond_project_id: int, fields: dict, expected_version: int | None = None
-) -> BondProject:
+def bond_project_update(*, actor, bond_project_id: int, fields: dict, expected_version: int) -> BondProject:
     unknown = sorted(set(fields) - set(BOND_FIELDS))
     _raise({name: _("不支持修改该字段。") for name in unknown})
     bond_project = _lock_bond_project(actor, bond_project_id)
@@ -256,7 +257,7 @@ def bond_project_checks(bond_project: BondProject) -> list[rules.Check]:
 
 
 @transaction.atomic
-def bond_project_submit(*, actor, bond_project_id: int, expected_version: int | None = None) -> BondProject:
+def bond_project_submit(*, actor, bond_project_id: int, expected_version: int) -> BondProject:
     bond_project = _lock_bond_project(actor, bond_project_id)
     _check_version(bond_project, expected_version)
     if bond_project.status not in EDITABLE_STATUSES:
@@ -297,7 +298,7 @@ def _document_check(filename: str, content: bytes) -> str:
 
 @transaction.atomic
 def bond_document_upload(
-    *, actor, bond_project_id: int, kind: str, filename: str, content: bytes, expected_version: int | None = None
+    *, actor, bond_project_id: int, kind: str, filename: str, content: bytes, expected_version: int
 ) -> BondDocument:
     """Uploading changes the project's files: it needs the loaded version and bumps it."""
     bond_project = _lock_bond_project(actor, bond_project_id)
@@ -369,7 +370,7 @@ def bond_review_record(
     result: str,
     reviewed_on: datetime.date | None = None,
     opinion: str = "",
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> BondReview:
     """A review result changes the project's state (the next level's review, a return): it needs
     the loaded version and bumps it."""
@@ -439,7 +440,7 @@ def bond_pool_record(
     side: str,
     result: str,
     on: datetime.date | None = None,
-    expected_version: int | None = None,
+    expected_version: int,
 ):
     """双入库: the 发改 side's 国家重大建设项目库 or the finance side's 地方政府债券项目库
     (an edit of the project: needs the loaded version and bumps it)."""

@@ -526,12 +526,10 @@ def repayment_record(request):
 @login_required
 def project_export(request):
     """专项债券项目表 of the list's filters (format=xlsx|csv)."""
-    from apps.exports.views import file_response
+    from apps.exports.lists import filtered_list_export_response
 
-    from .exports import bond_list_export
+    from .exports import BONDS
 
-    try:
-        return file_response(bond_list_export(actor=request.user, params=request.GET))
-    except ValidationError as error:
-        _errors(request, error)
-        return redirect("bonds:projects")
+    return filtered_list_export_response(
+        request, filterset=selectors.bond_project_filterset, layout=BONDS, back="bonds:projects"
+    )

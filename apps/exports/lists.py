@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.utils import translation
 
 from . import services
-from .models import ExportFormat
+from .models import ExportFormat, ExportKind
 from .writers import SEQ, TEXT, Column
 
 
@@ -19,6 +19,8 @@ class ListLayout:
     title: str  # Chinese: files are official documents whatever the UI language
     columns: Callable[[], list[Column]]
     row: Callable[[object], dict]  # column key → value; 序号 is numbered by the writer
+    kind: str = ExportKind.LIST  # what the export record says was exported
+    sheet_name: str = ""  # the title when empty
 
 
 def list_export_response(request, fmt: str, *, queryset: Iterable, layout: ListLayout) -> HttpResponse:
@@ -37,8 +39,30 @@ def list_export_response(request, fmt: str, *, queryset: Iterable, layout: ListL
             columns=layout.columns(),
             rows=(layout.row(item) for item in objects),
             params=params,
+            sheet_name=layout.sheet_name,
+            kind=layout.kind,
         )
     return file_response(export)
+
+
+def filtered_list_export_response(request, *, filterset, layout: ListLayout, back: str, prepare=None) -> HttpResponse:
+    """A list exported from its page's link `?…&format=xlsx|csv`: the page's FilterSet
+    (`filterset(user=, params=)`) over the user's scope, `prepare`d (annotations); a bad format
+    or bad filters go back to the page `back` with the reason, nothing exported."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    fmt = request.GET.get("format") or ExportFormat.XLSX
+    if fmt not in ExportFormat.values:
+        messages.error(request, _("导出格式应为 xlsx 或 csv。"))
+        return redirect(back)
+    filters = filterset(user=request.user, params=request.GET)
+    if not filters.is_valid():
+        messages.error(request, " ".join(str(m) for errors in filters.errors.values() for m in errors))
+        return redirect(back)
+    queryset = prepare(filters.qs) if prepare else filters.qs
+    return list_export_response(request, fmt, queryset=queryset, layout=layout)
 
 
 def yes_no(value) -> str:

@@ -197,7 +197,9 @@ def template_export(*, actor, params, owner_unit=None) -> ExportFile:
 
 
 @_in_chinese
-def list_export(*, actor, title: str, columns, rows, params, sheet_name: str = "") -> ExportFile:
+def list_export(
+    *, actor, title: str, columns, rows, params, sheet_name: str = "", kind: str = ExportKind.LIST
+) -> ExportFile:
     """Any list page as .xlsx (or CSV with format=csv) in the offices' layout: the page's own
     FilterSet gives `rows` (dicts by column key, already scoped to the actor), this writes
     them with a title, the export time, a frozen header, totals of summed columns, and
@@ -212,6 +214,4 @@ def list_export(*, actor, title: str, columns, rows, params, sheet_name: str = "
         totals=any(column.summed for column in columns),
     )
     name = selectors.file_name(title, selectors.stamp(), extension=file_format)
-    return export_create(
-        actor=actor, kind=ExportKind.LIST, file_format=file_format, table=table, file_name=name, filters=params
-    )
+    return export_create(actor=actor, kind=kind, file_format=file_format, table=table, file_name=name, filters=params)

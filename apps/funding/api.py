@@ -186,9 +186,12 @@ def application_get(request: HttpRequest, application_id: int):
 def application_update(request: HttpRequest, application_id: int, payload: ApplicationPatch):
     selectors.application_get(user=request.auth, pk=application_id)
     data = payload.model_dump(exclude_unset=True)
+    version = data.pop("version")
     if "responsible_department" in data:
         data["responsible_department"] = _department(data["responsible_department"])
-    services.application_update(actor=request.auth, application_id=application_id, fields=data)
+    services.application_update(
+        actor=request.auth, application_id=application_id, fields=data, expected_version=version
+    )
     return selectors.application_get(user=request.auth, pk=application_id)
 
 
@@ -198,5 +201,7 @@ def application_update(request: HttpRequest, application_id: int, payload: Appli
 def application_step(request: HttpRequest, application_id: int, payload: ApplicationStepIn):
     """submitted (on), approved (amount, document_number), rejected, released (amount, on), spent (amount)."""
     selectors.application_get(user=request.auth, pk=application_id)
-    services.application_step(actor=request.auth, application_id=application_id, **payload.model_dump())
+    data = payload.model_dump()
+    version = data.pop("version")
+    services.application_step(actor=request.auth, application_id=application_id, expected_version=version, **data)
     return selectors.application_get(user=request.auth, pk=application_id)

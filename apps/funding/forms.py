@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import LoadedVersionForm
 from apps.projects.forms import DATE_INPUT
 from apps.regions.models import Organisation, OrganisationKind
 
@@ -58,6 +59,11 @@ class DisbursementForm(forms.Form):
 
 
 class ApplicationForm(_ServiceValidated):
+    # The version the editor loaded: required when changing a saved application (stale: refused).
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, error_messages={"required": _("修改时必须提交编辑时加载的版本号。")}
+    )
+
     class Meta:
         model = FundingApplication
         fields = list(APPLICATION_FIELDS)
@@ -66,12 +72,15 @@ class ApplicationForm(_ServiceValidated):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible_department"].queryset = Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT)
+        if self.instance.pk:
+            self.fields["version"].required = True
+            self.fields["version"].initial = self.instance.version
 
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in APPLICATION_FIELDS}
 
 
-class ApplicationStepForm(forms.Form):
+class ApplicationStepForm(LoadedVersionForm):
     to_status = forms.ChoiceField(label=_("推进到"), choices=ApplicationStatus.choices)
     on = forms.DateField(label=_("日期"), widget=DATE_INPUT, required=False)
     amount = forms.DecimalField(label=_("金额（万元）"), min_value=0, required=False)

@@ -262,6 +262,7 @@ class FundingApplication(models.Model):
     decided_on = models.DateField(_("批复日期"), null=True, blank=True)
     released_on = models.DateField(_("下达日期"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = FundingChildQuerySet.as_manager()

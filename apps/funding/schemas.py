@@ -140,6 +140,7 @@ class ApplicationOut(Schema):
     decided_on: datetime.date | None
     released_on: datetime.date | None
     note: str
+    version: int
 
 
 class ApplicationListOut(Schema):
@@ -161,6 +162,7 @@ class ApplicationIn(_Input):
 
 
 class ApplicationPatch(_Input):
+    version: int = Field(..., description="编辑时加载的版本号（必填）；过期时返回 409")
     programme: Programme = None
     year: int = None
     batch: str = None
@@ -171,6 +173,7 @@ class ApplicationPatch(_Input):
 
 
 class ApplicationStepIn(_Input):
+    version: int = Field(..., description="编辑时加载的版本号（必填）；过期时返回 409")
     to_status: ApplicationStatus
     on: datetime.date | None = None
     amount: MoneyIn | None = None

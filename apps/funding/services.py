@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from apps.audit.models import ChangeAction
 from apps.audit.services import change_record_write, snapshot
-from apps.core.exceptions import ConcurrentEditError
+from apps.core.exceptions import check_version
 from apps.projects.models import Project
 from apps.regions.models import Organisation, OrganisationKind
 
@@ -111,10 +111,11 @@ def funding_record_errors(record: FundingRecord) -> dict[str, str]:
 
 @transaction.atomic
 def funding_record_save(
-    *, actor, project_id: int, year: int, fields: dict, expected_version: int | None = None
+    *, actor, project_id: int, year: int, fields: dict, expected_version: int | None
 ) -> FundingRecord:
     """Create or replace the project's record for the year. Replacing a saved record needs the
-    version the editor loaded (missing: refused naming `version`; stale: ConcurrentEditError)."""
+    version the editor loaded (None: creating only; missing when replacing: refused naming
+    `version`; stale: ConcurrentEditError)."""
     unknown = sorted(set(fields) - set(RECORD_FIELDS))
     if unknown:
         raise ValidationError({name: _("不支持修改该字段。") for name in unknown})
@@ -149,14 +150,12 @@ def funding_record_save(
 
 def _check_record_version(record: FundingRecord, expected_version: int | None) -> None:
     """Without the version the editor loaded the last writer would win: both are refused."""
-    if expected_version is None:
-        raise ValidationError({"version": _("修改时必须提交编辑时加载的版本号。")})
-    if record.version != expected_version:
-        raise ConcurrentEditError(current=record.version, expected=expected_version)
+    what = _("项目“%(project)s”%(year)s年资金来源记录") % {"project": record.project.name, "year": record.year}
+    check_version(record, expected_version, what=what)
 
 
 @transaction.atomic
-def funding_record_delete(*, actor, record_id: int, expected_version: int | None) -> None:
+def funding_record_delete(*, actor, record_id: int, expected_version: int) -> None:
     record = FundingRecord.objects.restrict(actor, "change").select_for_update().filter(pk=record_id).first()
     if record is None:
         raise PermissionDenied(_("您无权修改该项目的资金信息。"))
@@ -288,28 +287,36 @@ def application_create(*, actor, project_id: int, fields: dict) -> FundingApplic
     return application
 
 
-def _lock_application(actor, application_id: int) -> FundingApplication:
+def _lock_application(actor, application_id: int, expected_version: int) -> FundingApplication:
+    """The application locked, checked against the version the editor loaded."""
     application = (
         FundingApplication.objects.restrict(actor, "change")
         .select_for_update(of=("self",))
+        .select_related("project")
         .filter(pk=application_id)
         .first()
     )
     if application is None:
         raise PermissionDenied(_("您无权修改该申请。"))
+    what = _("项目“%(project)s”的%(programme)s申请") % {
+        "project": application.project.name,
+        "programme": application.get_programme_display(),
+    }
+    check_version(application, expected_version, what=what)
     return application
 
 
 @transaction.atomic
-def application_update(*, actor, application_id: int, fields: dict) -> FundingApplication:
+def application_update(*, actor, application_id: int, fields: dict, expected_version: int) -> FundingApplication:
     unknown = sorted(set(fields) - set(APPLICATION_FIELDS))
     if unknown:
         raise ValidationError({name: _("不支持修改该字段。") for name in unknown})
-    application = _lock_application(actor, application_id)
+    application = _lock_application(actor, application_id, expected_version)
     before = snapshot(application)
     for name, value in fields.items():
         setattr(application, name, value)
     _validate_application(application)
+    application.version += 1
     application.save()
     _record(
         actor=actor, action=ChangeAction.UPDATE, instance=application, before=before, project_id=application.project_id
@@ -326,10 +333,11 @@ def application_step(
     on: datetime.date | None = None,
     amount: Decimal | None = None,
     document_number: str = "",
+    expected_version: int,
 ) -> FundingApplication:
     """Move an application one step: submitted (date), approved (amount, 文号), rejected,
     released (amount, date), spent (amount). The amount is the step's own."""
-    application = _lock_application(actor, application_id)
+    application = _lock_application(actor, application_id, expected_version)
     if to_status not in APPLICATION_STEPS[ApplicationStatus(application.status)]:
         raise ValidationError(
             {"status": _("当前状态“%(status)s”不能直接变为该状态。") % {"status": application.get_status_display()}}
@@ -359,6 +367,7 @@ def application_step(
             application.document_number = document_number.strip()
     application.status = to_status
     _validate_application(application)
+    application.version += 1
     application.save()
     _record(
         actor=actor, action=ChangeAction.UPDATE, instance=application, before=before, project_id=application.project_id

@@ -182,9 +182,16 @@ def application_edit(request, pk: int):
     form = ApplicationForm(request.POST or None, instance=application)
     if request.method == "POST" and form.is_valid():
         try:
-            services.application_update(actor=request.user, application_id=pk, fields=form.service_fields())
+            services.application_update(
+                actor=request.user,
+                application_id=pk,
+                fields=form.service_fields(),
+                expected_version=form.cleaned_data["version"],
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
+        except ConcurrentEditError as error:
+            form.add_error(None, str(error))
         else:
             messages.success(request, _("申请已保存。"))
             return redirect("funding:application", pk=pk)
@@ -197,7 +204,7 @@ def application_detail(request, pk: int):
     application = selectors.application_get(user=request.user, pk=pk)
     can_change = selectors.application_queryset(user=request.user, action="change").filter(pk=pk).exists()
     steps = APPLICATION_STEPS[ApplicationStatus(application.status)]
-    form = ApplicationStepForm(initial={"on": timezone.localdate()})
+    form = ApplicationStepForm(initial={"on": timezone.localdate(), "version": application.version})
     form.fields["to_status"].choices = [(step.value, step.label) for step in steps]
     context = {"application": application, "can_change": can_change and bool(steps), "step_form": form}
     return render(request, "funding/application.html", context)
@@ -211,10 +218,13 @@ def application_step(request, pk: int):
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("funding:application", pk=pk)
+    data = dict(form.cleaned_data)
     try:
-        services.application_step(actor=request.user, application_id=pk, **form.cleaned_data)
+        services.application_step(actor=request.user, application_id=pk, expected_version=data.pop("version"), **data)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    except ConcurrentEditError as error:
+        messages.error(request, str(error))
     else:
         messages.success(request, _("申请状态已更新。"))
     return redirect("funding:application", pk=pk)
@@ -223,12 +233,14 @@ def application_step(request, pk: int):
 @login_required
 def export(request):
     """资金到位情况表 of the overview's filters (format=xlsx|csv)."""
-    from apps.exports.views import file_response
+    from apps.exports.lists import filtered_list_export_response
 
-    from .exports import funding_export
+    from .exports import FUNDING
 
-    try:
-        return file_response(funding_export(actor=request.user, params=request.GET))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("funding:index")
+    return filtered_list_export_response(
+        request,
+        filterset=selectors.record_filterset,
+        prepare=selectors.with_record_figures,
+        layout=FUNDING,
+        back="funding:index",
+    )

@@ -36,7 +36,10 @@ def batch_list(request):
     kinds = selectors.import_kinds_for(user=request.user)
     form = None
     if kinds:
-        form = ImportForm(request.POST or None, request.FILES or None, kinds=kinds)
+        # A page's import link names its kind (?kind=leads from the lead list): chosen already.
+        asked = request.GET.get("kind")
+        initial = {"kind": asked} if asked in kinds else None
+        form = ImportForm(request.POST or None, request.FILES or None, kinds=kinds, initial=initial)
     if request.method == "POST":
         _kinds(request)
         refusal = upload_refusal(request)  # over the size cap while streaming: the file was not kept

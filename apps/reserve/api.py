@@ -12,7 +12,7 @@ from ninja import Query, Router, Status
 
 from apps.core.api_helpers import Paging, filtered_page, reference
 from apps.core.money import decimal_str
-from apps.projects.schemas import ErrorOut
+from apps.projects.schemas import ConflictOut, ErrorOut
 from apps.regions.models import Organisation, Region
 
 from . import selectors, services
@@ -25,11 +25,12 @@ from .schemas import (
     ReservePatch,
     ReserveReasonIn,
     ReserveReviewIn,
+    ReserveVersionIn,
 )
 
 router = Router(tags=["谋划储备库"])
 READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: ErrorOut}
 
 
 class ReserveFilterParams(Paging):
@@ -99,42 +100,48 @@ def reserve_detail(request: HttpRequest, pk: int):
 @router.patch("/{pk}", response={200: ReserveOut, **WRITE_ERRORS}, summary="修改谋划项目")
 def reserve_update(request: HttpRequest, pk: int, payload: ReservePatch):
     _item(request, pk)
-    services.reserve_update(actor=request.auth, pk=pk, fields=_fields(payload.model_dump(exclude_unset=True)))
+    data = payload.model_dump(exclude_unset=True)
+    version = data.pop("version")
+    services.reserve_update(actor=request.auth, pk=pk, fields=_fields(data), expected_version=version)
     return _item(request, pk)
 
 
 @router.post("/{pk}/first-review", response={200: ReserveOut, **WRITE_ERRORS}, summary="初审")
 def first_review(request: HttpRequest, pk: int, payload: ReserveReviewIn):
     _item(request, pk)
-    services.reserve_first_review(actor=request.auth, pk=pk, approve=payload.approve, reason=payload.reason)
+    services.reserve_first_review(
+        actor=request.auth, pk=pk, approve=payload.approve, reason=payload.reason, expected_version=payload.version
+    )
     return _item(request, pk)
 
 
 @router.post("/{pk}/final-review", response={200: ReserveOut, **WRITE_ERRORS}, summary="终审（入库或退回）")
 def final_review(request: HttpRequest, pk: int, payload: ReserveReviewIn):
     _item(request, pk)
-    services.reserve_final_review(actor=request.auth, pk=pk, approve=payload.approve, reason=payload.reason)
+    services.reserve_final_review(
+        actor=request.auth, pk=pk, approve=payload.approve, reason=payload.reason, expected_version=payload.version
+    )
     return _item(request, pk)
 
 
 @router.post("/{pk}/resubmit", response={200: ReserveOut, **WRITE_ERRORS}, summary="重新提交")
-def resubmit(request: HttpRequest, pk: int):
+def resubmit(request: HttpRequest, pk: int, payload: ReserveVersionIn):
     _item(request, pk)
-    services.reserve_resubmit(actor=request.auth, pk=pk)
+    services.reserve_resubmit(actor=request.auth, pk=pk, expected_version=payload.version)
     return _item(request, pk)
 
 
 @router.post("/{pk}/withdraw", response={200: ReserveOut, **WRITE_ERRORS}, summary="退库")
 def withdraw(request: HttpRequest, pk: int, payload: ReserveReasonIn):
     _item(request, pk)
-    services.reserve_withdraw(actor=request.auth, pk=pk, reason=payload.reason)
+    services.reserve_withdraw(actor=request.auth, pk=pk, reason=payload.reason, expected_version=payload.version)
     return _item(request, pk)
 
 
 @router.post("/{pk}/restore", response={200: ReserveOut, **WRITE_ERRORS}, summary="恢复入库")
-def restore(request: HttpRequest, pk: int):
+def restore(request: HttpRequest, pk: int, payload: ReserveVersionIn):
     _item(request, pk)
-    services.reserve_restore(actor=request.auth, pk=pk)
+    services.reserve_restore(actor=request.auth, pk=pk, expected_version=payload.version)
     return _item(request, pk)
 
 
@@ -143,5 +150,5 @@ def promote(request: HttpRequest, pk: int, payload: PromoteIn):
     _item(request, pk)
     data = payload.model_dump()
     data["owner_unit"] = reference(Organisation, data["owner_unit"], "owner_unit")
-    services.reserve_promote(actor=request.auth, pk=pk, **data)
+    services.reserve_promote(actor=request.auth, pk=pk, expected_version=data.pop("version"), **data)
     return _item(request, pk)

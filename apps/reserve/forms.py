@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import LoadedVersionForm
 from apps.projects.forms import DATE_INPUT
 from apps.regions.models import Organisation, OrganisationKind, Region
 
@@ -32,8 +33,16 @@ class ReserveForm(forms.ModelForm):
         ]
         widgets = {"scope": TEXTAREA, "proposed_on": DATE_INPUT}
 
+    # The version the editor loaded: required when changing a saved project (stale: refused).
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, error_messages={"required": _("修改时必须提交编辑时加载的版本号。")}
+    )
+
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].required = True
+            self.fields["version"].initial = self.instance.version
         regions = user.region.subtree() if user is not None and user.region_id else Region.objects.all()
         self.fields["region"].queryset = regions
         proposers = Organisation.objects.filter(kind__in=[OrganisationKind.DEPARTMENT, OrganisationKind.OTHER])
@@ -53,18 +62,18 @@ class ReserveForm(forms.ModelForm):
         pass
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(LoadedVersionForm):
     approve = forms.TypedChoiceField(
         label=_("审核意见"), choices=[("1", _("通过")), ("0", _("退回"))], coerce=lambda v: v == "1"
     )
     reason = forms.CharField(label=_("退回原因"), required=False)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(LoadedVersionForm):
     reason = forms.CharField(label=_("原因"), required=False)
 
 
-class PromoteForm(forms.Form):
+class PromoteForm(LoadedVersionForm):
     year = forms.IntegerField(label=_("计划年度"))
     planned_investment = forms.DecimalField(label=_("年度计划投资（万元）"), max_digits=16, decimal_places=4)
     planned_start_date = forms.DateField(label=_("计划开工日期"), widget=DATE_INPUT)

@@ -34,6 +34,7 @@ class ReserveOut(Schema):
     admitted_on: datetime.date | None
     status_reason: str
     source_lead_id: int | None
+    version: int
     project_id: int | None = Field(None, description="转入年度计划后的项目库项目")
     promoted_on: datetime.date | None
 
@@ -62,7 +63,11 @@ class ReserveIn(_Input):
     source_lead: int | None = Field(None, description="招商转化时的来源招商线索 id")
 
 
-class ReservePatch(_Input):
+class ReserveVersionIn(_Input):
+    version: int = Field(..., description="编辑时加载的储备项目版本号（必填）；过期时返回 409")
+
+
+class ReservePatch(ReserveVersionIn):
     name: str = None
     region: int = None
     planning_source: PlanningSource = None
@@ -76,16 +81,16 @@ class ReservePatch(_Input):
     planned_start_year: int | None = None
 
 
-class ReserveReviewIn(_Input):
+class ReserveReviewIn(ReserveVersionIn):
     approve: bool
     reason: str = ""
 
 
-class ReserveReasonIn(_Input):
+class ReserveReasonIn(ReserveVersionIn):
     reason: str
 
 
-class PromoteIn(_Input):
+class PromoteIn(ReserveVersionIn):
     year: int
     planned_investment: MoneyIn
     planned_start_date: datetime.date

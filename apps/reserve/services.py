@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Role, User
 from apps.audit.models import ChangeAction
 from apps.audit.services import change_record_write, snapshot
+from apps.core.exceptions import check_version
 from apps.projects import services as project_services
 from apps.projects.models import Category, InvestorType, Stage
 from apps.regions.models import Organisation, Region
@@ -70,6 +71,19 @@ def _lock(*, actor: User, pk: int, right: str = "change") -> ReserveProject:
             raise PermissionDenied(_("您无权办理该储备项目。"))
         raise Http404(_("储备项目不存在或不在您的权限范围内。"))
     return item
+
+
+def _lock_for_edit(*, actor: User, pk: int, expected_version: int, right: str = "change") -> ReserveProject:
+    """The reserve project locked for a change, refused when someone saved it since the editor
+    loaded `expected_version`. (A meeting decision is added beside it: the plain lock.)"""
+    item = _lock(actor=actor, pk=pk, right=right)
+    check_version(item, expected_version, what=_("储备项目“%(name)s”") % {"name": item.name})
+    return item
+
+
+def _save(item: ReserveProject) -> None:
+    item.version += 1
+    item.save()
 
 
 def _validate(actor: User, item: ReserveProject) -> None:
@@ -140,8 +154,8 @@ def reserve_propose(*, actor: User, fields: ReserveFields, source_lead=None) -> 
 
 
 @transaction.atomic
-def reserve_update(*, actor: User, pk: int, fields: ReserveFields) -> ReserveProject:
-    item = _lock(actor=actor, pk=pk)
+def reserve_update(*, actor: User, pk: int, fields: ReserveFields, expected_version: int) -> ReserveProject:
+    item = _lock_for_edit(actor=actor, pk=pk, expected_version=expected_version)
     if actor.role == Role.DEPARTMENT_USER and item.status not in DEPARTMENT_EDITABLE:
         raise PermissionDenied(_("已进入审核的项目由发改部门修改。"))
     if item.status == ReviewStatus.PROMOTED:
@@ -153,20 +167,20 @@ def reserve_update(*, actor: User, pk: int, fields: ReserveFields) -> ReservePro
     for name, value in fields.items():
         setattr(item, name, value)
     _validate(actor, item)
-    item.save()
+    _save(item)
     _record(actor=actor, action=ChangeAction.UPDATE, item=item, before=before)
     return item
 
 
-def _step(*, actor, pk, right, allowed, apply):
-    item = _lock(actor=actor, pk=pk, right=right)
+def _step(*, actor, pk, right, allowed, apply, expected_version):
+    item = _lock_for_edit(actor=actor, pk=pk, right=right, expected_version=expected_version)
     if item.status not in allowed:
         raise ValidationError(
             {"status": _("项目当前状态为“%(status)s”，不能办理此操作。") % {"status": item.get_status_display()}}
         )
     before = snapshot(item)
     apply(item)
-    item.save()
+    _save(item)
     _record(actor=actor, action=ChangeAction.UPDATE, item=item, before=before)
     return item
 
@@ -179,7 +193,9 @@ def _reason(reason: str) -> str:
 
 
 @transaction.atomic
-def reserve_first_review(*, actor: User, pk: int, approve: bool, reason: str = "") -> ReserveProject:
+def reserve_first_review(
+    *, actor: User, pk: int, approve: bool, reason: str = "", expected_version: int
+) -> ReserveProject:
     """初审: pass on to 终审, or return with a reason."""
     reason = reason if approve else _reason(reason)
 
@@ -188,11 +204,20 @@ def reserve_first_review(*, actor: User, pk: int, approve: bool, reason: str = "
         item.first_reviewed_on = _today() if approve else None
         item.status_reason = "" if approve else reason
 
-    return _step(actor=actor, pk=pk, right="first_review", allowed=(ReviewStatus.SUBMITTED,), apply=apply)
+    return _step(
+        actor=actor,
+        pk=pk,
+        right="first_review",
+        allowed=(ReviewStatus.SUBMITTED,),
+        apply=apply,
+        expected_version=expected_version,
+    )
 
 
 @transaction.atomic
-def reserve_final_review(*, actor: User, pk: int, approve: bool, reason: str = "") -> ReserveProject:
+def reserve_final_review(
+    *, actor: User, pk: int, approve: bool, reason: str = "", expected_version: int
+) -> ReserveProject:
     """终审: into the reserve (入库), or return with a reason."""
     reason = reason if approve else _reason(reason)
 
@@ -201,20 +226,34 @@ def reserve_final_review(*, actor: User, pk: int, approve: bool, reason: str = "
         item.admitted_on = _today() if approve else None
         item.status_reason = "" if approve else reason
 
-    return _step(actor=actor, pk=pk, right="final_review", allowed=(ReviewStatus.FIRST_REVIEWED,), apply=apply)
+    return _step(
+        actor=actor,
+        pk=pk,
+        right="final_review",
+        allowed=(ReviewStatus.FIRST_REVIEWED,),
+        apply=apply,
+        expected_version=expected_version,
+    )
 
 
 @transaction.atomic
-def reserve_resubmit(*, actor: User, pk: int) -> ReserveProject:
+def reserve_resubmit(*, actor: User, pk: int, expected_version: int) -> ReserveProject:
     def apply(item):
         item.status = ReviewStatus.SUBMITTED
         item.status_reason = ""
 
-    return _step(actor=actor, pk=pk, right="change", allowed=(ReviewStatus.RETURNED,), apply=apply)
+    return _step(
+        actor=actor,
+        pk=pk,
+        right="change",
+        allowed=(ReviewStatus.RETURNED,),
+        apply=apply,
+        expected_version=expected_version,
+    )
 
 
 @transaction.atomic
-def reserve_withdraw(*, actor: User, pk: int, reason: str) -> ReserveProject:
+def reserve_withdraw(*, actor: User, pk: int, reason: str, expected_version: int) -> ReserveProject:
     """退库, with the reason; the record stays and may be restored."""
     reason = _reason(reason)
     if actor.role == Role.DEPARTMENT_USER:
@@ -224,11 +263,18 @@ def reserve_withdraw(*, actor: User, pk: int, reason: str) -> ReserveProject:
         item.status = ReviewStatus.WITHDRAWN
         item.status_reason = reason
 
-    return _step(actor=actor, pk=pk, right="change", allowed=(ReviewStatus.ADMITTED,), apply=apply)
+    return _step(
+        actor=actor,
+        pk=pk,
+        right="change",
+        allowed=(ReviewStatus.ADMITTED,),
+        apply=apply,
+        expected_version=expected_version,
+    )
 
 
 @transaction.atomic
-def reserve_restore(*, actor: User, pk: int) -> ReserveProject:
+def reserve_restore(*, actor: User, pk: int, expected_version: int) -> ReserveProject:
     if actor.role == Role.DEPARTMENT_USER:
         raise PermissionDenied(_("恢复入库由发改部门办理。"))
 
@@ -236,7 +282,14 @@ def reserve_restore(*, actor: User, pk: int) -> ReserveProject:
         item.status = ReviewStatus.ADMITTED
         item.status_reason = ""
 
-    return _step(actor=actor, pk=pk, right="change", allowed=(ReviewStatus.WITHDRAWN,), apply=apply)
+    return _step(
+        actor=actor,
+        pk=pk,
+        right="change",
+        allowed=(ReviewStatus.WITHDRAWN,),
+        apply=apply,
+        expected_version=expected_version,
+    )
 
 
 @transaction.atomic
@@ -250,12 +303,13 @@ def reserve_promote(
     planned_end_date: datetime.date,
     owner_unit: Organisation,
     project_code: str = "",
+    expected_version: int,
 ) -> ReserveProject:
     """An admitted project at 具备申报条件 into the annual plan: a registry project (前期 with
     its 项目代码, or 储备 without) with its plan for `year`, linked once."""
     if actor.role not in project_services.PROJECT_CREATORS:
         raise PermissionDenied(_("转入年度计划由发改部门办理。"))
-    item = _lock(actor=actor, pk=pk)
+    item = _lock_for_edit(actor=actor, pk=pk, expected_version=expected_version)
     if item.project_id is not None:
         raise ValidationError({"__all__": _("该项目已转入项目库，不能重复转入。")})
     if item.status != ReviewStatus.ADMITTED:
@@ -290,7 +344,7 @@ def reserve_promote(
     item.status = ReviewStatus.PROMOTED
     item.tier = Tier.ANNUAL
     item.promoted_on = _today()
-    item.save()
+    _save(item)
     _record(actor=actor, action=ChangeAction.UPDATE, item=item, before=before)
     return item
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.core.forms import saved_through_service
+from apps.core.exceptions import ConcurrentEditError
+from apps.core.forms import LoadedVersionForm, saved_through_service
 from apps.problems.models import Meeting, MeetingKind
 from apps.projects.forms import apply_service_errors
 from apps.regions.models import Organisation, OrganisationKind
@@ -58,7 +59,9 @@ def reserve_create(request):
         form,
         lambda: services.reserve_propose(
             actor=user,
-            fields={k: v for k, v in form.cleaned_data.items() if not (k == "proposer" and v is None)},
+            fields={
+                k: v for k, v in form.cleaned_data.items() if k != "version" and not (k == "proposer" and v is None)
+            },
         ),
         success=_("谋划项目已登记，待初审。"),
     )
@@ -71,7 +74,13 @@ def reserve_create(request):
 def reserve_edit(request, pk: int):
     item = selectors.reserve_get(user=request.user, pk=pk, action="change")
     form = ReserveForm(request.POST or None, instance=item, user=request.user)
-    save = lambda: services.reserve_update(actor=request.user, pk=item.pk, fields=form.cleaned_data)  # noqa: E731
+
+    def save():
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+        return services.reserve_update(
+            actor=request.user, pk=item.pk, fields=fields, expected_version=form.cleaned_data["version"]
+        )
+
     if saved_through_service(request, form, save, success=_("已保存。")) is not None:
         return redirect("reserve:detail", pk=item.pk)
     return render(request, "reserve/form.html", {"form": form, "item": item})
@@ -83,11 +92,17 @@ def _review_meetings(user):
 
 def _context(request, item, bound=None, step=None):
     user = request.user
+    # Every step but a meeting decision changes the project: its forms carry the loaded version.
+    loaded = {"version": item.version}
     forms = {
-        "first_review": ReviewForm(bound if step == "first_review" else None),
-        "final_review": ReviewForm(bound if step == "final_review" else None),
-        "withdraw": ReasonForm(bound if step == "withdraw" else None),
-        "promote": PromoteForm(bound if step == "promote" else None, initial={"year": timezone.localdate().year + 1}),
+        "first_review": ReviewForm(bound if step == "first_review" else None, initial=loaded),
+        "final_review": ReviewForm(bound if step == "final_review" else None, initial=loaded),
+        "resubmit": LoadedVersionForm(bound if step == "resubmit" else None, initial=loaded),
+        "withdraw": ReasonForm(bound if step == "withdraw" else None, initial=loaded),
+        "restore": LoadedVersionForm(bound if step == "restore" else None, initial=loaded),
+        "promote": PromoteForm(
+            bound if step == "promote" else None, initial={**loaded, "year": timezone.localdate().year + 1}
+        ),
         "decision": DecisionForm(bound if step == "decision" else None, meetings=_review_meetings(user)),
     }
     can = {
@@ -130,20 +145,21 @@ def reserve_step(request, pk: int, step: str):
     form = context["forms"].get(step)
     if form is not None and not form.is_valid():
         return render(request, "reserve/detail.html", context, status=422)
-    data = form.cleaned_data if form is not None else {}
+    data = dict(form.cleaned_data) if form is not None else {}
+    version = data.pop("version", None)
     try:
         if step == "first_review":
-            services.reserve_first_review(actor=user, pk=pk, **data)
+            services.reserve_first_review(actor=user, pk=pk, expected_version=version, **data)
         elif step == "final_review":
-            services.reserve_final_review(actor=user, pk=pk, **data)
+            services.reserve_final_review(actor=user, pk=pk, expected_version=version, **data)
         elif step == "resubmit":
-            services.reserve_resubmit(actor=user, pk=pk)
+            services.reserve_resubmit(actor=user, pk=pk, expected_version=version)
         elif step == "withdraw":
-            services.reserve_withdraw(actor=user, pk=pk, **data)
+            services.reserve_withdraw(actor=user, pk=pk, expected_version=version, **data)
         elif step == "restore":
-            services.reserve_restore(actor=user, pk=pk)
+            services.reserve_restore(actor=user, pk=pk, expected_version=version)
         elif step == "promote":
-            services.reserve_promote(actor=user, pk=pk, **data)
+            services.reserve_promote(actor=user, pk=pk, expected_version=version, **data)
         elif step == "decision":
             services.reserve_review_decision(
                 actor=user,
@@ -160,6 +176,9 @@ def reserve_step(request, pk: int, step: str):
             messages.error(request, " ".join(error.messages))
             return redirect("reserve:detail", pk=pk)
         return render(request, "reserve/detail.html", context, status=422)
+    except ConcurrentEditError as error:
+        form.add_error(None, str(error))
+        return render(request, "reserve/detail.html", context, status=409)
     messages.success(request, _("已办理。"))
     return redirect("reserve:detail", pk=pk)
 

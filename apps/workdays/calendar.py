@@ -45,6 +45,9 @@ class WorkCalendar:
         self.overrides = overrides
         self.entered_years = entered_years
         self._years: dict[int, tuple[list, list, list]] = {}
+        # add() answers by (start, n): many deadlines share their start and offset (a snapshot
+        # never changes, so an answer stays right; a missing day is raised again, not kept).
+        self._added: dict[tuple[datetime.date, int], datetime.date] = {}
 
     @classmethod
     def load(cls) -> "WorkCalendar":
@@ -84,6 +87,12 @@ class WorkCalendar:
         return flag
 
     def add(self, start: datetime.date, n: int) -> datetime.date:
+        key = (start, n)
+        if key not in self._added:
+            self._added[key] = self._add(start, n)
+        return self._added[key]
+
+    def _add(self, start: datetime.date, n: int) -> datetime.date:
         step = datetime.timedelta(days=1 if n >= 0 else -1)
         day, left = start, abs(n)
         while left:

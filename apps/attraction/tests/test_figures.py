@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 
 from apps.accounts.models import Role
-from apps.attraction.models import ExitReason, LeadStage
+from apps.attraction.models import ExitReason, InvestmentLead, LeadStage
 from apps.attraction.selectors import lead_figures
+from apps.core.tests.versions import stored_version
 from apps.reporting.models import MonthlyReport, ReportStatus
 from tests import factories as f
 
@@ -216,7 +217,13 @@ def test_a_started_lead_is_counted_once_in_the_registry_never_in_both_places(wor
     assert figures.pipeline_amount.value == Decimal(30000) and figures.pipeline_amount.ids == [lead.pk]
     combined_before = registry_before + figures.pipeline_amount.value
 
-    services.lead_start(actor=admin, lead_id=lead.pk, on=D(2026, 11, 2), project_code="2026-610302-48-01-990009")
+    services.lead_start(
+        actor=admin,
+        lead_id=lead.pk,
+        on=D(2026, 11, 2),
+        project_code="2026-610302-48-01-990009",
+        expected_version=stored_version(InvestmentLead, lead.pk),
+    )
     lead.refresh_from_db()
     figures = lead_figures(user=admin)
     assert registry_total() == registry_before + Decimal(30000)

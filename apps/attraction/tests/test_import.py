@@ -14,6 +14,7 @@ from apps.accounts.models import Role
 from apps.attraction import services
 from apps.attraction.models import InvestmentLead, LeadStage
 from apps.audit.models import ChangeRecord
+from apps.core.tests.versions import stored_version
 from apps.imports.models import BatchStatus, ImportKind
 from apps.imports.selectors import import_kinds_for
 from apps.imports.services import import_batch_commit, import_batch_create, import_batch_preview, import_batch_undo
@@ -161,7 +162,13 @@ def test_existing_lead_updated_stage_kept_and_said(world, bureau, bureau_user):
             "received_on": datetime.date(2026, 11, 2),
         },
     )
-    services.lead_advance(actor=admin, lead_id=lead.pk, stage=LeadStage.ASSESSING, on=datetime.date(2026, 11, 3))
+    services.lead_advance(
+        actor=admin,
+        lead_id=lead.pk,
+        stage=LeadStage.ASSESSING,
+        on=datetime.date(2026, 11, 3),
+        expected_version=stored_version(InvestmentLead, lead.pk),
+    )
     batch = preview(
         bureau_user, sheet([line(world, bureau, 招商责任人="李明", 线索获取日期="2026-11-02", 当前阶段="签约")])
     )
@@ -200,3 +207,24 @@ def test_undo_and_its_refusal_once_worked_on(world, bureau, bureau_user):
     with pytest.raises(ValidationError, match="不能撤销"):
         import_batch_undo(actor=bureau_user, batch_id=batch.pk)
     assert InvestmentLead.objects.exists()
+
+
+def test_the_lead_list_links_to_the_import_page_with_the_leads_kind_chosen(client, world, bureau_user):
+    import re
+
+    from apps.accounts.models import Role
+
+    def kind_select(url):
+        return re.search(r'<select name="kind".*?</select>', client.get(url).content.decode(), re.S).group(0)
+
+    client.force_login(bureau_user)
+    listing = client.get("/attraction/").content.decode()
+    assert 'href="/imports/?kind=leads"' in listing
+    assert re.search(r'<option value="leads"[^>]*selected', kind_select("/imports/?kind=leads"))
+    # Without the parameter nothing is chosen for the user; a kind the user may not use is ignored.
+    assert "selected" not in kind_select("/imports/")
+    select = kind_select("/imports/?kind=plan")
+    assert 'value="plan"' not in select and "selected" not in select
+    # Who may not import leads sees no link.
+    client.force_login(world.users[Role.AUDITOR])
+    assert "/imports/?kind=leads" not in client.get("/attraction/").content.decode()

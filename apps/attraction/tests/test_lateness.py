@@ -129,3 +129,46 @@ def test_reminders_go_to_the_unit_and_the_county_once(world, bureau, bureau_user
     assert "逾期" in reminders[0].message and reminders[0].link == f"/attraction/{late.pk}/"
     call_command("remind_leads", stdout=__import__("io").StringIO())
     assert Reminder.objects.count() == 2  # not twice while unread
+
+
+def test_deadlines_worked_out_once_per_date_equal_the_lead_by_lead_computation(db, world, bureau):
+    """lead_figures and the light rule load the leads in bulk and ask one calendar snapshot, which
+    answers each (start, working days) once: the checks equal those of the lead-by-lead way
+    (prefetched relations, a fresh calendar per lead) on a calendar with the National Day
+    holiday and its 调休 Saturday (package data) and an entered holiday and 调休 Saturday."""
+    from apps.accounts.models import Role
+    from apps.attraction.models import InvestmentLead, rules
+    from apps.attraction.selectors import lead_figures, lead_lateness, leads_for_lateness
+    from apps.workdays.calendar import WorkCalendar
+    from apps.workdays.models import WorkdayOverride
+
+    WorkdayOverride.objects.create(date=D(2026, 11, 16), is_workday=False, name="假日")
+    WorkdayOverride.objects.create(date=D(2026, 11, 21), is_workday=True, name="调休上班")
+    common = {"region": world.county_a, "attraction_unit": bureau}
+    days = [D(2026, 9, 25) + datetime.timedelta(days=n) for n in range(20)]
+    days += [D(2026, 11, 12) + datetime.timedelta(days=n) for n in range(19)]
+    for day in days:
+        for _twice in range(2):  # leads sharing their dates
+            lead_with_history(events={S.LEAD: day}, **common)
+            lead_with_history(events={S.LEAD: day - datetime.timedelta(days=3), S.ASSESSING: day}, **common)
+    today = D(2026, 11, 24)
+    rule = rules()
+    queryset = InvestmentLead.objects.order_by("pk")
+    context = LateContext(today)
+    bulk = {lead.pk: context.checks(lead) for lead in leads_for_lateness(queryset)}
+    one_by_one = {
+        lead.pk: lead_lateness(lead, today=today, calendar=WorkCalendar.load(), rule=rule)
+        for lead in with_lateness_relations(queryset)
+    }
+    assert len(bulk) == 4 * len(days) and bulk == one_by_one
+    # Each distinct (date, offset) was worked out once.
+    assert len(context.calendar._added) == len({(day, 1) for day in days} | {(day, 3) for day in days})
+    # By hand: received Wed 30 Sep → Thu 8 Oct; Fri 13 Nov → Tue 17 Nov (Mon 16 a holiday);
+    # assessing from Thu 19 Nov, 3 working days: Fri 20, Sat 21 (调休), Mon 23.
+    calendar = WorkCalendar.load()
+    assert calendar.add(D(2026, 9, 30), 1) == D(2026, 10, 8)
+    assert calendar.add(D(2026, 11, 13), 1) == D(2026, 11, 17)
+    assert calendar.add(D(2026, 11, 19), 3) == D(2026, 11, 23)
+    late = {pk for pk, checks in one_by_one.items() if worst_status(checks) == LateStatus.LATE}
+    figures = lead_figures(user=world.users[Role.CITY_ADMIN], today=today)
+    assert late and set(figures.late.ids) == late

@@ -89,3 +89,41 @@ def test_lamps_on_lead_pages_and_refresh_on_change(client, rule, pipeline, burea
         late.save()
     # Assessing since Fri 27: 3 working days → Wed 2 Dec, due soon on the 30th: blue.
     assert lit(rule)[late.pk].colour == Colour.BLUE
+
+
+def test_a_past_month_replays_the_stage_the_lead_had_then(rule, world, bureau):
+    """October 2026 evaluated on Saturday 31st, after the leads moved on in November: each is
+    judged by the stage it had on 31 October, not by today's."""
+    common = {"region": world.county_a, "attraction_unit": bureau}
+    # A 线索 from Mon 26 Oct, answered only on 5 Nov: in October it was late to respond (due Tue 27).
+    slow = lead_with_history(
+        events={S.LEAD: D(2026, 10, 26), S.ASSESSING: D(2026, 11, 5), S.NEGOTIATING: D(2026, 11, 9)}, **common
+    )
+    # Signed 1 Sep, never registered, exited 20 Nov: open in October, with exit due (30 days: 1 Oct).
+    exited_later = lead_with_history(
+        events={
+            S.LEAD: D(2026, 8, 1),
+            S.ASSESSING: D(2026, 8, 3),
+            S.NEGOTIATING: D(2026, 8, 10),
+            S.SIGNED: D(2026, 9, 1),
+            S.EXITED: D(2026, 11, 20),
+        },
+        contract=(10000, D(2026, 9, 1)),
+        **common,
+    )
+    # Exited in September: final by the end of October, not lit.
+    exited_before = lead_with_history(events={S.LEAD: D(2026, 9, 1), S.EXITED: D(2026, 9, 20)}, **common)
+    slow.follow_ups.create(reported_on=D(2026, 11, 12), content="在谈", recorded_by=slow.created_by)
+
+    lights_evaluate(year=2026, month=10)
+    found = lit(rule, month=10)
+    assert found[slow.pk].colour == Colour.YELLOW and found[slow.pk].value == 2
+    assert "未响应研判" in found[slow.pk].reason and "2026-10-27" in found[slow.pk].reason
+    assert found[exited_later.pk].colour == Colour.RED and found[exited_later.pk].value == 4
+    assert "签约满 30 日未注册企业" in found[exited_later.pk].reason
+    assert exited_before.pk not in found
+    # Today's stage is unchanged by the replay, and November judges the leads as they are now.
+    slow.refresh_from_db()
+    assert slow.stage == S.NEGOTIATING
+    lights_evaluate(year=2026, month=11)
+    assert exited_later.pk not in lit(rule)

@@ -34,7 +34,9 @@ def test_pages_by_scope(client, world, bureau_user, leads, role, key):
     assert PersonalDataRead.objects.filter(lead=lead, channel="page").count() == (1 if status == 200 else 0)
     if status == 200:
         assert "13800000000" in response.content.decode()
-    response = client.post(f"/attraction/{lead.pk}/advance/", {"stage": "assessing", "on": "2026-11-30"})
+    response = client.post(
+        f"/attraction/{lead.pk}/advance/", {"stage": "assessing", "on": "2026-11-30", "version": lead.version}
+    )
     page_status(response, expected(role, key, CHANGES, 302))
 
 
@@ -54,12 +56,16 @@ def test_list_and_figures_pages_show_the_scope(client, world, bureau_user, leads
 def test_a_refused_step_shows_the_chinese_message_and_changes_nothing(client, world, leads):
     client.force_login(world.users[Role.CITY_ADMIN])
     lead = leads["lead_a"]
-    response = client.post(f"/attraction/{lead.pk}/advance/", {"stage": "negotiating", "on": "2026-11-30"})
+    response = client.post(
+        f"/attraction/{lead.pk}/advance/", {"stage": "negotiating", "on": "2026-11-30", "version": lead.version}
+    )
     assert response.status_code == 422
     assert "应先进入“研判”" in response.content.decode()
     lead.refresh_from_db()
     assert lead.stage == LeadStage.LEAD
-    response = client.post(f"/attraction/{lead.pk}/advance/", {"stage": "assessing", "on": "not-a-date"})
+    response = client.post(
+        f"/attraction/{lead.pk}/advance/", {"stage": "assessing", "on": "not-a-date", "version": lead.version}
+    )
     assert response.status_code == 422
 
 

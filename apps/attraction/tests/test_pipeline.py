@@ -13,6 +13,7 @@ from apps.accounts.models import Role
 from apps.attraction import services
 from apps.attraction.models import ExitReason, InvestmentLead, LeadStage, NoticeKind
 from apps.audit.models import ChangeRecord
+from apps.core.tests.versions import stored_version
 from apps.projects.models import Project, Stage
 
 from .factories import TODAY
@@ -102,19 +103,68 @@ def test_a_county_user_cannot_register_a_lead_landing_in_another_county(world, b
 def test_illegal_transitions_are_refused_with_chinese_messages(admin, leads):
     lead = leads["lead_a"]
     with pytest.raises(ValidationError, match="应先进入“研判”"):
-        services.lead_advance(actor=admin, lead_id=lead.pk, stage=LeadStage.NEGOTIATING, on=TODAY)
+        services.lead_advance(
+            actor=admin,
+            lead_id=lead.pk,
+            stage=LeadStage.NEGOTIATING,
+            on=TODAY,
+            expected_version=stored_version(InvestmentLead, lead.pk),
+        )
     with pytest.raises(ValidationError, match="需填写专门信息"):
-        services.lead_advance(actor=admin, lead_id=lead.pk, stage=LeadStage.SIGNED, on=TODAY)
-    services.lead_advance(actor=admin, lead_id=lead.pk, stage=LeadStage.ASSESSING, on=D(2026, 10, 9))
+        services.lead_advance(
+            actor=admin,
+            lead_id=lead.pk,
+            stage=LeadStage.SIGNED,
+            on=TODAY,
+            expected_version=stored_version(InvestmentLead, lead.pk),
+        )
+    services.lead_advance(
+        actor=admin,
+        lead_id=lead.pk,
+        stage=LeadStage.ASSESSING,
+        on=D(2026, 10, 9),
+        expected_version=stored_version(InvestmentLead, lead.pk),
+    )
     with pytest.raises(ValidationError, match="不能回到或停留在“线索”"):
-        services.lead_advance(actor=admin, lead_id=lead.pk, stage=LeadStage.LEAD, on=TODAY)
+        services.lead_advance(
+            actor=admin,
+            lead_id=lead.pk,
+            stage=LeadStage.LEAD,
+            on=TODAY,
+            expected_version=stored_version(InvestmentLead, lead.pk),
+        )
     with pytest.raises(ValidationError, match="不能早于上一阶段日期"):
-        services.lead_advance(actor=admin, lead_id=lead.pk, stage=LeadStage.NEGOTIATING, on=D(2026, 10, 8))
+        services.lead_advance(
+            actor=admin,
+            lead_id=lead.pk,
+            stage=LeadStage.NEGOTIATING,
+            on=D(2026, 10, 8),
+            expected_version=stored_version(InvestmentLead, lead.pk),
+        )
     with pytest.raises(ValidationError, match="应先进入“在谈”"):
-        services.lead_sign(actor=admin, lead_id=lead.pk, amount=Decimal(1), signed_on=TODAY, counterpart="县政府")
-    services.lead_exit(actor=admin, lead_id=lead.pk, reason=ExitReason.ASSESSMENT_REJECTED, on=TODAY)
+        services.lead_sign(
+            actor=admin,
+            lead_id=lead.pk,
+            amount=Decimal(1),
+            signed_on=TODAY,
+            counterpart="县政府",
+            expected_version=stored_version(InvestmentLead, lead.pk),
+        )
+    services.lead_exit(
+        actor=admin,
+        lead_id=lead.pk,
+        reason=ExitReason.ASSESSMENT_REJECTED,
+        on=TODAY,
+        expected_version=stored_version(InvestmentLead, lead.pk),
+    )
     with pytest.raises(ValidationError, match="已退出"):
-        services.lead_advance(actor=admin, lead_id=lead.pk, stage=LeadStage.NEGOTIATING, on=TODAY)
+        services.lead_advance(
+            actor=admin,
+            lead_id=lead.pk,
+            stage=LeadStage.NEGOTIATING,
+            on=TODAY,
+            expected_version=stored_version(InvestmentLead, lead.pk),
+        )
     lead.refresh_from_db()
     assert lead.stage == LeadStage.EXITED and lead.exit_reason == ExitReason.ASSESSMENT_REJECTED
     assert list(lead.stage_events.values_list("stage", flat=True)) == ["lead", "assessing", "exited"]
@@ -123,14 +173,31 @@ def test_illegal_transitions_are_refused_with_chinese_messages(admin, leads):
 def test_signing_needs_a_contract_registration_a_valid_credit_code(admin, leads):
     lead = walk_to(admin, leads["lead_a"], LeadStage.NEGOTIATING)
     with pytest.raises(ValidationError) as error:
-        services.lead_sign(actor=admin, lead_id=lead.pk, amount=Decimal(0), signed_on=TODAY, counterpart=" ")
+        services.lead_sign(
+            actor=admin,
+            lead_id=lead.pk,
+            amount=Decimal(0),
+            signed_on=TODAY,
+            counterpart=" ",
+            expected_version=stored_version(InvestmentLead, lead.pk),
+        )
     assert set(error.value.message_dict) == {"amount", "counterpart"}
     services.lead_sign(
-        actor=admin, lead_id=lead.pk, amount=Decimal("20000"), signed_on=D(2026, 7, 1), counterpart="甲区政府"
+        actor=admin,
+        lead_id=lead.pk,
+        amount=Decimal("20000"),
+        signed_on=D(2026, 7, 1),
+        counterpart="甲区政府",
+        expected_version=stored_version(InvestmentLead, lead.pk),
     )
     with pytest.raises(ValidationError) as error:
         services.lead_mark_registered(
-            actor=admin, lead_id=lead.pk, on=D(2026, 7, 20), credit_code="916103000000000010", enterprise_name="某公司"
+            actor=admin,
+            lead_id=lead.pk,
+            on=D(2026, 7, 20),
+            credit_code="916103000000000010",
+            enterprise_name="某公司",
+            expected_version=stored_version(InvestmentLead, lead.pk),
         )
     assert "统一社会信用代码" in str(error.value)
     lead.refresh_from_db()
@@ -140,11 +207,28 @@ def test_signing_needs_a_contract_registration_a_valid_credit_code(admin, leads)
 def test_land_supply_may_be_skipped_but_registration_may_not(admin, leads):
     lead = walk_to(admin, leads["lead_a"], LeadStage.SIGNED)
     with pytest.raises(ValidationError, match="应先进入“注册”"):
-        services.lead_start(actor=admin, lead_id=lead.pk, on=TODAY, project_code="2026-610302-48-01-990002")
+        services.lead_start(
+            actor=admin,
+            lead_id=lead.pk,
+            on=TODAY,
+            project_code="2026-610302-48-01-990002",
+            expected_version=stored_version(InvestmentLead, lead.pk),
+        )
     services.lead_mark_registered(
-        actor=admin, lead_id=lead.pk, on=D(2026, 7, 20), credit_code=CODE, enterprise_name="某公司"
+        actor=admin,
+        lead_id=lead.pk,
+        on=D(2026, 7, 20),
+        credit_code=CODE,
+        enterprise_name="某公司",
+        expected_version=stored_version(InvestmentLead, lead.pk),
     )
-    services.lead_start(actor=admin, lead_id=lead.pk, on=D(2026, 8, 1), project_code="2026-610302-48-01-990002")
+    services.lead_start(
+        actor=admin,
+        lead_id=lead.pk,
+        on=D(2026, 8, 1),
+        project_code="2026-610302-48-01-990002",
+        expected_version=stored_version(InvestmentLead, lead.pk),
+    )
     lead.refresh_from_db()
     assert lead.stage == LeadStage.STARTED
 
@@ -159,9 +243,21 @@ def test_start_creates_the_registry_project_once(admin, leads, world):
     # Once: a second conversion of the same lead is impossible, and another lead cannot take the project.
     other = walk_to(admin, leads["lead_b"], LeadStage.REGISTERED, project_code="2026-610302-48-01-990003")
     with pytest.raises(ValidationError, match="已对应另一条招商线索"):
-        services.lead_start(actor=admin, lead_id=other.pk, on=TODAY, project_id=project.pk)
+        services.lead_start(
+            actor=admin,
+            lead_id=other.pk,
+            on=TODAY,
+            project_id=project.pk,
+            expected_version=stored_version(InvestmentLead, other.pk),
+        )
     with pytest.raises(ValidationError, match="不在线索的落地县区"):
-        services.lead_start(actor=admin, lead_id=other.pk, on=TODAY, project_id=world.p_a.pk)
+        services.lead_start(
+            actor=admin,
+            lead_id=other.pk,
+            on=TODAY,
+            project_id=world.p_a.pk,
+            expected_version=stored_version(InvestmentLead, other.pk),
+        )
     assert Project.objects.filter(investment_lead__isnull=False).count() == 1
 
 
@@ -169,7 +265,13 @@ def test_start_links_an_existing_project_and_records_its_start(admin, leads, wor
     lead = walk_to(admin, leads["lead_b"], LeadStage.REGISTERED)
     world.p_b.actual_start_date = None
     world.p_b.save()
-    services.lead_start(actor=admin, lead_id=lead.pk, on=D(2026, 11, 2), project_id=world.p_b.pk)
+    services.lead_start(
+        actor=admin,
+        lead_id=lead.pk,
+        on=D(2026, 11, 2),
+        project_id=world.p_b.pk,
+        expected_version=stored_version(InvestmentLead, lead.pk),
+    )
     world.p_b.refresh_from_db()
     assert world.p_b.investment_lead.pk == lead.pk
     assert world.p_b.actual_start_date == D(2026, 11, 2) and world.p_b.stage == Stage.UNDER_CONSTRUCTION
@@ -178,9 +280,21 @@ def test_start_links_an_existing_project_and_records_its_start(admin, leads, wor
 def test_in_statistics_is_the_registry_flag(admin, leads):
     lead = walk_to(admin, leads["lead_a"], LeadStage.STARTED)
     with pytest.raises(ValidationError, match="入统以项目库为准"):
-        services.lead_advance(actor=admin, lead_id=lead.pk, stage=LeadStage.IN_STATISTICS, on=TODAY)
+        services.lead_advance(
+            actor=admin,
+            lead_id=lead.pk,
+            stage=LeadStage.IN_STATISTICS,
+            on=TODAY,
+            expected_version=stored_version(InvestmentLead, lead.pk),
+        )
     Project.objects.filter(pk=lead.project_id).update(in_statistics=True, statistics_included_on=D(2026, 9, 30))
-    services.lead_advance(actor=admin, lead_id=lead.pk, stage=LeadStage.IN_STATISTICS, on=TODAY)
+    services.lead_advance(
+        actor=admin,
+        lead_id=lead.pk,
+        stage=LeadStage.IN_STATISTICS,
+        on=TODAY,
+        expected_version=stored_version(InvestmentLead, lead.pk),
+    )
     lead.refresh_from_db()
     assert lead.stage_since == D(2026, 9, 30)
 
@@ -189,7 +303,13 @@ def test_exit_for_overdue_start_needs_an_expired_deadline_notice(admin, leads):
     lead = walk_to(admin, leads["lead_a"], LeadStage.REGISTERED, start=D(2025, 11, 1))
     # Signed 2025-11-22: start due 2026-05-22, notice possible from 2026-11-22.
     with pytest.raises(ValidationError, match="须先发出限期开工通知书"):
-        services.lead_exit(actor=admin, lead_id=lead.pk, reason=ExitReason.START_OVERDUE, on=TODAY)
+        services.lead_exit(
+            actor=admin,
+            lead_id=lead.pk,
+            reason=ExitReason.START_OVERDUE,
+            on=TODAY,
+            expected_version=stored_version(InvestmentLead, lead.pk),
+        )
     with pytest.raises(ValidationError, match="2026-11-22"):
         services.lead_notice_issue(
             actor=admin, lead_id=lead.pk, kind=NoticeKind.START_DEADLINE, on=D(2026, 11, 21), deadline=D(2026, 11, 30)
@@ -198,10 +318,22 @@ def test_exit_for_overdue_start_needs_an_expired_deadline_notice(admin, leads):
         actor=admin, lead_id=lead.pk, kind=NoticeKind.START_DEADLINE, on=D(2026, 11, 23), deadline=D(2026, 12, 1)
     )
     with pytest.raises(ValidationError, match="尚未届满"):
-        services.lead_exit(actor=admin, lead_id=lead.pk, reason=ExitReason.START_OVERDUE, on=TODAY)
+        services.lead_exit(
+            actor=admin,
+            lead_id=lead.pk,
+            reason=ExitReason.START_OVERDUE,
+            on=TODAY,
+            expected_version=stored_version(InvestmentLead, lead.pk),
+        )
     Notice = lead.notices.model
     Notice.objects.filter(lead=lead).update(deadline=D(2026, 11, 30))
-    services.lead_exit(actor=admin, lead_id=lead.pk, reason=ExitReason.START_OVERDUE, on=TODAY)
+    services.lead_exit(
+        actor=admin,
+        lead_id=lead.pk,
+        reason=ExitReason.START_OVERDUE,
+        on=TODAY,
+        expected_version=stored_version(InvestmentLead, lead.pk),
+    )
     lead.refresh_from_db()
     assert lead.stage == LeadStage.EXITED
 
@@ -209,9 +341,21 @@ def test_exit_for_overdue_start_needs_an_expired_deadline_notice(admin, leads):
 def test_other_exit_reason_needs_a_note_and_contract_reasons_need_a_contract(admin, leads):
     lead = leads["lead_a"]
     with pytest.raises(ValidationError, match="请填写说明"):
-        services.lead_exit(actor=admin, lead_id=lead.pk, reason=ExitReason.OTHER, on=TODAY)
+        services.lead_exit(
+            actor=admin,
+            lead_id=lead.pk,
+            reason=ExitReason.OTHER,
+            on=TODAY,
+            expected_version=stored_version(InvestmentLead, lead.pk),
+        )
     with pytest.raises(ValidationError, match="只适用于已签约"):
-        services.lead_exit(actor=admin, lead_id=lead.pk, reason=ExitReason.NOT_REGISTERED, on=TODAY)
+        services.lead_exit(
+            actor=admin,
+            lead_id=lead.pk,
+            reason=ExitReason.NOT_REGISTERED,
+            on=TODAY,
+            expected_version=stored_version(InvestmentLead, lead.pk),
+        )
 
 
 def test_funds_need_a_contract_and_a_date_after_signing(admin, leads):
@@ -229,13 +373,43 @@ def test_roles_without_change_scope_are_refused(world, leads, bureau_user):
     leader = world.users[Role.CITY_LEADER]
     county = world.users[Role.COUNTY_USER]
     with pytest.raises(PermissionDenied):
-        services.lead_advance(actor=leader, lead_id=leads["lead_a"].pk, stage=LeadStage.ASSESSING, on=TODAY)
+        services.lead_advance(
+            actor=leader,
+            lead_id=leads["lead_a"].pk,
+            stage=LeadStage.ASSESSING,
+            on=TODAY,
+            expected_version=stored_version(InvestmentLead, leads["lead_a"].pk),
+        )
     with pytest.raises(Http404):
-        services.lead_advance(actor=county, lead_id=leads["lead_b"].pk, stage=LeadStage.ASSESSING, on=TODAY)
+        services.lead_advance(
+            actor=county,
+            lead_id=leads["lead_b"].pk,
+            stage=LeadStage.ASSESSING,
+            on=TODAY,
+            expected_version=stored_version(InvestmentLead, leads["lead_b"].pk),
+        )
     with pytest.raises(Http404):
-        services.lead_advance(actor=bureau_user, lead_id=leads["lead_c"].pk, stage=LeadStage.ASSESSING, on=TODAY)
-    services.lead_advance(actor=bureau_user, lead_id=leads["lead_b"].pk, stage=LeadStage.ASSESSING, on=TODAY)
-    services.lead_advance(actor=county, lead_id=leads["lead_a"].pk, stage=LeadStage.ASSESSING, on=TODAY)
+        services.lead_advance(
+            actor=bureau_user,
+            lead_id=leads["lead_c"].pk,
+            stage=LeadStage.ASSESSING,
+            on=TODAY,
+            expected_version=stored_version(InvestmentLead, leads["lead_c"].pk),
+        )
+    services.lead_advance(
+        actor=bureau_user,
+        lead_id=leads["lead_b"].pk,
+        stage=LeadStage.ASSESSING,
+        on=TODAY,
+        expected_version=stored_version(InvestmentLead, leads["lead_b"].pk),
+    )
+    services.lead_advance(
+        actor=county,
+        lead_id=leads["lead_a"].pk,
+        stage=LeadStage.ASSESSING,
+        on=TODAY,
+        expected_version=stored_version(InvestmentLead, leads["lead_a"].pk),
+    )
 
 
 def test_every_transition_writes_change_records(admin, leads):

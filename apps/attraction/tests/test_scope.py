@@ -100,7 +100,10 @@ def test_detail_advance_and_contacts_by_scope(client, world, bureau_user, setup,
         assert "13800000000" not in response.content.decode()
 
     response = client.post(
-        f"{url}/advance", {"stage": "assessing", "on": "2026-11-30"}, content_type="application/json", **auth
+        f"{url}/advance",
+        {"stage": "assessing", "on": "2026-11-30", "version": lead.version},
+        content_type="application/json",
+        **auth,
     )
     assert response.status_code == expected(role, key, CHANGES, 200), response.content[:200]
 
@@ -129,14 +132,22 @@ def test_bad_input_is_a_chinese_422_and_writes_nothing(client, world, setup):
     lead = setup["lead_a"]
     url = f"/api/v1/investment-leads/{lead.pk}"
     response = client.post(
-        f"{url}/sign", {"amount": "-1", "signed_on": "2026-11-30", "counterpart": ""}, content_type="application/json"
+        f"{url}/sign",
+        {"amount": "-1", "signed_on": "2026-11-30", "counterpart": "", "version": lead.version},
+        content_type="application/json",
     )
     assert response.status_code == 422
     assert "应先进入“研判”" in response.json()["errors"]["stage"][0]
-    response = client.post(f"{url}/advance", {"stage": "nonsense", "on": "2026-11-30"}, content_type="application/json")
+    response = client.post(
+        f"{url}/advance",
+        {"stage": "nonsense", "on": "2026-11-30", "version": lead.version},
+        content_type="application/json",
+    )
     assert response.status_code == 422
     response = client.post(
-        f"{url}/advance", {"stage": "assessing", "on": "2026-13-01"}, content_type="application/json"
+        f"{url}/advance",
+        {"stage": "assessing", "on": "2026-13-01", "version": lead.version},
+        content_type="application/json",
     )
     assert response.status_code == 422
     response = client.post("/api/v1/investment-leads", {"name": "x"}, content_type="application/json")
@@ -178,9 +189,9 @@ def test_hostile_inputs_are_422_and_write_nothing(client, world, leads):
     url = f"/api/v1/investment-leads/{lead.pk}"
     InvestmentLead.objects.filter(pk=lead.pk).update(stage="negotiating")
     for payload in (
-        {"amount": "1" * 30, "signed_on": "2026-11-30", "counterpart": "县政府"},
-        {"amount": "NaN", "signed_on": "2026-11-30", "counterpart": "县政府"},
-        {"amount": "100", "signed_on": "2026-11-30", "counterpart": "县" * 500},
+        {"amount": "1" * 30, "signed_on": "2026-11-30", "counterpart": "县政府", "version": lead.version},
+        {"amount": "NaN", "signed_on": "2026-11-30", "counterpart": "县政府", "version": lead.version},
+        {"amount": "100", "signed_on": "2026-11-30", "counterpart": "县" * 500, "version": lead.version},
     ):
         response = client.post(f"{url}/sign", payload, content_type="application/json")
         assert response.status_code == 422, (payload, response.content[:300])
@@ -189,7 +200,7 @@ def test_hostile_inputs_are_422_and_write_nothing(client, world, leads):
     LeadContract.objects.create(lead=lead, amount=100, signed_on=datetime.date(2026, 11, 1), counterpart="县政府")
     response = client.post(
         f"{url}/registered",
-        {"on": "2026-11-30", "credit_code": credit_code(5), "enterprise_name": "名" * 500},
+        {"on": "2026-11-30", "credit_code": credit_code(5), "enterprise_name": "名" * 500, "version": lead.version},
         content_type="application/json",
     )
     assert response.status_code == 422 and "registered_name" in response.json()["errors"]

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from apps.attraction import services
 from apps.attraction.models import InvestmentLead, LeadStage
+from apps.core.tests.versions import stored_version
 from tests import factories as f
 
 D = datetime.date
@@ -29,15 +30,37 @@ def walk_to(actor, lead, stage, *, start=WALK_START, project_code="2026-610302-4
         day += datetime.timedelta(days=7)
         if step == LeadStage.SIGNED:
             services.lead_sign(
-                actor=actor, lead_id=lead.pk, amount=Decimal("30000"), signed_on=day, counterpart="甲区人民政府"
+                actor=actor,
+                lead_id=lead.pk,
+                amount=Decimal("30000"),
+                signed_on=day,
+                counterpart="甲区人民政府",
+                expected_version=stored_version(InvestmentLead, lead.pk),
             )
         elif step == LeadStage.REGISTERED:
             services.lead_mark_registered(
-                actor=actor, lead_id=lead.pk, on=day, credit_code=CODE, enterprise_name="甲区新能源有限公司"
+                actor=actor,
+                lead_id=lead.pk,
+                on=day,
+                credit_code=CODE,
+                enterprise_name="甲区新能源有限公司",
+                expected_version=stored_version(InvestmentLead, lead.pk),
             )
         elif step == LeadStage.STARTED:
-            services.lead_start(actor=actor, lead_id=lead.pk, on=day, project_code=project_code)
+            services.lead_start(
+                actor=actor,
+                lead_id=lead.pk,
+                on=day,
+                project_code=project_code,
+                expected_version=stored_version(InvestmentLead, lead.pk),
+            )
         else:
-            services.lead_advance(actor=actor, lead_id=lead.pk, stage=step, on=day)
+            services.lead_advance(
+                actor=actor,
+                lead_id=lead.pk,
+                stage=step,
+                on=day,
+                expected_version=stored_version(InvestmentLead, lead.pk),
+            )
     lead.refresh_from_db()
     return lead

@@ -50,6 +50,7 @@ def test_finance_enters_spending_and_county_reads(live_server, world, finance, m
             "arrived_total": D(100),
             "arrived_self_raised": D(100),
         },
+        expected_version=None,
     )
     page.set_viewport_size({"width": width, "height": 900})
 

@@ -11,6 +11,7 @@ from apps.accounts.models import Role
 from apps.audit.models import ChangeRecord
 from apps.bonds import selectors, services
 from apps.bonds.models import BondProject, BondSpending
+from apps.core.tests.versions import stored_version
 from tests import factories as f
 from tests.scope_table import CHANGES, SEES
 
@@ -26,19 +27,33 @@ def test_create_upload_submit(world):
     bond_project = services.bond_project_create(actor=county, project_id=world.p_a.pk, year=2026, fields=fields)
     assert bond_project.total_investment == world.p_a.total_investment == D(10000)
     with pytest.raises(ValidationError) as error:
-        services.bond_project_submit(actor=county, bond_project_id=bond_project.pk)
+        services.bond_project_submit(
+            actor=county, bond_project_id=bond_project.pk, expected_version=stored_version(BondProject, bond_project.pk)
+        )
     assert set(error.value.message_dict) == {"documents"}
     for kind in ("plan", "financial", "legal"):
         services.bond_document_upload(
-            actor=county, bond_project_id=bond_project.pk, kind=kind, filename=f"{kind}.pdf", content=PDF
+            actor=county,
+            bond_project_id=bond_project.pk,
+            kind=kind,
+            filename=f"{kind}.pdf",
+            content=PDF,
+            expected_version=stored_version(BondProject, bond_project.pk),
         )
-    submitted = services.bond_project_submit(actor=county, bond_project_id=bond_project.pk)
+    submitted = services.bond_project_submit(
+        actor=county, bond_project_id=bond_project.pk, expected_version=stored_version(BondProject, bond_project.pk)
+    )
     assert (submitted.status, submitted.round, submitted.submitted_on) == ("submitted", 1, day(2026, 11, 15))
     records = ChangeRecord.objects.filter(project_id=world.p_a.pk)
     assert records.filter(content_type__model="bonddocument").count() == 3
     assert records.filter(content_type__model="bondproject").count() == 2  # create, submit
     with pytest.raises(ValidationError):
-        services.bond_project_update(actor=county, bond_project_id=bond_project.pk, fields={"bond_amount": D(1)})
+        services.bond_project_update(
+            actor=county,
+            bond_project_id=bond_project.pk,
+            fields={"bond_amount": D(1)},
+            expected_version=stored_version(BondProject, bond_project.pk),
+        )
 
 
 @pytest.mark.parametrize(
@@ -54,6 +69,7 @@ def test_hostile_documents_are_refused(world, make_bond_project, filename, conte
             kind="plan",
             filename=filename,
             content=content,
+            expected_version=stored_version(BondProject, bond_project.pk),
         )
 
 
@@ -74,7 +90,11 @@ def test_hostile_documents_are_refused(world, make_bond_project, filename, conte
 def test_each_check_refuses_submission_and_writes_nothing(world, make_bond_project, overrides, failing):
     bond_project = make_bond_project(world.p_a, submitted=False, **overrides)
     with pytest.raises(ValidationError) as error:
-        services.bond_project_submit(actor=world.users[Role.CITY_ADMIN], bond_project_id=bond_project.pk)
+        services.bond_project_submit(
+            actor=world.users[Role.CITY_ADMIN],
+            bond_project_id=bond_project.pk,
+            expected_version=stored_version(BondProject, bond_project.pk),
+        )
     assert set(error.value.message_dict) == failing
     bond_project.refresh_from_db()
     assert bond_project.status == "draft" and not ChangeRecord.objects.exists()
@@ -95,14 +115,23 @@ def test_capital_cap_setting_refuses(world, make_bond_project, settings):
     make_bond_project(world.p_a, bonds_as_capital=D(2000))
     second = make_bond_project(world.p_b, submitted=False)
     with pytest.raises(ValidationError) as error:
-        services.bond_project_submit(actor=world.users[Role.CITY_ADMIN], bond_project_id=second.pk)
+        services.bond_project_submit(
+            actor=world.users[Role.CITY_ADMIN],
+            bond_project_id=second.pk,
+            expected_version=stored_version(BondProject, second.pk),
+        )
     assert "21.43" in error.value.message_dict["capital_cap"][0]
 
 
 def test_review_ladder_both_sides(world, finance, make_bond_project):
     bond_project = make_bond_project(world.p_a)  # county A project: county → city → province → national
     admin, county = world.users[Role.CITY_ADMIN], world.users[Role.COUNTY_USER]
-    review = services.bond_review_record
+
+    def review(**kwargs):
+        return services.bond_review_record(
+            **kwargs, expected_version=stored_version(BondProject, kwargs["bond_project_id"])
+        )
+
     with pytest.raises(ValidationError):  # the city before the county
         review(actor=admin, bond_project_id=bond_project.pk, level="city", side="ndrc", result="passed")
     with pytest.raises(PermissionDenied):  # the city administrator does not record the county's step
@@ -138,7 +167,12 @@ def test_a_return_ends_the_round(world, make_bond_project):
     county = world.users[Role.COUNTY_USER]
     with pytest.raises(ValidationError):  # a return needs an opinion
         services.bond_review_record(
-            actor=county, bond_project_id=bond_project.pk, level="county", side="ndrc", result="returned"
+            actor=county,
+            bond_project_id=bond_project.pk,
+            level="county",
+            side="ndrc",
+            result="returned",
+            expected_version=stored_version(BondProject, bond_project.pk),
         )
     services.bond_review_record(
         actor=county,
@@ -147,14 +181,27 @@ def test_a_return_ends_the_round(world, make_bond_project):
         side="ndrc",
         result="returned",
         opinion="用地手续不全",
+        expected_version=stored_version(BondProject, bond_project.pk),
     )
     bond_project.refresh_from_db()
     assert bond_project.status == "returned"
-    services.bond_project_update(actor=county, bond_project_id=bond_project.pk, fields={"revenue_source": "停车及充电"})
-    again = services.bond_project_submit(actor=county, bond_project_id=bond_project.pk)
+    services.bond_project_update(
+        actor=county,
+        bond_project_id=bond_project.pk,
+        fields={"revenue_source": "停车及充电"},
+        expected_version=stored_version(BondProject, bond_project.pk),
+    )
+    again = services.bond_project_submit(
+        actor=county, bond_project_id=bond_project.pk, expected_version=stored_version(BondProject, bond_project.pk)
+    )
     assert again.round == 2
     services.bond_review_record(
-        actor=county, bond_project_id=bond_project.pk, level="county", side="ndrc", result="passed"
+        actor=county,
+        bond_project_id=bond_project.pk,
+        level="county",
+        side="ndrc",
+        result="passed",
+        expected_version=stored_version(BondProject, bond_project.pk),
     )
 
 
@@ -168,13 +215,27 @@ def test_self_review_pilot_skips_the_national_step(world, make_bond_project, set
 def test_pools(world, finance, make_bond_project):
     bond_project = make_bond_project(world.p_a)
     services.bond_pool_record(
-        actor=world.users[Role.CITY_ADMIN], bond_project_id=bond_project.pk, side="ndrc", result="in"
+        actor=world.users[Role.CITY_ADMIN],
+        bond_project_id=bond_project.pk,
+        side="ndrc",
+        result="in",
+        expected_version=stored_version(BondProject, bond_project.pk),
     )
     with pytest.raises(PermissionDenied):
         services.bond_pool_record(
-            actor=world.users[Role.CITY_ADMIN], bond_project_id=bond_project.pk, side="finance", result="in"
+            actor=world.users[Role.CITY_ADMIN],
+            bond_project_id=bond_project.pk,
+            side="finance",
+            result="in",
+            expected_version=stored_version(BondProject, bond_project.pk),
         )
-    services.bond_pool_record(actor=finance["city"], bond_project_id=bond_project.pk, side="finance", result="in")
+    services.bond_pool_record(
+        actor=finance["city"],
+        bond_project_id=bond_project.pk,
+        side="finance",
+        result="in",
+        expected_version=stored_version(BondProject, bond_project.pk),
+    )
     bond_project.refresh_from_db()
     assert (bond_project.ndrc_pool, bond_project.mof_pool) == ("in", "in")
 
@@ -307,10 +368,20 @@ def test_bond_project_scope_is_the_projects(world, make_bond_project, role):
     assert seen == {bonds[key].pk for key in SEES[role]}
     for key, bond_project in bonds.items():
         if key in CHANGES[role]:
-            services.bond_project_update(actor=user, bond_project_id=bond_project.pk, fields={"law_firm": "某律所"})
+            services.bond_project_update(
+                actor=user,
+                bond_project_id=bond_project.pk,
+                fields={"law_firm": "某律所"},
+                expected_version=stored_version(BondProject, bond_project.pk),
+            )
         else:
             with pytest.raises(PermissionDenied):
-                services.bond_project_update(actor=user, bond_project_id=bond_project.pk, fields={"law_firm": "x"})
+                services.bond_project_update(
+                    actor=user,
+                    bond_project_id=bond_project.pk,
+                    fields={"law_firm": "x"},
+                    expected_version=stored_version(BondProject, bond_project.pk),
+                )
 
 
 def test_issue_visibility(world, finance, make_bond_project):
@@ -345,8 +416,20 @@ def test_figures_equal_an_independent_sum(world, finance, make_bond_project):
     b = make_bond_project(world.p_b, bond_amount=D(6000), capital_excl_bonds=D(3000))
     make_bond_project(world.p_c, submitted=False)  # a draft does not count
     for bond_project in (a, b):
-        services.bond_pool_record(actor=admin, bond_project_id=bond_project.pk, side="ndrc", result="in")
-    services.bond_pool_record(actor=user, bond_project_id=a.pk, side="finance", result="in")
+        services.bond_pool_record(
+            actor=admin,
+            bond_project_id=bond_project.pk,
+            side="ndrc",
+            result="in",
+            expected_version=stored_version(BondProject, bond_project.pk),
+        )
+    services.bond_pool_record(
+        actor=user,
+        bond_project_id=a.pk,
+        side="finance",
+        result="in",
+        expected_version=stored_version(BondProject, a.pk),
+    )
     alloc_a = services.allocation_add(actor=user, issue_id=issue.pk, bond_project_id=a.pk, amount=D(7000))
     alloc_b = services.allocation_add(actor=user, issue_id=issue.pk, bond_project_id=b.pk, amount=D(6000))
     services.spending_record(actor=user, allocation_id=alloc_a.pk, year=2026, month=6, cumulative=D(2000))

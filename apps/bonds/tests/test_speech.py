@@ -9,6 +9,7 @@ from django.urls import reverse
 from apps.accounts.models import Role
 from apps.bonds import services
 from apps.bonds.models import BondProject
+from apps.core.tests.versions import stored_version
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +19,30 @@ def test_speech_bond_sentence(client, world, make_bond_project):
     a = make_bond_project(world.p_a)
     make_bond_project(world.p_b, bond_amount=D(6000), capital_excl_bonds=D(3000))
     make_bond_project(world.p_c, submitted=False)
-    services.bond_review_record(actor=county, bond_project_id=a.pk, level="county", side="ndrc", result="passed")
-    services.bond_review_record(actor=admin, bond_project_id=a.pk, level="city", side="ndrc", result="passed")
-    services.bond_review_record(actor=admin, bond_project_id=a.pk, level="province", side="ndrc", result="passed")
+    services.bond_review_record(
+        actor=county,
+        bond_project_id=a.pk,
+        level="county",
+        side="ndrc",
+        result="passed",
+        expected_version=stored_version(BondProject, a.pk),
+    )
+    services.bond_review_record(
+        actor=admin,
+        bond_project_id=a.pk,
+        level="city",
+        side="ndrc",
+        result="passed",
+        expected_version=stored_version(BondProject, a.pk),
+    )
+    services.bond_review_record(
+        actor=admin,
+        bond_project_id=a.pk,
+        level="province",
+        side="ndrc",
+        result="passed",
+        expected_version=stored_version(BondProject, a.pk),
+    )
     client.force_login(admin)
     response = client.get(reverse("dashboard:speech"), {"region": world.city.pk, "year": 2026, "month": 11})
     html = response.content.decode()

@@ -50,6 +50,7 @@ def test_progress_import_carries_funds_arrived(world):
         project_id=world.p_a.pk,
         year=2026,
         fields={"arrived_total": D(400), "arrived_self_raised": D(400)},
+        expected_version=None,
     )
     [row] = [selectors.arrival_row(r) for r in selectors.with_record_figures(selectors.record_queryset(user=owner))]
     assert (row["reported_arrived"], row["completed"], row["arrived_total"]) == (D("320.5"), D(500), D(400))

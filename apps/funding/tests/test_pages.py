@@ -62,11 +62,20 @@ def test_application_through_the_pages(client, world):
     application = FundingApplication.objects.get()
     assert response.status_code == 302
     step = reverse("funding:application_step", args=[application.pk])
-    client.post(step, {"to_status": "submitted", "on": "2026-03-01"})
+    client.post(step, {"to_status": "submitted", "on": "2026-03-01", "version": 1})
     client.post(
-        step, {"to_status": "approved", "on": "2026-05-01", "amount": "600", "document_number": "发改〔2026〕1号"}
+        step,
+        {
+            "to_status": "approved",
+            "on": "2026-05-01",
+            "amount": "600",
+            "document_number": "发改〔2026〕1号",
+            "version": 2,
+        },
     )
-    response = client.post(step, {"to_status": "released", "on": "2026-06-01", "amount": "700"}, follow=True)
+    response = client.post(
+        step, {"to_status": "released", "on": "2026-06-01", "amount": "700", "version": 3}, follow=True
+    )
     assert "下达金额不能超过批复金额" in response.content.decode()
     application.refresh_from_db()
     assert (application.status, application.approved, application.decided_on) == (

@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from apps.accounts.models import Role
 from apps.audit.models import ChangeRecord
+from apps.core.tests.versions import stored_version
 from apps.funding import selectors, services
-from apps.funding.models import ApplicationStatus, FundingRecord
+from apps.funding.models import ApplicationStatus, FundingApplication, FundingRecord
 from tests.scope_table import CHANGES, SEES
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,9 @@ GOOD = {
 
 def test_record_saved_with_a_change_record(world):
     admin = world.users[Role.CITY_ADMIN]
-    record = services.funding_record_save(actor=admin, project_id=world.p_a.pk, year=2026, fields=GOOD)
+    record = services.funding_record_save(
+        actor=admin, project_id=world.p_a.pk, year=2026, fields=GOOD, expected_version=None
+    )
     assert record.arrived_total == D(120)
     change = ChangeRecord.objects.get(object_id=record.pk, content_type__model="fundingrecord")
     assert change.action == "create" and change.project_id == world.p_a.pk
@@ -48,7 +51,7 @@ def test_sum_errors_refuse_and_write_nothing(world):
     admin = world.users[Role.CITY_ADMIN]
     bad = {**GOOD, "arrived_total": D(121)}
     with pytest.raises(ValidationError) as error:
-        services.funding_record_save(actor=admin, project_id=world.p_a.pk, year=2026, fields=bad)
+        services.funding_record_save(actor=admin, project_id=world.p_a.pk, year=2026, fields=bad, expected_version=None)
     assert "arrived_total" in error.value.message_dict
     assert not FundingRecord.objects.exists() and not ChangeRecord.objects.exists()
 
@@ -57,11 +60,17 @@ def test_gap_arranged_needs_a_note_and_negative_amounts_refused(world):
     admin = world.users[Role.CITY_ADMIN]
     with pytest.raises(ValidationError) as error:
         services.funding_record_save(
-            actor=admin, project_id=world.p_a.pk, year=2026, fields={"gap": D(10), "gap_arranged": True}
+            actor=admin,
+            project_id=world.p_a.pk,
+            year=2026,
+            fields={"gap": D(10), "gap_arranged": True},
+            expected_version=None,
         )
     assert "gap_note" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        services.funding_record_save(actor=admin, project_id=world.p_a.pk, year=2026, fields={"planned_other": D(-1)})
+        services.funding_record_save(
+            actor=admin, project_id=world.p_a.pk, year=2026, fields={"planned_other": D(-1)}, expected_version=None
+        )
     assert "planned_other" in error.value.message_dict
 
 
@@ -71,17 +80,21 @@ def test_record_change_scope_is_the_projects(world, role, key):
     user = world.users[role]
     project = getattr(world, key)
     if key in CHANGES[role]:
-        services.funding_record_save(actor=user, project_id=project.pk, year=2026, fields=GOOD)
+        services.funding_record_save(actor=user, project_id=project.pk, year=2026, fields=GOOD, expected_version=None)
     else:
         with pytest.raises(PermissionDenied):
-            services.funding_record_save(actor=user, project_id=project.pk, year=2026, fields=GOOD)
+            services.funding_record_save(
+                actor=user, project_id=project.pk, year=2026, fields=GOOD, expected_version=None
+            )
 
 
 @pytest.mark.parametrize("role", list(Role))
 def test_record_view_scope_is_the_projects(world, role):
     admin = world.users[Role.CITY_ADMIN]
     for key in ("p_a", "p_b", "p_c"):
-        services.funding_record_save(actor=admin, project_id=getattr(world, key).pk, year=2026, fields=GOOD)
+        services.funding_record_save(
+            actor=admin, project_id=getattr(world, key).pk, year=2026, fields=GOOD, expected_version=None
+        )
     seen = {r.project.name for r in selectors.record_queryset(user=world.users[role]).select_related("project")}
     assert seen == {getattr(world, key).name for key in SEES[role]}
 
@@ -89,12 +102,16 @@ def test_record_view_scope_is_the_projects(world, role):
 def test_finance_bureau_sees_its_region_and_enters_disbursements(world, finance):
     admin = world.users[Role.CITY_ADMIN]
     for key in ("p_a", "p_b", "p_c"):
-        services.funding_record_save(actor=admin, project_id=getattr(world, key).pk, year=2026, fields=GOOD)
+        services.funding_record_save(
+            actor=admin, project_id=getattr(world, key).pk, year=2026, fields=GOOD, expected_version=None
+        )
     assert selectors.record_queryset(user=finance["city"]).count() == 3
     assert {r.project_id for r in selectors.record_queryset(user=finance["county_b"])} == {world.p_b.pk, world.p_c.pk}
     # The finance bureau does not change a project's sources; it enters money movements.
     with pytest.raises(PermissionDenied):
-        services.funding_record_save(actor=finance["city"], project_id=world.p_a.pk, year=2026, fields=GOOD)
+        services.funding_record_save(
+            actor=finance["city"], project_id=world.p_a.pk, year=2026, fields=GOOD, expected_version=None
+        )
     item = services.disbursement_add(
         actor=finance["city"],
         project_id=world.p_a.pk,
@@ -172,16 +189,44 @@ def test_application_steps_and_figures(world):
     fields = {"programme": "central_budget", "year": 2026, "responsible_department": world.dept, "requested": D(5000)}
     app = services.application_create(actor=admin, project_id=world.p_a.pk, fields=fields)
     with pytest.raises(ValidationError):
-        services.application_step(actor=admin, application_id=app.pk, to_status=ApplicationStatus.APPROVED, amount=1)
-    services.application_step(actor=admin, application_id=app.pk, to_status="submitted", on=datetime.date(2026, 3, 1))
+        services.application_step(
+            actor=admin,
+            application_id=app.pk,
+            to_status=ApplicationStatus.APPROVED,
+            amount=1,
+            expected_version=stored_version(FundingApplication, app.pk),
+        )
     services.application_step(
-        actor=admin, application_id=app.pk, to_status="approved", amount=D(3000), document_number="发改投资〔2026〕12号"
+        actor=admin,
+        application_id=app.pk,
+        to_status="submitted",
+        on=datetime.date(2026, 3, 1),
+        expected_version=stored_version(FundingApplication, app.pk),
+    )
+    services.application_step(
+        actor=admin,
+        application_id=app.pk,
+        to_status="approved",
+        amount=D(3000),
+        document_number="发改投资〔2026〕12号",
+        expected_version=stored_version(FundingApplication, app.pk),
     )
     with pytest.raises(ValidationError) as error:
-        services.application_step(actor=admin, application_id=app.pk, to_status="released", amount=D(3001))
+        services.application_step(
+            actor=admin,
+            application_id=app.pk,
+            to_status="released",
+            amount=D(3001),
+            expected_version=stored_version(FundingApplication, app.pk),
+        )
     assert "released" in error.value.message_dict
     services.application_step(
-        actor=admin, application_id=app.pk, to_status="released", amount=D(2000), on=datetime.date(2026, 6, 1)
+        actor=admin,
+        application_id=app.pk,
+        to_status="released",
+        amount=D(2000),
+        on=datetime.date(2026, 6, 1),
+        expected_version=stored_version(FundingApplication, app.pk),
     )
     # Last year's: 1000 released by 1 July 2025 and 500 after (outside the same period).
     old = services.application_create(
@@ -193,7 +238,12 @@ def test_application_steps_and_figures(world):
         ("released", 1000, "2025-06-30"),
     ):
         services.application_step(
-            actor=admin, application_id=old.pk, to_status=step, amount=amount, on=datetime.date.fromisoformat(on)
+            actor=admin,
+            application_id=old.pk,
+            to_status=step,
+            amount=amount,
+            on=datetime.date.fromisoformat(on),
+            expected_version=stored_version(FundingApplication, old.pk),
         )
     figures = selectors.application_figures(user=admin, year=2026)
     assert (figures.applied_count, figures.requested, figures.won_count, figures.approved) == (1, 5000, 1, 3000)

@@ -58,9 +58,13 @@ def test_service_refuses_a_replacement_without_or_with_a_stale_version(world):
     from apps.core.exceptions import ConcurrentEditError
 
     admin = world.users[Role.CITY_ADMIN]
-    record = services.funding_record_save(actor=admin, project_id=world.p_a.pk, year=2026, fields={"gap": D(1)})
+    record = services.funding_record_save(
+        actor=admin, project_id=world.p_a.pk, year=2026, fields={"gap": D(1)}, expected_version=None
+    )
     with pytest.raises(ValidationError) as error:
-        services.funding_record_save(actor=admin, project_id=world.p_a.pk, year=2026, fields={"gap": D(2)})
+        services.funding_record_save(
+            actor=admin, project_id=world.p_a.pk, year=2026, fields={"gap": D(2)}, expected_version=None
+        )
     assert error.value.message_dict == {"version": [MISSING]}
     with pytest.raises(ConcurrentEditError):
         services.funding_record_save(

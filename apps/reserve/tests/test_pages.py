@@ -16,7 +16,7 @@ def test_pages_by_scope(client, world, items, role):
         assert (f"/reserve/{item.pk}/" in body) == (key in SEES[role])
         response = client.get(f"/reserve/{item.pk}/")
         assert response.status_code == (200 if key in SEES[role] else 404)
-        response = client.post(f"/reserve/{item.pk}/first_review/", {"approve": "1"})
+        response = client.post(f"/reserve/{item.pk}/first_review/", {"approve": "1", "version": item.version})
         expected = 404 if key not in SEES[role] else (302 if key in FIRST_REVIEWS[role] else 403)
         assert response.status_code == expected, (key, response.content[:300])
     for url in (
@@ -30,7 +30,7 @@ def test_pages_by_scope(client, world, items, role):
 def test_refused_review_shows_the_message(client, world, items):
     client.force_login(world.users[Role.CITY_ADMIN])
     item = items["r_a"]
-    response = client.post(f"/reserve/{item.pk}/first_review/", {"approve": "0", "reason": ""})
+    response = client.post(f"/reserve/{item.pk}/first_review/", {"approve": "0", "reason": "", "version": item.version})
     assert response.status_code == 422 and "请填写原因" in response.content.decode()
     item.refresh_from_db()
     assert item.status == ReviewStatus.SUBMITTED

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from apps.accounts.models import APIToken, Role
 from apps.audit.models import ChangeRecord
+from apps.core.tests.versions import stored_version
 from apps.problems.models import Meeting, MeetingKind
 from apps.projects.models import AnnualPlan, Stage
 from apps.reserve import selectors, services
@@ -35,11 +36,22 @@ def test_propose_review_admit_with_change_records(world):
     assert item.proposer == world.dept and item.status == ReviewStatus.SUBMITTED
     county = world.users[Role.COUNTY_USER]
     with pytest.raises(ValidationError, match="请填写原因"):
-        services.reserve_first_review(actor=county, pk=item.pk, approve=False)
-    services.reserve_first_review(actor=county, pk=item.pk, approve=True)
+        services.reserve_first_review(
+            actor=county, pk=item.pk, approve=False, expected_version=stored_version(ReserveProject, item.pk)
+        )
+    services.reserve_first_review(
+        actor=county, pk=item.pk, approve=True, expected_version=stored_version(ReserveProject, item.pk)
+    )
     with pytest.raises(PermissionDenied):
-        services.reserve_final_review(actor=county, pk=item.pk, approve=True)
-    services.reserve_final_review(actor=world.users[Role.CITY_ADMIN], pk=item.pk, approve=True)
+        services.reserve_final_review(
+            actor=county, pk=item.pk, approve=True, expected_version=stored_version(ReserveProject, item.pk)
+        )
+    services.reserve_final_review(
+        actor=world.users[Role.CITY_ADMIN],
+        pk=item.pk,
+        approve=True,
+        expected_version=stored_version(ReserveProject, item.pk),
+    )
     item.refresh_from_db()
     assert item.status == ReviewStatus.ADMITTED and item.admitted_on == D(2026, 12, 1)
     assert (
@@ -47,26 +59,46 @@ def test_propose_review_admit_with_change_records(world):
     )  # refusals write nothing
     # Once in review, the department no longer edits it.
     with pytest.raises(PermissionDenied, match="发改部门"):
-        services.reserve_update(actor=dept, pk=item.pk, fields={"name": "改名"})
+        services.reserve_update(
+            actor=dept, pk=item.pk, fields={"name": "改名"}, expected_version=stored_version(ReserveProject, item.pk)
+        )
 
 
 def test_return_resubmit_withdraw_restore(world, items):
     admin = world.users[Role.CITY_ADMIN]
     item = items["r_a"]
-    services.reserve_first_review(actor=admin, pk=item.pk, approve=False, reason="建设内容不清")
+    services.reserve_first_review(
+        actor=admin,
+        pk=item.pk,
+        approve=False,
+        reason="建设内容不清",
+        expected_version=stored_version(ReserveProject, item.pk),
+    )
     item.refresh_from_db()
     assert (item.status, item.status_reason) == (ReviewStatus.RETURNED, "建设内容不清")
     with pytest.raises(ValidationError, match="不能办理此操作"):
-        services.reserve_final_review(actor=admin, pk=item.pk, approve=True)
-    services.reserve_resubmit(actor=world.users[Role.DEPARTMENT_USER], pk=item.pk)
-    services.reserve_first_review(actor=admin, pk=item.pk, approve=True)
-    services.reserve_final_review(actor=admin, pk=item.pk, approve=True)
+        services.reserve_final_review(
+            actor=admin, pk=item.pk, approve=True, expected_version=stored_version(ReserveProject, item.pk)
+        )
+    services.reserve_resubmit(
+        actor=world.users[Role.DEPARTMENT_USER], pk=item.pk, expected_version=stored_version(ReserveProject, item.pk)
+    )
+    services.reserve_first_review(
+        actor=admin, pk=item.pk, approve=True, expected_version=stored_version(ReserveProject, item.pk)
+    )
+    services.reserve_final_review(
+        actor=admin, pk=item.pk, approve=True, expected_version=stored_version(ReserveProject, item.pk)
+    )
     with pytest.raises(ValidationError, match="请填写原因"):
-        services.reserve_withdraw(actor=admin, pk=item.pk, reason=" ")
-    services.reserve_withdraw(actor=admin, pk=item.pk, reason="规划调整，暂缓实施")
+        services.reserve_withdraw(
+            actor=admin, pk=item.pk, reason=" ", expected_version=stored_version(ReserveProject, item.pk)
+        )
+    services.reserve_withdraw(
+        actor=admin, pk=item.pk, reason="规划调整，暂缓实施", expected_version=stored_version(ReserveProject, item.pk)
+    )
     item.refresh_from_db()
     assert item.status == ReviewStatus.WITHDRAWN
-    services.reserve_restore(actor=admin, pk=item.pk)
+    services.reserve_restore(actor=admin, pk=item.pk, expected_version=stored_version(ReserveProject, item.pk))
     item.refresh_from_db()
     assert item.status == ReviewStatus.ADMITTED and item.status_reason == ""
 
@@ -84,16 +116,20 @@ def test_promotion_needs_maturity_and_happens_once(world, items):
         "project_code": "2026-610302-48-01-770001",
     }
     with pytest.raises(ValidationError, match="具备申报条件"):
-        services.reserve_promote(actor=admin, pk=item.pk, **args)
+        services.reserve_promote(
+            actor=admin, pk=item.pk, expected_version=stored_version(ReserveProject, item.pk), **args
+        )
     ReserveProject.objects.filter(pk=item.pk).update(maturity="ready")
-    services.reserve_promote(actor=admin, pk=item.pk, **args)
+    services.reserve_promote(actor=admin, pk=item.pk, expected_version=stored_version(ReserveProject, item.pk), **args)
     item.refresh_from_db()
     project = item.project
     assert item.status == ReviewStatus.PROMOTED and item.tier == "annual"
     assert project.stage == Stage.PRELIMINARY and project.total_investment == Decimal("10000")
     assert AnnualPlan.objects.get(project=project).planned_investment == Decimal("4000")
     with pytest.raises(ValidationError, match="不能重复转入"):
-        services.reserve_promote(actor=admin, pk=item.pk, **args)
+        services.reserve_promote(
+            actor=admin, pk=item.pk, expected_version=stored_version(ReserveProject, item.pk), **args
+        )
     # Counted once: out of the reserve's figures, into the plan's.
     figures = selectors.reserve_figures(user=admin, year=2027)
     assert figures.count == 0 and figures.plan_count == 1 and figures.promoted == 1
@@ -213,7 +249,9 @@ def test_api_scope_matrix(client, world, items, role, key):
     assert listed == {items[k].pk for k in SEES[role]}
     url = f"/api/v1/reserve/{items[key].pk}"
     assert client.get(url, **auth).status_code == (200 if key in SEES[role] else 404)
-    response = client.post(f"{url}/first-review", {"approve": True}, content_type="application/json", **auth)
+    response = client.post(
+        f"{url}/first-review", {"approve": True, "version": items[key].version}, content_type="application/json", **auth
+    )
     expected = 404 if key not in SEES[role] else (200 if key in FIRST_REVIEWS[role] else 403)
     assert response.status_code == expected, response.content[:200]
 
@@ -221,7 +259,9 @@ def test_api_scope_matrix(client, world, items, role, key):
 def test_api_refusals_are_chinese_422(client, world, items):
     client.force_login(world.users[Role.CITY_ADMIN])
     response = client.post(
-        f"/api/v1/reserve/{items['r_a'].pk}/final-review", {"approve": True}, content_type="application/json"
+        f"/api/v1/reserve/{items['r_a'].pk}/final-review",
+        {"approve": True, "version": items["r_a"].version},
+        content_type="application/json",
     )
     assert response.status_code == 422 and "待初审" in response.json()["errors"]["status"][0]
     response = client.get("/api/v1/reserve/figures")
