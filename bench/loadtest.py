@@ -125,7 +125,7 @@ def fresh_copy() -> None:
 # --- inside Django (this script run with --internal) -----------------------------------------
 
 
-def internal_prepare(reporters: int, counties: int, leaders: int) -> dict:
+def internal_prepare(reporters: int, counties: int, leaders: int, seed: int = 20261201) -> dict:
     """Users with sessions: reporters of the owner units with most projects due, one county
     user per county with most, city leaders. Returns their cookies and the baseline ids."""
     import django
@@ -166,7 +166,7 @@ def internal_prepare(reporters: int, counties: int, leaders: int) -> dict:
         .filter(n__gte=3, n__lte=50)
         .order_by("owner_unit_id")
     )
-    random.Random(20261201).shuffle(units)
+    random.Random(seed).shuffle(units)
     units = units[: reporters * 25]
     city = Region.objects.filter(level=RegionLevel.CITY).order_by("pk").first()
     county_regions = Region.objects.filter(parent=city).annotate(n=Count("project")).order_by("-n", "pk")[:counties]
@@ -597,6 +597,12 @@ def main():
     )
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument("--web-threads", type=int, default=1)
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=20261201,
+        help="which units report and what they send (vary it for --in-place reruns)",
+    )
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument(
         "--in-place",
@@ -611,7 +617,7 @@ def main():
     args = parser.parse_args()
 
     if args.internal == "prepare":
-        print(json.dumps(internal_prepare(args.reporters, args.counties, args.leaders)))
+        print(json.dumps(internal_prepare(args.reporters, args.counties, args.leaders, args.seed)))
         return
     if args.internal == "check":
         print(json.dumps(internal_check(args.internal_arg), default=str))
@@ -628,7 +634,7 @@ def main():
     run([str(BIN / "python"), "manage.py", "collectstatic", "--noinput", "-v0"], env=env())
     prepared = json.loads(
         run(
-            [sys.executable, __file__, "--internal", "prepare", "--reporters", str(args.reporters),
+            [sys.executable, __file__, "--internal", "prepare", "--reporters", str(args.reporters), "--seed", str(args.seed),
              "--counties", str(args.counties), "--leaders", str(args.leaders)],
             env=env(), capture_output=True, text=True,
         ).stdout
@@ -654,7 +660,7 @@ def main():
 
         load = Recorder(time.monotonic() + args.duration, args.requests, args.think)
         started = time.monotonic()
-        asyncio.run(month_end(prepared, load, 20261201, args.reporters))
+        asyncio.run(month_end(prepared, load, args.seed, args.reporters))
         seconds = time.monotonic() - started
         rows = table(load, seconds)
         kinds = defaultdict(int, reporter=args.reporters)
