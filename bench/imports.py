@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -122,13 +123,25 @@ def write_workbook(path: Path, rows: int) -> None:
     django.setup()
     import xlsxwriter
 
+    from apps.projects.models import Project
     from apps.regions.models import Organisation, Person, Region, RegionLevel
 
     rng = random.Random(20261122)
     counties = list(Region.objects.filter(level=RegionLevel.COUNTY).order_by("code"))
     units = list(Organisation.objects.filter(kind="owner_unit").order_by("pk").values_list("name", flat=True))
+    # A name two units share is refused by the import as ambiguous (the national set repeats names).
+    shared = Counter(units)
+    units = [name for name in units if shared[name] == 1]
     departments = list(Organisation.objects.filter(kind="department").order_by("pk").values_list("name", flat=True))
     leaders = list(Person.objects.filter(is_city_leader=True).order_by("pk").values_list("name", flat=True))
+    # Codes the set already holds are skipped (none in the 400-project set; a few in the national one,
+    # whose serial numbers go round), so that every row is a new project.
+    taken = set(
+        Project.objects.filter(project_code__startswith="2026-", project_code__contains="-48-01-").values_list(
+            "project_code", flat=True
+        )
+    )
+    serial = 900000
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = book.add_worksheet("项目计划")
     date = book.add_format({"num_format": "yyyy-mm-dd"})
@@ -140,11 +153,13 @@ def write_workbook(path: Path, rows: int) -> None:
         county = counties[index % len(counties)]
         start = datetime.date(2026, rng.randint(1, 12), 1)
         total = Decimal(rng.randint(5000, 500000))
+        while f"2026-{county.code}-48-01-{serial:06d}" in taken:
+            serial += 1
         values = [
             index + 1,
             f"基准导入项目{index + 1:06d}",
             # Serial numbers above any the demo city uses, so every row is a new project.
-            f"2026-{county.code}-48-01-{900000 + index:06d}",
+            f"2026-{county.code}-48-01-{serial:06d}",
             county.name,
             rng.choice(list(LEVEL)),
             rng.choice(list(CATEGORY)),
@@ -159,6 +174,7 @@ def write_workbook(path: Path, rows: int) -> None:
             rng.choice(departments),
             rng.choice(units),
         ]
+        serial += 1
         for col, value in enumerate(values):
             if isinstance(value, datetime.date):
                 sheet.write_datetime(index + 3, col, value, date)
@@ -213,6 +229,7 @@ def run_keyprojects(workbook: Path) -> dict:
         batch = import_batch_commit(actor=actor, batch_id=batch.pk)
         commit = time.perf_counter() - started
     return {
+        "batch": batch.pk,
         "seconds": commit,
         "preview_seconds": preview,
         "change_records": ChangeRecord.objects.filter(request_id=batch.request_id).count(),
@@ -502,12 +519,24 @@ def main():
     parser.add_argument("--contender")
     parser.add_argument("--workbook")
     parser.add_argument("--no-upload", action="store_true", help="skip the 20 MB upload measurement")
+    parser.add_argument(
+        "--against",
+        metavar="DATABASE_URL",
+        help="import into this kept, seeded database (e.g. the national set) and undo the batch afterwards",
+    )
+    parser.add_argument("--undo", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.write_workbook:
         write_workbook(Path(args.write_workbook), args.rows)
         return
     if args.contender:
         print(json.dumps(contender(args.contender, Path(args.workbook))))
+        return
+    if args.undo:
+        print(json.dumps(undo(args.undo)))
+        return
+    if args.against:
+        against(args.against, args.rows)
         return
     template, workbook = build(args.rows)
     print(
@@ -538,6 +567,52 @@ def main():
                 f"   {label}: HTTP {result['status']} in {result['seconds']:.1f} s, peak {result['peak_mb']:.0f} MB "
                 f"(idle {result['idle_mb']:.0f} MB; target <= {UPLOAD_TARGET_MB} MB: {verdict})"
             )
+
+
+def undo(batch_id: int) -> dict:
+    import django
+
+    django.setup()
+    from apps.accounts.models import User
+    from apps.core.context import command_context
+    from apps.imports.services import import_batch_undo
+
+    started = time.perf_counter()
+    with command_context("bench"):
+        import_batch_undo(actor=User.objects.get(username="admin"), batch_id=batch_id)
+    return {
+        "seconds": time.perf_counter() - started,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def against(url: str, rows: int) -> None:
+    """KeyProjects' import of `rows` new projects into a kept database as it is (its own workbook,
+    written from that database's counties, units and leaders), then the batch undone, so the set
+    stays as built. Time and peak memory of each step, each in its own process."""
+    name = url.rstrip("/").rsplit("/", 1)[-1]
+    workbook = DIR / f"plan-{rows}-{name}.xlsx"
+    DIR.mkdir(parents=True, exist_ok=True)
+    database = {"DATABASE_URL": url}
+    if not workbook.exists():
+        print(f"== writing a {rows:,}-row plan workbook from {name}", flush=True)
+        run([sys.executable, __file__, "--write-workbook", str(workbook), "--rows", str(rows)], database)
+    started = time.perf_counter()
+    result = json.loads(
+        run([sys.executable, __file__, "--contender", "keyprojects", "--workbook", str(workbook)], database)
+        .strip()
+        .splitlines()[-1]
+    )
+    wall = time.perf_counter() - started
+    undone = json.loads(
+        run([sys.executable, __file__, "--undo", str(result["batch"])], database).strip().splitlines()[-1]
+    )
+    print(
+        f"{name}: {rows:,} rows ({workbook.stat().st_size / 1048576:.1f} MB): preview {result['preview_seconds']:.1f} s, "
+        f"commit {result['seconds']:.1f} s ({rows / result['seconds']:,.0f} rows/s), process {wall:.1f} s, "
+        f"peak {result['peak_mb']:.0f} MB; {result['projects']:,} new projects, {result['plans']:,} plans, "
+        f"{result['change_records']:,} change records; undo {undone['seconds']:.1f} s (peak {undone['peak_mb']:.0f} MB)"
+    )
 
 
 def report(results: dict, rows: int) -> None:

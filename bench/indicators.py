@@ -152,15 +152,28 @@ def measure(args) -> list[dict]:
     if largest != nearest:
         scopes.append(("city", f"最大县区（{counties[largest].name}）", counties[largest]))
     scopes.append(("province", f"全市（{city.name}，全部项目）", city))
+    users = {}
+    if args.national:
+        # The national set (bench/README.md): a county, the city and the province, the last as
+        # a province-level administrator would ask it (an unsaved user anchored in the province).
+        smallest = min(counts, key=lambda pk: (counts[pk], pk))
+        province = city.parent
+        scopes = [
+            ("city", f"县区（最小：{counties[smallest].name}）", counties[smallest]),
+            ("province", f"市（{city.name}）", city),
+            ("province", f"省（{province.name}）", province),
+        ]
+        users[province.pk] = User(username="bench-province", role=Role.CITY_ADMIN, region=province)
 
     sql = hand_written_sql()
     totals_sql = hand_written_totals_sql(month)
-    scope_prefix = "" if user.is_superuser else user.region.code_prefix
     results = []
     for kind, label, region in scopes:
+        actor = users.get(region.pk, user)
+        scope_prefix = "" if actor.is_superuser else actor.region.code_prefix
 
-        def compute(region=region):
-            return indicators_compute(user=user, region=region, year=year, month=month)
+        def compute(region=region, actor=actor):
+            return indicators_compute(user=actor, region=region, year=year, month=month)
 
         def call():
             return read_as_dashboard(compute())
@@ -168,12 +181,14 @@ def measure(args) -> list[dict]:
         def call_with_ids():
             return read_as_api(compute())
 
-        def aggregate(region=region, sql=sql, params=(ReportStatus.SUBMITTED, ReportStatus.VERIFIED)):
+        def aggregate(
+            region=region, sql=sql, params=(ReportStatus.SUBMITTED, ReportStatus.VERIFIED), scope_prefix=scope_prefix
+        ):
             with connection.cursor() as cursor:
                 cursor.execute(sql, [year, year, month, *params, region.code_prefix + "%", scope_prefix + "%"])
                 return cursor.fetchone()[0]
 
-        def aggregate_totals(region=region):
+        def aggregate_totals(region=region, scope_prefix=scope_prefix):
             with connection.cursor() as cursor:
                 cursor.execute(totals_sql, [year, year, region.code_prefix + "%", scope_prefix + "%"])
                 return cursor.fetchone()[0]
@@ -346,6 +361,11 @@ def main():
     run.add_argument("--year", type=int, default=None, help="default: the year of the last ended month")
     run.add_argument("--month", type=int, default=None, help="default: the last ended month")
     run.add_argument("--explain", action="store_true", help="record the plan of each scope's slowest query")
+    run.add_argument(
+        "--national",
+        action="store_true",
+        help="scopes of the national set: the smallest county, the city, the province",
+    )
     run.add_argument("--out", default="", help="write the results as JSON")
     show = commands.add_parser("table", help="print the results of one or more measure runs")
     show.add_argument("files", nargs="+")

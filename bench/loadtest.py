@@ -125,7 +125,7 @@ def fresh_copy() -> None:
 # --- inside Django (this script run with --internal) -----------------------------------------
 
 
-def internal_prepare(reporters: int, counties: int, leaders: int) -> dict:
+def internal_prepare(reporters: int, counties: int, leaders: int, seed: int = 20261201) -> dict:
     """Users with sessions: reporters of the owner units with most projects due, one county
     user per county with most, city leaders. Returns their cookies and the baseline ids."""
     import django
@@ -138,6 +138,7 @@ def internal_prepare(reporters: int, counties: int, leaders: int) -> dict:
     from django.db.models import Count
 
     from apps.accounts.models import Role, User
+    from apps.audit.models import ChangeRecord
     from apps.projects.models import Project
     from apps.regions.models import Region, RegionLevel
     from apps.reporting.models import MonthlyReport, PeriodStatus, ReportingPeriod
@@ -165,21 +166,22 @@ def internal_prepare(reporters: int, counties: int, leaders: int) -> dict:
         .filter(n__gte=3, n__lte=50)
         .order_by("owner_unit_id")
     )
-    random.Random(20261201).shuffle(units)
+    random.Random(seed).shuffle(units)
     units = units[: reporters * 25]
     city = Region.objects.filter(level=RegionLevel.CITY).order_by("pk").first()
     county_regions = Region.objects.filter(parent=city).annotate(n=Count("project")).order_by("-n", "pk")[:counties]
     users = []
+    run = secrets.token_hex(3)  # users of their own per run: an --in-place set keeps those of earlier runs
     for index, unit in enumerate(units):
         user = User.objects.create(
-            username=f"load_owner_{index}", role=Role.OWNER_REPORTER, organisation_id=unit["owner_unit_id"]
+            username=f"load_owner_{run}_{index}", role=Role.OWNER_REPORTER, organisation_id=unit["owner_unit_id"]
         )
         users.append({"kind": "reporter", "session": session_for(user), "unit": unit["owner_unit_id"]})
     for index, region in enumerate(county_regions):
-        user = User.objects.create(username=f"load_county_{index}", role=Role.COUNTY_USER, region=region)
+        user = User.objects.create(username=f"load_county_{run}_{index}", role=Role.COUNTY_USER, region=region)
         users.append({"kind": "county", "session": session_for(user), "region": region.pk})
     for index in range(leaders):
-        user = User.objects.create(username=f"load_leader_{index}", role=Role.CITY_LEADER, region=city)
+        user = User.objects.create(username=f"load_leader_{run}_{index}", role=Role.CITY_LEADER, region=city)
         users.append({"kind": "leader", "session": session_for(user), "region": city.pk})
     ids = list(Project.objects.order_by("?").values_list("pk", flat=True)[:1000])
     # the month as the load finds it: which changes a fill-and-submit will make
@@ -194,6 +196,8 @@ def internal_prepare(reporters: int, counties: int, leaders: int) -> dict:
         "users": users,
         "baseline_ids": ids,
         "projects": Project.objects.count(),
+        # records of earlier runs on an --in-place set are not this run's strays
+        "records_before": ChangeRecord.objects.order_by("-id").values_list("id", flat=True).first() or 0,
     }
 
 
@@ -257,7 +261,9 @@ def internal_check(outcome_path: str) -> dict:
         if len(records) != 1 or records[0][2] != ReportStatus.VERIFIED:
             bad_records.append((rid, records))
     stray = (
-        ChangeRecord.objects.filter(correlation_id__startswith="load-").exclude(correlation_id__in=request_ids).count()
+        ChangeRecord.objects.filter(correlation_id__startswith="load-", id__gt=outcome.get("records_before", 0))
+        .exclude(correlation_id__in=request_ids)
+        .count()
     )
     return {
         "reports_in_period": reports.count(),
@@ -331,7 +337,9 @@ class Stack:
 
 FILL_LINK = re.compile(r'href="/reports/fill/(\d+)/"')
 VERSION = re.compile(r'name="version"[^>]*value="(\d*)"|value="(\d*)"[^>]*name="version"')
-REPORT_LINK = re.compile(r'action="/reports/(\d+)/verify/"|href="/reports/(\d+)/"')
+# The queue's submitted rows: a checkbox "id:version" (the version the reviewer loaded, which
+# a verification must send back, or it is refused).
+QUEUE_ROW = re.compile(r'name="report" value="(\d+):(\d+)"')
 
 
 class Recorder:
@@ -443,17 +451,16 @@ async def county(user, recorder: Recorder):
             queue = await recorder.call(client, "county: 审核队列", "GET", "/reports/queue/")
             if queue is None:
                 continue
-            ids = [a or b for a, b in REPORT_LINK.findall(queue.text)]
-            ids = [rid for rid in dict.fromkeys(ids) if rid not in tried]
-            if not ids:
+            rows = [(rid, version) for rid, version in dict(QUEUE_ROW.findall(queue.text)).items() if rid not in tried]
+            if not rows:
                 await asyncio.sleep(0.5)  # nothing submitted yet in this county
                 continue
-            for rid in ids[:5]:
+            for rid, version in rows[:5]:
                 if not recorder.more():
                     break
                 tried.add(rid)
                 verified, request_id = await post_form(
-                    recorder, client, "county: 审核通过", f"/reports/{rid}/verify/", csrf, {}
+                    recorder, client, "county: 审核通过", f"/reports/{rid}/verify/", csrf, {"version": version}
                 )
                 if verified is not None:
                     recorder.verified.append(request_id)
@@ -590,7 +597,19 @@ def main():
     )
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument("--web-threads", type=int, default=1)
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=20261201,
+        help="which units report and what they send (vary it for --in-place reruns)",
+    )
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument(
+        "--in-place",
+        action="store_true",
+        help="run on BENCH_LOAD_DB as it is (no build, no fresh copy: a kept set too large to copy, e.g. the "
+        "national one); the run's reports stay in it",
+    )
     parser.add_argument("--build-only", action="store_true", help="build the data set (if needed) and stop")
     parser.add_argument("--out", default=str(VAR / "results.json"))
     parser.add_argument("--internal", choices=["prepare", "check"], help=argparse.SUPPRESS)
@@ -598,23 +617,24 @@ def main():
     args = parser.parse_args()
 
     if args.internal == "prepare":
-        print(json.dumps(internal_prepare(args.reporters, args.counties, args.leaders)))
+        print(json.dumps(internal_prepare(args.reporters, args.counties, args.leaders, args.seed)))
         return
     if args.internal == "check":
         print(json.dumps(internal_check(args.internal_arg), default=str))
         return
 
-    build(args.projects, args.rebuild)
-    if args.build_only:
-        return
-    fresh_copy()
+    if not args.in_place:
+        build(args.projects, args.rebuild)
+        if args.build_only:
+            return
+        fresh_copy()
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     run([str(BIN / "python"), "manage.py", "collectstatic", "--noinput", "-v0"], env=env())
     prepared = json.loads(
         run(
-            [sys.executable, __file__, "--internal", "prepare", "--reporters", str(args.reporters),
+            [sys.executable, __file__, "--internal", "prepare", "--reporters", str(args.reporters), "--seed", str(args.seed),
              "--counties", str(args.counties), "--leaders", str(args.leaders)],
             env=env(), capture_output=True, text=True,
         ).stdout
@@ -640,7 +660,7 @@ def main():
 
         load = Recorder(time.monotonic() + args.duration, args.requests, args.think)
         started = time.monotonic()
-        asyncio.run(month_end(prepared, load, 20261201, args.reporters))
+        asyncio.run(month_end(prepared, load, args.seed, args.reporters))
         seconds = time.monotonic() - started
         rows = table(load, seconds)
         kinds = defaultdict(int, reporter=args.reporters)
@@ -659,6 +679,7 @@ def main():
     outcome = {
         "period": prepared["period"],
         "initial": prepared["initial"],
+        "records_before": prepared["records_before"],
         "submitted": load.submitted,
         "verified": load.verified,
     }

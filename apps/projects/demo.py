@@ -857,6 +857,7 @@ class _Generator:
         self.summary = DemoSummary(seed=seed, year=year)
         self._used_org_codes: dict[str, None] = {}
         self._used_names: dict[str, int] = {}
+        self._used_codes: set[str] = set()
         self.project_count_by_owner: Counter = Counter()
         self.project_count_by_leader: Counter = Counter()
 
@@ -1244,9 +1245,14 @@ class _Generator:
                 established = min(planned_start, actual_start or planned_start).year - rng.choice([0, 0, 1])
                 established = min(max(established, 2016), self.today.year)
                 running += rng.randint(1, 7)
-                code = (
-                    f"{established}-{county.code}-{industry}-{rng.choice(APPROVAL_KIND[investor_type])}-{running:06d}"
-                )
+                kind = rng.choice(APPROVAL_KIND[investor_type])
+                if running > 999_999:  # past ~250,000 projects the six digits go round (a national set)
+                    running -= 999_000
+                code = f"{established}-{county.code}-{industry}-{kind}-{running:06d}"
+                while code in self._used_codes:  # only after going round: the codes are unique
+                    running = running + 1 if running < 999_999 else 1000
+                    code = f"{established}-{county.code}-{industry}-{kind}-{running:06d}"
+                self._used_codes.add(code)
 
             lead_official_id = None
             if rng.randint(1, 100) <= LEAD_OFFICIAL_SHARE[level]:
