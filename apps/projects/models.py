@@ -233,6 +233,9 @@ class Project(models.Model):
             models.Index(fields=["stage"]),
             models.Index(fields=["level"]),
             models.Index(fields=["planned_start_date"]),
+            # A county's not-started list in planned order from its own rows: with the global
+            # index alone PostgreSQL walked every region's (bench/README.md, national set).
+            models.Index(fields=["region", "planned_start_date"], name="project_region_planned_idx"),
             models.Index(fields=["total_investment"]),
             # The statistics candidates of a region (apps/statistics/indicators.py) from the
             # index alone; without it SQLite walks total_investment's, which nearly all pass.
