@@ -27,14 +27,13 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py runserver $(HOST)
 
-## test: lint, then the whole pytest suite (DATABASE_URL selects PostgreSQL; SQLite by default;
-## PYTEST_ARGS adds options, e.g. PYTEST_ARGS="-n 2" to spread it over two processes)
+## test: lint, then the whole pytest suite (DATABASE_URL selects PostgreSQL; SQLite by default)
 test: $(VENV)/.dev
 	@bash scripts/ensure-chromium
 	@bash scripts/ensure-cjk-font
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
