@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -23,7 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from apps.audit.models import SecurityEventKind
 from apps.audit.services import security_event_write
 
-from .models import APIToken, UserSession
+from .models import APIToken, User, UserSession
 from .services import api_token_issue, api_token_revoke
 
 RECOVERY_CODES = 10
@@ -95,9 +96,13 @@ def otp(request):
 
 def _otp_enrol(request):
     user = request.user
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=_("验证器"), confirmed=False)
+    with transaction.atomic():
+        # Two asks at once (two tabs, a retried request) must not make a device each: the
+        # secret shown would then belong to one and the code be checked against the other.
+        User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name=_("验证器"), confirmed=False)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].strip()):

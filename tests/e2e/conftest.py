@@ -13,6 +13,14 @@ REQUIRED = os.environ.get("KP_REQUIRE_BROWSER") == "1"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    # The call's outcome, for the page fixture to record what the browser showed on a failure.
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 def pytest_collection_modifyitems(config, items):
     if shutil.which(CHROMIUM) or REQUIRED:
         return
@@ -48,8 +56,20 @@ def page(request):
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.js_errors = errors
         yield page
-        artifacts = os.environ.get("KP_E2E_ARTIFACTS")
+        call = getattr(request.node, "report_call", None)
+        failed = call is not None and call.failed
+        artifacts = os.environ.get("KP_E2E_ARTIFACTS") or ("var/e2e-failures" if failed else "")
         if artifacts:
             os.makedirs(artifacts, exist_ok=True)
-            page.screenshot(path=os.path.join(artifacts, f"{request.node.name}.png"), full_page=True)
+            stem = os.path.join(artifacts, request.node.name)
+            try:
+                page.screenshot(path=f"{stem}.png", full_page=True, timeout=10_000)
+                if failed:
+                    # What the page said when the test gave up: a CI log is often all there is.
+                    with open(f"{stem}.html", "w") as html:
+                        html.write(page.content())
+                    print(f"\n[e2e] failed at {page.url}; page and screenshot in {stem}.(html|png)")
+                    print("[e2e] page text:", " ".join(page.inner_text("body", timeout=5_000).split())[:1500])
+            except Exception as exc:  # a page that never settles must not turn the failure into an error
+                print(f"\n[e2e] could not record the page: {exc}")
         browser.close()

@@ -17,12 +17,17 @@ def test_enrol_second_factor_and_see_the_account_page(live_server, world, settin
     clerk = f.UserFactory(username="clerk", role=Role.COUNTY_USER, region=world.county_a)
     page.set_viewport_size({"width": width, "height": 900})
     page.set_default_timeout(40_000)  # a shared machine
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", clerk.username)
     page.fill("input[name=password]", "pass12345")
     page.click("main button[type=submit] >> visible=true")
     page.wait_for_selector(".qr svg")
     assert "/accounts/2fa/" in page.url
+    # The enrolment page asks for nothing behind the gate (the badge once looped on it).
+    page.wait_for_load_state("networkidle")
+    assert [url for url in asked if "/accounts/2fa/" in url] == [page.url]
     page.screenshot(path=str(tmp_path / f"enrol-{width}.png"), full_page=True)
     secret = page.inner_text("#otp-secret")
     import base64

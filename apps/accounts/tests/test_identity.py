@@ -177,6 +177,59 @@ def test_second_factor_enrolment_replay_and_recovery_codes(client, world, settin
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("pending", ["second_factor", "password"])
+def test_a_page_before_the_gate_asks_for_no_fragment_and_a_fragment_is_refused_not_redirected(
+    client, world, settings, pending
+):
+    # The reminder badge (htmx) on the enrolment page was redirected to the enrolment page,
+    # whose own badge asked again: requests without end, and devices made concurrently.
+    settings.KP_REQUIRE_2FA = pending == "second_factor"
+    user = _user(username="qian", region=world.county_a)
+    if pending == "password":
+        User.objects.filter(pk=user.pk).update(must_change_password=True)
+    _login(client, "qian", STRONG)
+    gate = "/accounts/2fa/" if pending == "second_factor" else "/accounts/password/"
+    page = client.get(gate).content.decode()
+    assert "hx-get" not in page and "/reports/reminders/" not in page and 'href="/projects/"' not in page
+    fragment = client.get("/reports/reminders/badge/", HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 403 and "请先" in fragment.content.decode()
+    assert client.get("/reports/reminders/badge/").url.startswith(gate)  # a page still goes to the gate
+
+
+@pytest.mark.django_db
+def test_enrolment_asked_twice_shows_the_one_device_it_checks(client, world, settings):
+    settings.KP_REQUIRE_2FA = True
+    user = _user(username="feng", region=world.county_a)
+    _login(client, "feng", STRONG)
+    shown = [client.get("/accounts/2fa/").context["secret"] for _ in range(2)]
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    import base64
+
+    assert shown == [base64.b32encode(device.bin_key).decode()] * 2
+
+
+@pytest.mark.django_db
+def test_a_fragment_of_an_expired_session_takes_the_page_to_the_login(client, world):
+    from unittest import mock
+
+    _user(username="wei", region=world.county_a)
+    _login(client, "wei", STRONG)
+    later = timezone.now() + datetime.timedelta(minutes=31)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        fragment = client.get(
+            "/reports/reminders/badge/",
+            HTTP_HX_REQUEST="true",
+            HTTP_HX_CURRENT_URL="http://testserver/projects/?stage=planning",
+        )
+    # htmx navigates the whole page; the login returns to the page, not to the fragment.
+    assert (
+        fragment.status_code == 200
+        and fragment["HX-Redirect"] == "/accounts/login/?next=%2Fprojects%2F%3Fstage%3Dplanning"
+    )
+    assert not fragment.content
+
+
+@pytest.mark.django_db
 def test_read_only_roles_and_the_demo_need_no_second_factor(client, world, settings):
     assert not world.users[Role.CITY_LEADER].needs_second_factor
     assert not world.users[Role.AUDITOR].needs_second_factor
