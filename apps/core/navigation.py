@@ -5,10 +5,13 @@ base.html renders `nav_groups(user, path)` (template tag `nav_menu`). A new page
 of ENTRIES is the order within a group. A group with one visible entry is a plain link.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.urls import NoReverseMatch, reverse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import pgettext_lazy
 
 from apps.accounts.models import Role
@@ -113,8 +116,20 @@ class NavGroup:
 
 
 def _url(entry: NavEntry) -> str | None:
+    # The menu is on every page and its URLs take no arguments: reverse each once per prefix.
+    return _reversed(entry.url_name, get_script_prefix())
+
+
+@receiver(setting_changed)
+def _urlconf_changed(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _reversed.cache_clear()
+
+
+@functools.lru_cache(maxsize=512)
+def _reversed(url_name: str, prefix: str) -> str | None:
     try:
-        return reverse(entry.url_name)
+        return reverse(url_name)
     except NoReverseMatch:
         # A page whose app is not installed in this deployment is simply not in the menu.
         return None

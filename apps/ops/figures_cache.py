@@ -10,10 +10,17 @@ imports and undo included), so a committed change gives a new version and the ne
 computes afresh: invalidation needs no signal and holds across processes. The version is
 read before the payload is computed, so a payload computed while a change commits is stored
 under the older version and never served after it.
+
+One computation per payload: at month end every report gives a new version, and the city's
+leaders reloading the dashboard all miss at once. The first takes a lock (an atomic `add`)
+and computes; the others wait for its payload (the same version, so the same figures)
+instead of each computing it again. A builder that fails or dies releases the lock or lets
+it expire, and a waiter that sees no payload in time computes it itself.
 """
 
 import hashlib
 import json
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -24,6 +31,11 @@ from django.utils import timezone, translation
 #: The apps whose change records move the figures.
 FIGURE_APPS = ("projects", "reporting", "statistics", "regions", "problems")
 CACHE_SECONDS = 600
+#: Longer than any computation of a payload (a lock left by a killed worker expires by then).
+BUILD_LOCK_SECONDS = 120
+#: How long a request waits for another's computation before computing it itself.
+BUILD_WAIT_SECONDS = 60
+BUILD_POLL_SECONDS = 0.05
 
 # One index probe per content type (audit_changerecord (content_type_id, id)).
 _VERSION_SQL = """
@@ -63,7 +75,21 @@ def cached_payload(kind: str, user, build: Callable[[], object], **question):
         return build()
     key = payload_key(kind, user, **question)
     payload = cache.get(key)
-    if payload is None:
+    if payload is not None:
+        return payload
+    lock = f"{key}:building"
+    if not cache.add(lock, 1, BUILD_LOCK_SECONDS):
+        deadline = time.monotonic() + BUILD_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(BUILD_POLL_SECONDS)
+            payload = cache.get(key)
+            if payload is not None:
+                return payload
+            if cache.get(lock) is None:  # the builder failed: compute it here
+                break
+    try:
         payload = build()
         cache.set(key, payload, CACHE_SECONDS)
+    finally:
+        cache.delete(lock)
     return payload

@@ -164,11 +164,13 @@ def report_can(*, user, report: MonthlyReport, action: str) -> bool:
 
 
 def report_for_period(*, user, project: Project, year: int, month: int) -> MonthlyReport | None:
-    return report_list(user=user).filter(project=project, year=year, month=month).first()
+    """The project's report of the month, its own fields only: the fill form's instance. (The
+    totals of `report_list` cost more to compile than to run, on the month end's busiest page.)"""
+    return report_queryset(user=user).filter(project=project, year=year, month=month).first()
 
 
 def report_previous(*, user, project: Project, year: int, month: int) -> MonthlyReport | None:
-    """Last month's report of the project (any status), with its totals."""
+    """Last month's report of the project (any status), its own fields only."""
     prev_year, prev_month = previous_month(year, month)
     return report_for_period(user=user, project=project, year=prev_year, month=prev_month)
 

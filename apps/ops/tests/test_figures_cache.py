@@ -3,6 +3,7 @@ report, a project's dates, its plan or an official figure changed through the pl
 shows at once; an unrelated change keeps the cache; scopes never share a payload."""
 
 import datetime
+import time
 
 import pytest
 from django.db import connection
@@ -140,3 +141,67 @@ def test_dashboard_page_is_cached_and_fresh(admin, city):
     admin.post(f"{API}/reports/{created['id']}/submit", {"version": created["version"]}, content_type=JSON)
     text = admin.get("/dashboard/", {"region": city.city.pk, "year": 2026, "month": 10}).content.decode()
     assert "1.20" in text
+
+
+@pytest.fixture
+def one_version(monkeypatch):
+    """The payload's version fixed, and the cache empty: the threads below ask for one key."""
+    from django.core.cache import cache
+
+    cache.clear()
+    monkeypatch.setattr(figures_cache, "figures_version", lambda: 7)
+    monkeypatch.setattr(figures_cache, "BUILD_POLL_SECONDS", 0.01)
+    return cache
+
+
+def _ask_at_once(user, build, asks=4):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(asks) as pool:
+        futures = [pool.submit(figures_cache.cached_payload, "dashboard", user, build, region=1) for _ in range(asks)]
+        return [future.result() for future in futures]
+
+
+def test_leaders_missing_at_once_wait_for_one_computation(world, one_version):
+    import threading
+
+    builds = []
+
+    def build():
+        builds.append(threading.get_ident())
+        time.sleep(0.3)  # long enough that every other ask arrives while it runs
+        return {"figures": len(builds)}
+
+    answers = _ask_at_once(world.users[Role.CITY_LEADER], build)
+    assert len(builds) == 1 and answers == [{"figures": 1}] * 4
+    assert (
+        one_version.get(f"{figures_cache.payload_key('dashboard', world.users[Role.CITY_LEADER], region=1)}:building")
+        is None
+    )
+
+
+def test_a_failed_computation_lets_a_waiter_compute_it(world, one_version):
+    import threading
+
+    calls = []
+    first = threading.Event()
+
+    def build():
+        calls.append(1)
+        if len(calls) == 1:
+            first.set()
+            time.sleep(0.2)
+            raise RuntimeError("database went away")
+        return {"figures": "computed again"}
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    user = world.users[Role.CITY_LEADER]
+    with ThreadPoolExecutor(2) as pool:
+        failing = pool.submit(figures_cache.cached_payload, "dashboard", user, build, region=1)
+        first.wait(5)
+        waiting = pool.submit(figures_cache.cached_payload, "dashboard", user, build, region=1)
+        with pytest.raises(RuntimeError):
+            failing.result()
+        assert waiting.result() == {"figures": "computed again"}
+    assert len(calls) == 2
