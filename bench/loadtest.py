@@ -384,7 +384,10 @@ def client_for(user: dict, csrf: str):
         cookies={"sessionid": user["session"], "csrftoken": csrf},
         headers={"Referer": BASE + "/"},
         follow_redirects=False,
-        limits=httpx.Limits(max_connections=1),
+        # A connection idle past gunicorn's keep-alive (GUNICORN_KEEPALIVE, 5 s; gthread
+        # workers keep connections) is closed by the server: a client reusing it after a
+        # long think would read a closed socket. A browser retries that; httpx does not.
+        limits=httpx.Limits(max_connections=1, keepalive_expiry=2),
     )
 
 
@@ -530,19 +533,26 @@ async def cache_times(prepared, rounds: int = 5) -> dict:
     return times
 
 
-async def month_end(prepared, recorder: Recorder, seed: int, seats: int):
+async def month_end(prepared, recorder: Recorder, seed: int, seats: int, ramp: float = 0.0):
     rng = random.Random(seed)
     tasks = []
     units = [user for user in prepared["users"] if user["kind"] == "reporter"][::-1]
+
+    async def after(delay: float, work):
+        # Users arrive over the ramp, not all in the same instant (their first clicks would
+        # otherwise queue behind each other: a start-up burst no month end has).
+        await asyncio.sleep(delay)
+        await work
+
     for _ in range(seats):
-        tasks.append(reporter_seat(units, recorder, random.Random(rng.random())))
+        tasks.append(after(rng.uniform(0, ramp), reporter_seat(units, recorder, random.Random(rng.random()))))
     for user in prepared["users"]:
         if user["kind"] == "reporter":
             continue
         if user["kind"] == "county":
-            tasks.append(county(user, recorder))
+            tasks.append(after(rng.uniform(0, ramp), county(user, recorder)))
         else:
-            tasks.append(leader(user, recorder, prepared["period"]))
+            tasks.append(after(rng.uniform(0, ramp), leader(user, recorder, prepared["period"])))
     await asyncio.gather(*tasks)
 
 
@@ -594,6 +604,11 @@ def main():
     parser.add_argument("--baseline-duration", type=float, default=20)
     parser.add_argument(
         "--think", type=float, default=0.0, help="seconds a month-end user waits after each answer (0: closed loop)"
+    )
+    parser.add_argument(
+        "--ramp",
+        type=float,
+        help="seconds over which the month-end users start (default: --think × 1.5; 0: all at once)",
     )
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument("--web-threads", type=int, default=1)
@@ -660,7 +675,8 @@ def main():
 
         load = Recorder(time.monotonic() + args.duration, args.requests, args.think)
         started = time.monotonic()
-        asyncio.run(month_end(prepared, load, args.seed, args.reporters))
+        ramp = args.think * 1.5 if args.ramp is None else args.ramp
+        asyncio.run(month_end(prepared, load, args.seed, args.reporters, ramp))
         seconds = time.monotonic() - started
         rows = table(load, seconds)
         kinds = defaultdict(int, reporter=args.reporters)
