@@ -29,6 +29,11 @@ def test_enrol_second_factor_and_see_the_account_page(live_server, world, settin
     page.wait_for_load_state("networkidle")
     assert [url for url in asked if "/accounts/2fa/" in url] == [page.url]
     page.screenshot(path=str(tmp_path / f"enrol-{width}.png"), full_page=True)
+    if width == 390:  # no menu before the gate, but language and logout stay within reach
+        page.click("[data-nav-toggle]")
+        assert page.locator("button.logout").is_visible() and page.locator("select[name=language]").is_visible()
+        page.screenshot(path=str(tmp_path / "enrol-390-menu.png"))
+        page.click("[data-nav-toggle]")
     secret = page.inner_text("#otp-secret")
     import base64
 
