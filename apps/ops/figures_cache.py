@@ -78,7 +78,8 @@ def cached_payload(kind: str, user, build: Callable[[], object], **question):
     if payload is not None:
         return payload
     lock = f"{key}:building"
-    if not cache.add(lock, 1, BUILD_LOCK_SECONDS):
+    holds_lock = cache.add(lock, 1, BUILD_LOCK_SECONDS)
+    if not holds_lock:
         deadline = time.monotonic() + BUILD_WAIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(BUILD_POLL_SECONDS)
@@ -91,5 +92,6 @@ def cached_payload(kind: str, user, build: Callable[[], object], **question):
         payload = build()
         cache.set(key, payload, CACHE_SECONDS)
     finally:
-        cache.delete(lock)
+        if holds_lock:  # a waiter computing after a timeout must not free another's lock
+            cache.delete(lock)
     return payload
