@@ -27,13 +27,15 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py runserver $(HOST)
 
-## test: lint, then the whole pytest suite (DATABASE_URL selects PostgreSQL; SQLite by default)
+## test: lint, then the whole pytest suite (DATABASE_URL selects PostgreSQL; SQLite by default),
+## spread over one process per core, test by test (pytest-xdist; PYTEST_ARGS="-p no:xdist": one process)
+PYTEST_ARGS ?= -n auto --dist load
 test: $(VENV)/.dev
 	@bash scripts/ensure-chromium
 	@bash scripts/ensure-cjk-font
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

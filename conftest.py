@@ -6,6 +6,9 @@ from django.core.cache import cache
 from apps.accounts.models import Role
 from tests import factories as f
 
+# A run fails if a collected test never reported a result (tests/every_test_ran.py).
+pytest_plugins = ["tests.every_test_ran"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):

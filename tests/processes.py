@@ -1,9 +1,10 @@
 """Real processes for tests: Celery workers (and gunicorn, celery beat) against the real Redis
 and the test database.
 
-Redis: KP_TEST_REDIS_URL (default redis://127.0.0.1:6379/3, this checkout's database), which
-the tests flush. Without Redis these tests are skipped with a message, except in CI (CI=1,
-set by .ci/run), where a missing Redis fails them. A worker is another process: it reaches
+Redis: KP_TEST_REDIS_URL (default redis://127.0.0.1:6379/3, this checkout's database; each
+pytest-xdist worker after the first takes the next one), which the tests flush. Without Redis
+these tests are skipped with a message, except in CI (CI=1, set by .ci/run), where a missing
+Redis fails them. A worker is another process: it reaches
 the test database by URL, so the database must be a server (PostgreSQL) or a file.
 """
 
@@ -14,7 +15,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -22,7 +23,18 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-REDIS_URL = os.environ.get("KP_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
+
+
+def _redis_url() -> str:
+    """KP_TEST_REDIS_URL, one database further for each pytest-xdist worker after the first
+    (gw0: the given one, gw1: the next), so that two workers' brokers, results, caches and
+    flushes never meet."""
+    url = urlsplit(os.environ.get("KP_TEST_REDIS_URL", "redis://127.0.0.1:6379/3"))
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    return urlunsplit(url._replace(path=f"/{int(url.path.strip('/') or 0) + worker}"))
+
+
+REDIS_URL = _redis_url()
 
 
 def require_redis() -> str:

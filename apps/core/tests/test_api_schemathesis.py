@@ -69,15 +69,20 @@ def test_api_answers_without_server_errors_and_within_its_schema(case, token):
 def _summary(request):
     yield
     # The figures the README and the closing note quote, shown without `-s` too; with
-    # KP_SCHEMATHESIS_SUMMARY=<file> also written there as JSON (CI keeps it).
+    # KP_SCHEMATHESIS_SUMMARY=<file> also written there as JSON. Spread over processes
+    # (pytest-xdist), each process says its own share and writes <file>.<process>.
     import json
     import os
 
+    process = os.environ.get("PYTEST_XDIST_WORKER")
     summary = {"operations": len(CASES["operations"]), "cases": CASES["count"], "5xx": CASES["5xx"]}
     line = f"schemathesis: {summary['operations']} operations, {summary['cases']} cases, {summary['5xx']} answered 5xx"
+    if process:
+        line += f" (process {process}'s share)"
     capture = request.config.pluginmanager.getplugin("capturemanager")
     with capture.global_and_fixture_disabled():
         print(f"\n{line}")
     if os.environ.get("KP_SCHEMATHESIS_SUMMARY"):
-        with open(os.environ["KP_SCHEMATHESIS_SUMMARY"], "w", encoding="utf-8") as out:
+        path = os.environ["KP_SCHEMATHESIS_SUMMARY"] + (f".{process}" if process else "")
+        with open(path, "w", encoding="utf-8") as out:
             json.dump(summary, out)
