@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.exceptions import ConcurrentEditError
+from apps.core.pagination import page_by_ids
 from apps.projects import selectors as project_selectors
 from apps.projects.forms import apply_service_errors
 
@@ -328,7 +329,7 @@ def verify_queue(request):
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     size = _int_or_none(request.GET.get("size"))
     size = size if size in QUEUE_PAGE_SIZES else 100
-    page = Paginator(queryset, size).get_page(request.GET.get("page"))
+    page = page_by_ids(queryset, size=size, number=request.GET.get("page"))
     imports = selectors.imported_by(user=request.user, reports=page.object_list)
     rows = [(report, anomalies.report_flags(report), imports.get(report.pk)) for report in page.object_list]
     context = {

@@ -161,3 +161,31 @@ def test_the_queue_exports_as_filtered_through_the_one_list_export(client, world
     assert "queue/export.xlsx" in client.get(reverse("reporting:queue")).content.decode()
     client.force_login(world.users[Role.OWNER_REPORTER])
     assert client.get(reverse("reporting:queue_export", args=["xlsx"])).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"sort": "-ytd"}, {"sort": "amount"}, {"sort": "-region"}, {"flagged": "true"}, {"status": "verified"}],
+    ids=["default", "ytd", "amount", "region", "flagged", "verified"],
+)
+def test_queue_pages_show_each_report_once_in_the_queues_order(client, world, period, admin, params):
+    """The page's ids are picked first, then their rows read (apps/core/pagination.py): paged
+    through at 20 a page, the queue shows every report of the filtered list once, in its order."""
+    others = [f.ProjectFactory(region=world.county_a, owner_unit=world.owner) for _ in range(12)]
+    for n, project in enumerate([world.p_a, world.p_b, *others]):
+        for month in range(MONTH - 3, MONTH + 1):
+            status = ReportStatus.VERIFIED if (n + month) % 3 == 0 else ReportStatus.SUBMITTED
+            make_report(project, month=month, amount=str(100 + 37 * ((n * 7 + month) % 11)), status=status)
+    expected = [report.pk for report in queue(admin, **params)]
+    client.force_login(admin)
+    shown, number, pages = [], 1, 1
+    while number <= pages:
+        response = client.get(reverse("reporting:queue"), {**params, "size": 20, "page": number})
+        page = response.context["page"]
+        assert (page.number, page.paginator.count) == (number, len(expected))
+        rows = [report for report, _flags, _import in response.context["rows"]]
+        assert all(hasattr(report, "ytd") and hasattr(report, "is_flagged") for report in rows)
+        shown += [report.pk for report in rows]
+        number, pages = number + 1, page.paginator.num_pages
+    assert shown == expected
+    assert pages >= 2 or params  # the default queue (40 reports) spans pages
