@@ -4,8 +4,8 @@ and the test database.
 Redis: KP_TEST_REDIS_URL (default redis://127.0.0.1:6379/3, this checkout's database; each
 pytest-xdist worker after the first takes the next one), which the tests flush. Without Redis
 these tests are skipped with a message, except in CI (CI=1, set by .ci/run), where a missing
-Redis fails them. A worker is another process: it reaches
-the test database by URL, so the database must be a server (PostgreSQL) or a file.
+Redis fails them. A worker is another process: it reaches the test database by URL, so the
+database must be a server (PostgreSQL) or a file.
 """
 
 import os

@@ -80,7 +80,7 @@ def report_verify_q(user, prefix: str = "project__") -> Q | None:
         # The region's projects as a semi-join (`project_id IN (SELECT …)`), not a join through
         # the project to its region: PostgreSQL then narrows to the county's projects first
         # instead of joining every submitted report of the province (审核队列's count at
-        # 100,000 projects: 150 → 35 ms).
+        # 100,000 projects: 134 → 33 ms).
         projects = Project.objects.filter(region__code__startswith=user.region.code_prefix).values("pk")
         return Q(**{f"{prefix.removesuffix('__') or 'pk'}__in": projects})
     if user.role == Role.DEPARTMENT_USER:
