@@ -167,8 +167,10 @@ def celery_through_redis(settings):
 def _drop_connections(app) -> None:
     """The app keeps the broker connection pool, the producer pool and the result backend it made
     first (an earlier test may have made them for another broker): drop them so the next job goes
-    to the broker now configured. Without this, jobs went to the old broker and no worker saw them."""
-    app.close()
+    to the broker now configured. Without this, jobs went to the old broker and no worker saw them.
+    (Not `app.close()`: it also deregisters the app, and a task module imported afterwards, say
+    the first import job's, then never registered on it: NotRegistered when a test ran alone.)"""
+    app._pool = None
     app.amqp._producer_pool = None
     app._local.__dict__.pop("backend", None)
 
